@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: Apache-2.0
+# perfwhiz: top-level build. Everything goes to build/; sources are never written.
+#
+#   make            build build/perfwhiz.so and build/perfwhiz-dash
+#   make deps       install what build and tests need (Debian packages, npm)
+#   make test       deps, build, then the whole suite: "N passed, M failed"
+#   make bench      speed and memory table (never part of make test)
+#   make install    PREFIX=/usr/local DESTDIR=  (uninstall removes the same files)
+
+VERSION     := 0.1.0
+B           := build
+CC          ?= cc
+CFLAGS      ?= -O2 -g
+PW_CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+               -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+               -Icommon -DPW_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS_ZM   := -lz -lmsgpackc
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/perfwhiz
+
+ALL_CFLAGS   = $(PW_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+
+.PHONY: all deps test test-unit bench install uninstall clean check-spdx
+all:
+
+# ---- common/: the .cdict format library, linked into both sides ----------
+COMMON_SRC  := $(wildcard common/*.c)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
+COMMON_PIC  := $(COMMON_SRC:%.c=$(B)/pic/%.o)
+$(B)/libpwcommon.a: $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+$(B)/libpwcommon-pic.a: $(COMMON_PIC)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+all: $(B)/libpwcommon.a
+
+# ---- unit tests ------------------------------------------------------------
+UNIT_SRC    := $(wildcard tests/unit/unit-*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+$(B)/tests/unit-%: tests/unit/unit-%.c $(B)/libpwcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libpwcommon.a $(LDLIBS_ZM)
+test-unit: $(UNIT_BIN)
+
+# ---- the parts, each with its own fragment ---------------------------------
+# plugin/plugin.mk, dashgen/dashgen.mk, tests/tools/tools.mk, tests/*/...mk
+-include $(sort $(wildcard */*.mk tests/*/*.mk))
+
+# ---- targets ----------------------------------------------------------------
+deps:
+	@scripts/deps
+
+test: deps
+	$(MAKE) all test-unit
+	tests/run
+
+bench: deps
+	$(MAKE) all
+	@if [ -x tests/bench/run ]; then tests/bench/run; else echo "bench: no benchmark yet" >&2; exit 1; fi
+
+check-spdx:
+	@bad=$$(git ls-files | grep -E '\.(c|h|sh|js|css|mk|py)$$|Makefile|scripts/|tests/run|\.ci/' | \
+		while read -r f; do head -n 3 "$$f" | grep -q SPDX-License-Identifier || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "no SPDX line in: $$bad" >&2; exit 1; fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	$(if $(wildcard $(B)/perfwhiz-dash),install -m 755 $(B)/perfwhiz-dash $(DESTDIR)$(BINDIR)/)
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/perfwhiz-dash
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: Apache-2.0
+// cdict.h: the .cdict v2 file format: events, metadata, streaming writer and
+// streaming reader (which also reads the original Python perfwhiz's files).
+//
+// The byte layout is specified in docs/cdict-format.md; only common/ touches
+// the bytes. Invariants:
+// - A file is a header, a metadata chunk, event chunks, and a trailer chunk;
+//   a file without its trailer is truncated (a capture cut short) and every
+//   complete chunk in it is still readable.
+// - Events come out of the reader in the order they went into the writer
+//   (perf script delivers samples in time order).
+// - Strings (task names) are interned: events carry a string id; ids are
+//   dense from 0 in order of first use, and pw_reader_string() maps them back.
+// - Memory is bounded by one chunk (PW_CHUNK_ROWS events) plus the number of
+//   strings, tids and CPUs, never by the number of events.
+//
+// Writing:
+//	struct pw_writer *w;
+//	int err = pw_writer_open(&w, "run.cdict", &meta);
+//	struct pw_event ev = { .kind = PW_EV_SWITCH, .time = t, .cpu = 3,
+//			       .tid = prev, .sw = { .next_tid = next, .prev_state = 1 } };
+//	err = pw_writer_add(w, &ev);          // repeat; chunks are flushed as they fill
+//	pw_writer_set_stat(w, "ignored", "irq:irq_handler_entry", 12);
+//	err = pw_writer_finish(w);            // trailer, fsync, rename: the file appears
+//	pw_writer_free(w);                    // after a failure: removes the temp file
+//
+// Reading:
+//	struct pw_reader *r;
+//	struct pw_event ev;
+//	int err = pw_reader_open(&r, "run.cdict");
+//	while ((err = pw_reader_next(r, &ev)) > 0)
+//		use(&ev, pw_reader_string(r, ev.task.name));
+//	if (err == PW_ETRUNC) ...             // every complete chunk was delivered
+//	else if (err < 0) { char msg[512]; pw_reader_describe(r, err, msg, sizeof(msg)); }
+//	pw_reader_free(r);
+#ifndef PW_CDICT_H
+#define PW_CDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pw_error.h"
+
+#define PW_CDICT_MAGIC "PWCDICT\n"	// 8 bytes at offset 0
+#define PW_CDICT_VERSION 2		// major version; readers refuse others
+#define PW_CDICT_MINOR 0
+#define PW_HEADER_SIZE 16
+#define PW_CHUNK_HEADER_SIZE 16
+#define PW_CHUNK_ROWS 65536		// events per event chunk (writer side)
+#define PW_CHUNK_MAX (64u << 20)	// cap on a chunk, compressed or not
+#define PW_LEGACY_MAX (1u << 30)	// cap on a legacy file, decompressed
+#define PW_MAX_CPUS 65536		// a cpu number >= this is corrupt
+#define PW_NAME_MAX 4096		// longest string kept
+
+// Event kinds. The numbers are on disk: append, never renumber.
+#define PW_EVENT_KINDS(_)                                                      \
+	_(PW_EV_SWITCH, "sched_switch")                                        \
+	_(PW_EV_WAKEUP, "sched_wakeup")                                        \
+	_(PW_EV_WAKING, "sched_waking")                                        \
+	_(PW_EV_WAKEUP_NEW, "sched_wakeup_new")                                \
+	_(PW_EV_MIGRATE, "sched_migrate_task")                                 \
+	_(PW_EV_EXEC, "sched_process_exec")                                    \
+	_(PW_EV_FORK, "sched_process_fork")                                    \
+	_(PW_EV_EXIT, "sched_process_exit")                                    \
+	_(PW_EV_STAT_SLEEP, "sched_stat_sleep")                                \
+	_(PW_EV_STAT_IOWAIT, "sched_stat_iowait")                              \
+	_(PW_EV_STAT_RUNTIME, "sched_stat_runtime")                            \
+	_(PW_EV_KVM_EXIT, "kvm_exit")                                          \
+	_(PW_EV_KVM_ENTRY, "kvm_entry")                                        \
+	_(PW_EV_KVM_USEREXIT, "kvm_userspace_exit")                            \
+	_(PW_EV_TASK, "task")
+
+enum pw_event_kind {
+#define PW_EV_ENUM_(code, name) code,
+	PW_EVENT_KINDS(PW_EV_ENUM_)
+#undef PW_EV_ENUM_
+	PW_EV__COUNT
+};
+
+// pw_event_name: the tracepoint-style name of a kind ("sched_switch"), or
+// NULL for an unknown kind. pw_event_kind_by_name: the reverse, or -1.
+const char *pw_event_name(unsigned kind);
+int pw_event_kind_by_name(const char *name);
+
+// prev_state of a switch: the kernel's TASK_* bits as sched_switch reports
+// them (0 = R, runnable: the switch was involuntary). The legacy format has
+// no state: its switches carry PW_STATE_UNKNOWN.
+#define PW_STATE_UNKNOWN 0xffffffffu
+
+// KVM instruction set of an exit reason (kvm_exit's isa field).
+#define PW_ISA_VMX 1
+#define PW_ISA_SVM 2
+
+// Event flags (set by the reader, never stored).
+#define PW_EVF_CLIPPED 0x01	// switch: the slice began before the first event
+#define PW_EVF_LEGACY 0x02	// read from a legacy file: times are whole µs
+
+// One event. `tid` is the task the event is about; the union holds the rest,
+// by kind. Time is the perf clock in ns.
+struct pw_event {
+	uint64_t time;
+	int32_t cpu;
+	uint8_t kind;		// enum pw_event_kind
+	uint8_t flags;		// PW_EVF_*
+	uint16_t reserved;
+	int32_t tid;		// SWITCH: prev; WAKEUP*: woken; MIGRATE: moved; KVM_*: the
+				// vCPU thread; EXEC/EXIT/STAT_*/TASK: that task; FORK: parent
+	union {
+		struct {	// SWITCH
+			int32_t next_tid;
+			uint32_t prev_state;
+			uint64_t runtime_ns;	// reader only: the slice that ended
+						// (clipped to the first event)
+		} sw;
+		struct {	// WAKEUP, WAKING, WAKEUP_NEW
+			int32_t target_cpu;
+		} wk;
+		struct {	// MIGRATE
+			int32_t orig_cpu, dest_cpu;
+		} mg;
+		struct {	// KVM_EXIT (isa, reason), KVM_USEREXIT (reason)
+			uint32_t reason;
+			uint32_t isa;
+		} kx;
+		struct {	// KVM_ENTRY
+			uint32_t vcpu_id;
+		} ke;
+		struct {	// TASK (a name or tgid seen for tid), EXEC (new image)
+			int32_t pid;	// tgid, -1 when unknown
+			uint32_t name;	// string id
+		} task;
+		struct {	// FORK
+			int32_t child_tid;
+			int32_t child_pid;
+			uint32_t child_name;	// string id
+		} fk;
+		struct {	// STAT_SLEEP, STAT_IOWAIT, STAT_RUNTIME
+			uint64_t delay_ns;	// runtime_ns for STAT_RUNTIME
+		} st;
+	};
+};
+
+// A capture's metadata. Every string may be NULL (unknown); numbers 0 when
+// unknown. The writer borrows it; the reader owns the one it returns.
+struct pw_kv {
+	char *key;
+	char *value;
+};
+
+struct pw_meta {
+	char *perfwhiz;		// version of the writer
+	char *hostname;
+	char *kernel;		// osrelease
+	char *arch;
+	char *cpu_desc;
+	char *cpuid;
+	char *perf_version;
+	char *cmdline;		// the perf record command line
+	char *source;		// the perf.data the capture was read from
+	uint32_t nr_cpus;	// online CPUs at record time
+	uint32_t nr_cpus_avail;
+	int64_t capture_time;	// unix seconds when recorded, 0 unknown
+	char **tracepoints;	// "sched:sched_switch", ... as recorded
+	size_t nr_tracepoints;
+	char **core_siblings;	// topology: one cpu list per core group ("0-3")
+	size_t nr_core_siblings;
+	char **thread_siblings;
+	size_t nr_thread_siblings;
+	int32_t *core_id;	// per cpu, or NULL
+	int32_t *socket_id;	// per cpu, or NULL
+	size_t nr_topo_cpus;	// entries in core_id and socket_id
+	struct pw_kv *extra;	// anything else the producer wants to record
+	size_t nr_extra;
+};
+
+// A named counter of the trailer: stats[group][name] = value.
+struct pw_stat {
+	char *group;
+	char *name;
+	uint64_t value;
+};
+
+// The trailer: its presence proves the file is whole.
+struct pw_trailer {
+	uint64_t rows;			// events in the file (all kinds)
+	uint64_t events[PW_EV__COUNT];	// events by kind
+	uint64_t tasks;			// distinct tids
+	uint64_t first_ns, last_ns;	// first and last event time
+	uint64_t chunks;		// event chunks before the trailer
+	struct pw_stat *stats;
+	size_t nr_stats;
+};
+
+/* ---- writer ------------------------------------------------------------ */
+
+struct pw_writer;
+
+// pw_writer_open: create the output through a temporary file made with
+// O_EXCL in the destination's directory (".NAME.XXXXXX"); the file appears
+// under `path` only at pw_writer_finish(), so an earlier file of that name
+// survives any failure. Writes the header and the metadata chunk (borrowed).
+// Returns 0, PW_EIO (errno says why), PW_ENOMEM or PW_EINVAL.
+int pw_writer_open(struct pw_writer **out, const char *path,
+		   const struct pw_meta *meta);
+
+// pw_writer_intern: the id of a string, adding it to the table on first use.
+// Strings longer than PW_NAME_MAX are cut to it. Returns the id (>= 0) or
+// PW_ENOMEM.
+int64_t pw_writer_intern(struct pw_writer *w, const char *s);
+
+// pw_writer_add: append one event (copied). Strings are given as ids from
+// pw_writer_intern(). sw.runtime_ns is ignored (readers derive it). Flushes
+// a chunk every PW_CHUNK_ROWS events. Returns 0, PW_EINVAL (bad kind, cpu or
+// string id), PW_EIO or PW_ENOMEM.
+int pw_writer_add(struct pw_writer *w, const struct pw_event *ev);
+
+// pw_writer_set_stat: set a trailer counter (copied), e.g. ("ignored",
+// "irq:irq_handler_entry", 12). Setting a pair twice keeps the last value.
+int pw_writer_set_stat(struct pw_writer *w, const char *group,
+		       const char *name, uint64_t value);
+
+// pw_writer_finish: flush, write the trailer, fsync, rename into place.
+// Returns 0 or a PW_E* code (then nothing appears under the name).
+int pw_writer_finish(struct pw_writer *w);
+
+// pw_writer_bytes: bytes written so far (header and chunks).
+uint64_t pw_writer_bytes(const struct pw_writer *w);
+
+// pw_writer_errno: the errno of the last PW_EIO, for messages.
+int pw_writer_errno(const struct pw_writer *w);
+
+// pw_writer_free: release; if pw_writer_finish() did not succeed, remove the
+// temporary file. NULL is fine.
+void pw_writer_free(struct pw_writer *w);
+
+/* ---- reader ------------------------------------------------------------ */
+
+struct pw_reader;
+
+// pw_reader_open: open a .cdict v2 file, or a legacy perfwhiz file (detected
+// from its first bytes), and read its header and metadata. Returns 0 with
+// *out set, or a PW_E* code; on an input error *out is still set (so that
+// pw_reader_describe() can say where) and the caller frees it.
+int pw_reader_open(struct pw_reader **out, const char *path);
+
+// pw_reader_open_fd: the same on an open descriptor (borrowed, not closed);
+// `name` is used in messages.
+int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name);
+
+// pw_reader_next: the next event into *ev. Returns 1, or 0 at the end of a
+// whole file, or a negative code: PW_ETRUNC when the file stops short of its
+// trailer (every complete chunk was delivered before), PW_ECRC/PW_ECORRUPT/
+// PW_ETOOBIG on bad data (events before the bad chunk were delivered).
+int pw_reader_next(struct pw_reader *r, struct pw_event *ev);
+
+// pw_reader_string: the string of an id, or NULL if the id is unknown.
+// Borrowed: valid until pw_reader_free().
+const char *pw_reader_string(const struct pw_reader *r, uint32_t id);
+uint32_t pw_reader_nr_strings(const struct pw_reader *r);
+
+// pw_reader_meta: the metadata (borrowed; fields NULL/0 when unknown).
+const struct pw_meta *pw_reader_meta(const struct pw_reader *r);
+
+// pw_reader_trailer: the trailer once pw_reader_next() returned 0; NULL
+// before, and for truncated or legacy files.
+const struct pw_trailer *pw_reader_trailer(const struct pw_reader *r);
+
+// pw_reader_events: events delivered so far.
+uint64_t pw_reader_events(const struct pw_reader *r);
+
+// pw_reader_is_legacy: 1 for a file of the original Python perfwhiz.
+int pw_reader_is_legacy(const struct pw_reader *r);
+
+// pw_reader_skipped: legacy rows of event types perfwhiz does not know.
+uint64_t pw_reader_skipped(const struct pw_reader *r);
+
+// pw_reader_describe: one line for people about error `err` of this reader:
+// "corrupt input 'x.cdict' at offset 0x1a4: chunk length exceeds limit".
+// Returns buf.
+char *pw_reader_describe(const struct pw_reader *r, int err, char *buf,
+			 size_t size);
+
+// pw_reader_free: close and release everything; NULL is fine.
+void pw_reader_free(struct pw_reader *r);
+
+/* ---- metadata helpers --------------------------------------------------- */
+
+// pw_meta_release: free every field of a meta the caller built with
+// malloc'd strings and arrays, and zero it. NULL is fine.
+void pw_meta_release(struct pw_meta *m);
+
+// pw_crc32: zlib's CRC-32 of a buffer, continuing from `crc` (0 to start).
+uint32_t pw_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif
