@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t0100: the Python reader of docs/cdict-format.md loads what the C reader
+# reads, column for column; the smallest file matches the spec's hex dump.
+. "$(dirname "$0")/../lib.sh"
+
+sample=$BUILD/tests/cdict-sample
+py=/usr/bin/python3
+
+# the snippet, exactly as the spec shows it
+sed -n '/<!-- snippet: load_cdict -->/,/^```$/p' "$SRCDIR/docs/cdict-format.md" |
+	sed '1,2d;$d' >load_cdict.py
+
+cat >compare.py <<'PY'
+import json, sys
+sys.path.insert(0, ".")
+from load_cdict import load_cdict
+meta, cols, strings, trailer = load_cdict(sys.argv[1])
+want = json.load(open(sys.argv[2]))
+got = {k: v for k, v in cols.items() if v}
+got["strings"] = strings
+got["rows"] = trailer["rows"] if trailer else 0
+if got != want:
+    for k in sorted(set(got) | set(want)):
+        if got.get(k) != want.get(k):
+            print("column %s differs: %r... vs %r..." % (k, str(got.get(k))[:80], str(want.get(k))[:80]))
+    sys.exit(1)
+print("%d rows, %d columns agree" % (len(cols["kind"]), len(got)))
+PY
+
+test_expect_success 'the spec holds a python snippet' '
+	grep -q "def load_cdict" load_cdict.py
+'
+
+if $py -c 'import msgpack' 2>/dev/null; then
+	test_expect_success 'python snippet reads what the C reader reads' '
+		"$sample" sample s.cdict &&
+		"$sample" columns s.cdict >want.json &&
+		$py compare.py s.cdict want.json >out &&
+		grep "^70000 rows" out
+	'
+	test_expect_success 'python snippet reads the smallest file' '
+		"$sample" empty e.cdict &&
+		$py -c "
+import sys; sys.path.insert(0, \".\")
+from load_cdict import load_cdict
+m, c, s, t = load_cdict(\"e.cdict\")
+assert m == {\"t\": \"meta\", \"format\": 2, \"perfwhiz\": m[\"perfwhiz\"]}, m
+assert t[\"rows\"] == 0 and c[\"kind\"] == [], t
+"
+	'
+else
+	test_skip 'python snippet reads what the C reader reads' 'no python3-msgpack'
+fi
+
+test_expect_success 'the smallest file is what the spec dumps' '
+	"$sample" empty e.cdict &&
+	test $(stat -c %s e.cdict) -eq 151 &&
+	xxd e.cdict >dump &&
+	sed -n "/^## The smallest valid file/,/^| offset/p" "$SRCDIR/docs/cdict-format.md" |
+		grep "^000000" >want-dump &&
+	test_cmp want-dump dump
+'
+
+test_done
