@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "cdict_legacy.h"
+#include "msgpack_guard.h"
 
 enum { C_EVENT, C_CPU, C_USECS, C_PID, C_NAME, C_DURATION, C_NEXT_PID,
        C_NEXT_COMM, C__COUNT };
@@ -204,6 +205,10 @@ int pw_legacy_open(struct pw_legacy **out, int fd, const uint8_t first[2],
 				   PW_LEGACY_MAX);
 	if ((err = inflate_all(l, fd, first)))
 		return err;
+	// msgpack-c takes 24 bytes per object: 48 M objects (6 M rows) is the cap
+	if (pw_msgpack_check(l->raw, l->rawlen, 48u << 20))
+		return legacy_fail(l, PW_ECORRUPT, 0,
+				   "legacy file is not one well-formed msgpack map of at most 48 M values");
 	if (msgpack_unpack_next(&l->upk, (const char *)l->raw, l->rawlen, &used) !=
 		    MSGPACK_UNPACK_SUCCESS ||
 	    used != l->rawlen || l->upk.data.type != MSGPACK_OBJECT_MAP)

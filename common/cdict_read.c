@@ -14,8 +14,9 @@
 #include <msgpack.h>
 #include <zlib.h>
 
-#include "cdict_legacy.h"
 #include "cdict_int.h"
+#include "cdict_legacy.h"
+#include "msgpack_guard.h"
 
 // Every corrupt-input path goes through here: one breakpoint for bad input.
 #define CORRUPT(r, off, ...) reader_fail((r), PW_ECORRUPT, (off), __LINE__, __VA_ARGS__)
@@ -237,6 +238,9 @@ static int read_chunk(struct pw_reader *r)
 			       " bytes", rawlen);
 	msgpack_unpacked_destroy(&r->upk);
 	msgpack_unpacked_init(&r->upk);
+	// bound what msgpack-c allocates: rows * columns, with room to spare
+	if (pw_msgpack_check(r->raw, rawlen, PW_CHUNK_ROWS * 64ull))
+		return CORRUPT(r, off, "chunk is not one well-formed msgpack map");
 	if (msgpack_unpack_next(&r->upk, (const char *)r->raw, rawlen, &used) !=
 		    MSGPACK_UNPACK_SUCCESS ||
 	    used != rawlen || r->upk.data.type != MSGPACK_OBJECT_MAP)

@@ -4,7 +4,7 @@
 // the spec's Python snippet is held to.
 //
 //   cdict-sample empty OUT     the smallest valid file (no event)
-//   cdict-sample sample OUT    a few events of every kind, two chunks' worth
+//   cdict-sample sample OUT [N] N events (70000) of every kind
 //   cdict-sample columns FILE  the reader's view of FILE as JSON
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@ static int die(const char *what, int err)
 	return 1;
 }
 
-static int write_sample(const char *out, int events)
+static int write_sample(const char *out, int events, int nrows)
 {
 	struct pw_meta meta = { 0 };
 	struct pw_writer *w;
@@ -33,7 +33,7 @@ static int write_sample(const char *out, int events)
 	}
 	if ((err = pw_writer_open(&w, out, &meta)))
 		return die(out, err);
-	for (int i = 0; events && i < 70000 && !err; i++) {
+	for (int i = 0; events && i < nrows && !err; i++) {
 		memset(&ev, 0, sizeof(ev));
 		ev.time = 1000000000ull + (uint64_t)i * 1234 + (uint64_t)(i % 7) * 3;
 		ev.cpu = i % 4;
@@ -151,11 +151,11 @@ static int columns(const char *path)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "empty"))
-		return write_sample(argv[2], 0);
-	if (argc == 3 && !strcmp(argv[1], "sample"))
-		return write_sample(argv[2], 1);
+		return write_sample(argv[2], 0, 0);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "sample"))
+		return write_sample(argv[2], 1, argc == 4 ? atoi(argv[3]) : 70000);
 	if (argc == 3 && !strcmp(argv[1], "columns"))
 		return columns(argv[2]);
-	fprintf(stderr, "usage: cdict-sample empty|sample OUT | columns FILE\n");
+	fprintf(stderr, "usage: cdict-sample empty OUT | sample OUT [N] | columns FILE\n");
 	return 2;
 }
