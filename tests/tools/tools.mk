@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: Apache-2.0
+# tests/tools/tools.mk: test tools: build/mkperfdata (synthetic perf.data + ground truth generator).
+
+# The format texts mkperfdata writes into HEADER_TRACING_DATA, embedded as
+# byte arrays generated from the fixtures (coreutils od + sed only).
+MKPD_FORMATS := header_page header_event sched_switch sched_wakeup sched_migrate_task \
+                kvm_entry kvm_exit kvm_exit-old kvm_userspace_exit
+MKPD_FORMAT_FILES := $(addprefix tests/fixtures/formats/,$(MKPD_FORMATS))
+
+$(B)/gen/mkperfdata-formats.c: $(MKPD_FORMAT_FILES) tests/tools/tools.mk
+	@mkdir -p $(@D)
+	@{ echo '// generated from tests/fixtures/formats by tests/tools/tools.mk: do not edit'; \
+	  echo '#include "mkperfdata-formats.h"'; \
+	  for f in $(MKPD_FORMATS); do n=$$(echo "$$f" | tr -- - _); \
+	    echo "static const unsigned char fmt_$$n[] = {"; \
+	    od -An -v -tx1 "tests/fixtures/formats/$$f" | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0 };'; done; \
+	  echo 'const struct pw_mkpd_format pw_mkpd_formats[] = {'; \
+	  for f in $(MKPD_FORMATS); do n=$$(echo "$$f" | tr -- - _); \
+	    echo "	{ \"$$f\", fmt_$$n, sizeof(fmt_$$n) - 1 },"; done; \
+	  echo '	{ 0, 0, 0 }'; echo '};'; } >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/mkperfdata-formats.o: $(B)/gen/mkperfdata-formats.c tests/tools/mkperfdata-formats.h
+	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
+
+$(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-formats.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
+
+$(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
+	$(CC) $(CFLAGS) -o $@ $^ -lm
+
+all: $(B)/mkperfdata
