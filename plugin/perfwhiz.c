@@ -1,0 +1,1216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// perfwhiz.c: the perf dlfilter: decodes sched and KVM tracepoint samples and
+// reduces them into a .cdict file (entry points, dlargs, reduction, summary).
+//
+// perf script --dlfilter build/perfwhiz.so [--dlarg out=run.cdict] -i perf.data
+//
+// start() finds the event formats (the perf.data's tracing data, else the
+// local tracefs in pipe mode), resolves every field the decoders read, and
+// opens the writer; filter_event() routes each sample by its attr (cached by
+// tracepoint id), checks it, and appends events; stop() writes the trailer
+// and prints the summary. Memory grows with tasks, CPUs and event types only.
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+
+#include <perf/perf_dlfilter.h>
+
+#include "cdict.h"
+#include "perfdata.h"
+#include "pw_map.h"
+#include "tpformat.h"
+
+#define PW_API __attribute__((visibility("default")))
+#define PROG "perfwhiz"
+#define COMM_LEN 16
+#define NR_FIELDS 6
+#define TASK_BLOCK 1024
+
+// perf fills this in before start() (perf's dlfilter.c looks it up by name)
+PW_API struct perf_dlfilter_fns perf_dlfilter_fns;
+
+PW_API int start(void **data, void *ctx);
+PW_API int stop(void *data, void *ctx);
+PW_API int filter_event(void *data, const struct perf_dlfilter_sample *sample,
+			void *ctx);
+PW_API const char *filter_description(const char **long_description);
+
+/* ---- the events we decode ----------------------------------------------- */
+
+// Field names per kind, in slot order; a leading '?' marks an optional field.
+struct known {
+	const char *system, *name;
+	uint8_t kind;
+	const char *fields[NR_FIELDS];
+};
+
+static const struct known known[] = {
+	{ "sched", "sched_switch", PW_EV_SWITCH,
+	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" } },
+	{ "sched", "sched_wakeup", PW_EV_WAKEUP, { "?comm", "pid", "?target_cpu" } },
+	{ "sched", "sched_waking", PW_EV_WAKING, { "?comm", "pid", "?target_cpu" } },
+	{ "sched", "sched_wakeup_new", PW_EV_WAKEUP_NEW,
+	  { "?comm", "pid", "?target_cpu" } },
+	{ "sched", "sched_migrate_task", PW_EV_MIGRATE,
+	  { "?comm", "pid", "orig_cpu", "dest_cpu" } },
+	{ "sched", "sched_process_exec", PW_EV_EXEC, { "?filename", "pid" } },
+	{ "sched", "sched_process_fork", PW_EV_FORK,
+	  { "?parent_comm", "parent_pid", "?child_comm", "child_pid" } },
+	{ "sched", "sched_process_exit", PW_EV_EXIT, { "?comm", "pid" } },
+	{ "sched", "sched_stat_sleep", PW_EV_STAT_SLEEP, { "?comm", "pid", "delay" } },
+	{ "sched", "sched_stat_iowait", PW_EV_STAT_IOWAIT,
+	  { "?comm", "pid", "delay" } },
+	{ "sched", "sched_stat_runtime", PW_EV_STAT_RUNTIME,
+	  { "?comm", "pid", "runtime" } },
+	{ "kvm", "kvm_exit", PW_EV_KVM_EXIT, { "exit_reason", "?isa" } },
+	{ "kvm", "kvm_entry", PW_EV_KVM_ENTRY, { "?vcpu_id" } },
+	{ "kvm", "kvm_userspace_exit", PW_EV_KVM_USEREXIT, { "reason" } },
+};
+#define NR_KNOWN (sizeof(known) / sizeof(known[0]))
+
+// A decoder: one known event whose format was found and resolved.
+struct decoder {
+	const struct known *k;
+	int id;			// tracepoint id
+	int usable;		// every required field resolved
+	uint32_t min_raw;	// largest offset+size of the fields read
+	struct pw_field common_type;
+	struct pw_field f[NR_FIELDS];
+	char *missing;		// the first required field not found
+};
+
+// Where the samples of one attr go.
+enum { R_DECODE, R_IGNORE, R_MISSING };
+struct route {
+	uint32_t type;
+	uint64_t config;
+	int what;		// R_*
+	struct decoder *dec;
+	char *name;		// "sched:sched_switch"
+	uint64_t count;		// samples (R_IGNORE) or samples not decoded (R_MISSING)
+	uint64_t invalid;	// R_DECODE samples that failed validation
+	uint64_t stored;
+};
+
+/* ---- tasks -------------------------------------------------------------- */
+
+#define TF_EMITTED 0x01		// a TASK record was written
+#define TF_DIRTY 0x02		// name or tgid changed since that record
+#define TF_MATCH 0x04		// tasks= regex matches its name
+#define TF_MATCH_KNOWN 0x08
+
+struct task {
+	int32_t tid;
+	int32_t pid;		// tgid, -1 unknown
+	uint8_t flags;
+	char comm[COMM_LEN];	// last comm seen, NUL-padded
+	const char *fixed;	// name from map= or autoname (borrowed)
+};
+
+struct autoname {
+	int32_t tid;
+	char *name;
+};
+
+struct state {
+	// dlargs
+	char *out_path, *input, *map_path, *tasks_re;
+	int autoname, keep, quiet;
+	regex_t re;
+	int have_re;
+	struct pw_map map;
+	struct autoname *auto_names;
+	size_t nr_auto;
+
+	// formats and routing
+	int pipe_mode;
+	char *source;		// what the formats came from, for messages
+	struct pw_tpfmts *fmts;
+	struct decoder dec[NR_KNOWN];
+	struct route *routes;
+	size_t nr_routes, alloc_routes;
+	struct route *last_route;
+
+	// tasks: a hash of tid -> task, tasks in fixed blocks (stable pointers)
+	struct task **blocks;
+	size_t nr_blocks, nr_tasks;
+	int32_t *hash;		// index + 1, 0 empty
+	size_t hash_size;
+	uint8_t *cpu_seen;	// PW_MAX_CPUS bytes
+	uint32_t nr_cpus_seen;
+
+	// output
+	struct pw_writer *w;
+	int werr;
+	uint64_t samples, stored, invalid_total, ignored_total, missing_total;
+	uint64_t by_kind[PW_EV__COUNT];
+	struct timespec t0;
+};
+
+static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static struct task *task_at(struct state *st, size_t i)
+{
+	return &st->blocks[i / TASK_BLOCK][i % TASK_BLOCK];
+}
+
+static size_t hash_tid(int32_t tid, size_t size)
+{
+	return ((uint32_t)tid * 2654435761u) & (size - 1);
+}
+
+static int hash_grow(struct state *st)
+{
+	size_t n = st->hash_size ? st->hash_size * 2 : 1024;
+	int32_t *h = calloc(n, sizeof(*h));
+
+	if (!h)
+		return PW_ENOMEM;
+	for (size_t i = 0; i < st->nr_tasks; i++) {
+		size_t j = hash_tid(task_at(st, i)->tid, n);
+		while (h[j])
+			j = (j + 1) & (n - 1);
+		h[j] = (int32_t)i + 1;
+	}
+	free(st->hash);
+	st->hash = h;
+	st->hash_size = n;
+	return 0;
+}
+
+static const char *fixed_name(struct state *st, int32_t tid)
+{
+	const char *n = pw_map_name(&st->map, tid);
+
+	for (size_t i = 0; !n && i < st->nr_auto; i++)
+		if (st->auto_names[i].tid == tid)
+			n = st->auto_names[i].name;
+	return n;
+}
+
+// The task of tid, created on first sight; NULL only when out of memory.
+static struct task *task_get(struct state *st, int32_t tid)
+{
+	size_t j = hash_tid(tid, st->hash_size);
+
+	while (st->hash[j]) {
+		struct task *t = task_at(st, (size_t)st->hash[j] - 1);
+		if (t->tid == tid)
+			return t;
+		j = (j + 1) & (st->hash_size - 1);
+	}
+	if ((st->nr_tasks + 1) * 2 > st->hash_size) {
+		if (hash_grow(st))
+			return NULL;
+		return task_get(st, tid);
+	}
+	if (st->nr_tasks == st->nr_blocks * TASK_BLOCK) {
+		struct task **b = realloc(st->blocks,
+					  (st->nr_blocks + 1) * sizeof(*b));
+		if (!b)
+			return NULL;
+		st->blocks = b;
+		b[st->nr_blocks] = calloc(TASK_BLOCK, sizeof(struct task));
+		if (!b[st->nr_blocks])
+			return NULL;
+		st->nr_blocks++;
+	}
+	struct task *t = task_at(st, st->nr_tasks);
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->pid = tid == 0 ? 0 : -1;
+	t->flags = TF_DIRTY;
+	t->fixed = fixed_name(st, tid);
+	if (tid == 0)
+		memcpy(t->comm, "swapper", 8);
+	st->hash[j] = (int32_t)++st->nr_tasks;
+	return t;
+}
+
+static const char *task_name(const struct task *t)
+{
+	return t->fixed ? t->fixed : t->comm;
+}
+
+// A comm seen for t (len bytes, no NUL inside).
+static void note_comm(struct task *t, const char *s, size_t len)
+{
+	if (t->tid == 0)	// the idle task is swapper/N on every cpu
+		return;
+	if (len > COMM_LEN - 1)
+		len = COMM_LEN - 1;
+	if (t->comm[len] == 0 && !memcmp(t->comm, s, len))
+		return;
+	memset(t->comm, 0, COMM_LEN);
+	memcpy(t->comm, s, len);
+	if (!t->fixed)
+		t->flags = (uint8_t)((t->flags | TF_DIRTY) & ~TF_MATCH_KNOWN);
+}
+
+static void note_pid(struct task *t, int32_t pid)
+{
+	if (t->tid > 0 && pid > 0 && t->pid != pid) {
+		t->pid = pid;
+		t->flags |= TF_DIRTY;
+	}
+}
+
+static int task_match(struct state *st, struct task *t)
+{
+	if (!st->have_re)
+		return 1;
+	if (!(t->flags & TF_MATCH_KNOWN)) {
+		int m = regexec(&st->re, task_name(t), 0, NULL, 0) == 0;
+		t->flags = (uint8_t)((t->flags & ~TF_MATCH) | TF_MATCH_KNOWN |
+				     (m ? TF_MATCH : 0));
+	}
+	return t->flags & TF_MATCH;
+}
+
+static void add(struct state *st, const struct pw_event *ev)
+{
+	if (st->werr)
+		return;
+	int err = pw_writer_add(st->w, ev);
+	if (err) {
+		st->werr = err;
+		return;
+	}
+	st->stored++;
+	st->by_kind[ev->kind]++;
+}
+
+static int64_t intern(struct state *st, const char *s)
+{
+	if (st->werr)
+		return -1;
+	int64_t id = pw_writer_intern(st->w, s);
+	if (id < 0)
+		st->werr = (int)id;
+	return id;
+}
+
+// Write t's TASK record if its name or tgid changed since the last one.
+static void task_emit(struct state *st, struct task *t, uint64_t time, int cpu)
+{
+	if (!(t->flags & TF_DIRTY))
+		return;
+	int64_t id = intern(st, task_name(t));
+	if (id < 0)
+		return;
+	struct pw_event ev = { .time = time, .cpu = cpu, .kind = PW_EV_TASK,
+			       .tid = t->tid };
+	ev.task.pid = t->pid;
+	ev.task.name = (uint32_t)id;
+	add(st, &ev);
+	t->flags = (uint8_t)((t->flags & ~TF_DIRTY) | TF_EMITTED);
+}
+
+/* ---- formats ------------------------------------------------------------- */
+
+// The "name: X" line of a format text, copied into buf.
+static int format_name(const char *text, char *buf, size_t size)
+{
+	if (strncmp(text, "name: ", 6))
+		return -1;
+	size_t n = strcspn(text + 6, "\n");
+	if (n >= size)
+		return -1;
+	memcpy(buf, text + 6, n);
+	buf[n] = 0;
+	return 0;
+}
+
+static const struct known *known_by_name(const char *system, const char *name)
+{
+	for (size_t i = 0; i < NR_KNOWN; i++)
+		if (!strcmp(known[i].name, name) &&
+		    (!system || !strcmp(known[i].system, system)))
+			return &known[i];
+	return NULL;
+}
+
+// Resolve the decoders of every known event the format set holds.
+static void build_decoders(struct state *st)
+{
+	for (size_t i = 0; i < NR_KNOWN; i++) {
+		struct decoder *d = &st->dec[i];
+		const struct pw_tpevent *ev =
+			pw_tpfmts_find(st->fmts, known[i].system, known[i].name);
+
+		d->k = &known[i];
+		d->id = -1;
+		if (!ev)
+			continue;
+		d->id = ev->id;
+		d->usable = 1;
+		if (pw_tpevent_field(ev, "common_type", &d->common_type) == 0)
+			d->min_raw = pw_field_end(&d->common_type);
+		for (int f = 0; f < NR_FIELDS && known[i].fields[f]; f++) {
+			const char *fname = known[i].fields[f];
+			int optional = fname[0] == '?';
+			if (optional)
+				fname++;
+			if (pw_tpevent_field(ev, fname, &d->f[f])) {
+				if (!optional && !d->missing) {
+					d->usable = 0;
+					d->missing = strdup(fname);
+				}
+				continue;
+			}
+			uint32_t end = pw_field_end(&d->f[f]);
+			if (end > d->min_raw)
+				d->min_raw = end;
+		}
+	}
+}
+
+/* ---- output and metadata -------------------------------------------------- */
+
+static char *default_out(const char *input, int pipe_mode)
+{
+	const char *ext = ".cdict";
+	size_t n;
+	char *out;
+
+	if (pipe_mode)
+		return strdup("perf.cdict");
+	n = strlen(input);
+	if (n > 5 && !strcmp(input + n - 5, ".data"))
+		n -= 5;
+	out = malloc(n + strlen(ext) + 1);
+	if (out) {
+		memcpy(out, input, n);
+		strcpy(out + n, ext);
+	}
+	return out;
+}
+
+// Open the writer with the metadata of pd (NULL in pipe mode).
+static int open_writer(struct state *st, const struct pw_perfdata *pd)
+{
+	struct pw_meta m;
+	char *tps[PW_PD_MAX_ATTRS];
+	struct stat sb;
+
+	memset(&m, 0, sizeof(m));
+	m.perfwhiz = PROG " " PW_VERSION;
+	m.source = st->pipe_mode ? "-" : st->input;
+	if (pd) {
+		m.hostname = pd->hostname;
+		m.kernel = pd->osrelease;
+		m.arch = pd->arch;
+		m.cpu_desc = pd->cpudesc;
+		m.cpuid = pd->cpuid;
+		m.perf_version = pd->version;
+		m.cmdline = pd->cmdline;
+		m.nr_cpus = pd->nr_cpus_online;
+		m.nr_cpus_avail = pd->nr_cpus_avail;
+		m.core_siblings = pd->core_siblings;
+		m.nr_core_siblings = pd->nr_core_siblings;
+		m.thread_siblings = pd->thread_siblings;
+		m.nr_thread_siblings = pd->nr_thread_siblings;
+		m.core_id = pd->core_id;
+		m.socket_id = pd->socket_id;
+		m.nr_topo_cpus = pd->nr_topo_cpus;
+		for (size_t i = 0; i < pd->nr_attrs; i++)
+			if (pd->attrs[i].type == PERF_TYPE_TRACEPOINT &&
+			    pd->attrs[i].name)
+				tps[m.nr_tracepoints++] = pd->attrs[i].name;
+		m.tracepoints = tps;
+		if (stat(st->input, &sb) == 0)
+			m.capture_time = (int64_t)sb.st_mtime;
+	}
+	int err = pw_writer_open(&st->w, st->out_path, &m);
+	if (err) {
+		msg("cannot create '%s': %s", st->out_path,
+		    err == PW_EIO ? strerror(pw_writer_errno(st->w) ?
+					     pw_writer_errno(st->w) : errno) :
+				    pw_strerror(err));
+		pw_writer_free(st->w);
+		st->w = NULL;
+	}
+	return err;
+}
+
+/* ---- finding the formats --------------------------------------------------- */
+
+static int load_from_perfdata(struct state *st)
+{
+	struct pw_perfdata pd;
+	char buf[256];
+	int err = pw_perfdata_load(&pd, st->input);
+
+	if (err) {
+		if (err == PW_EIO)
+			msg("cannot read '%s': %s (tried --dlarg input=, "
+			    "perf's -i, ./perf.data)", st->input, strerror(errno));
+		else
+			msg("cannot read '%s': %s", st->input,
+			    pw_perfdata_describe(&pd, err, buf, sizeof(buf)));
+		pw_perfdata_release(&pd);
+		return err;
+	}
+	if (!pd.has_tracing_data) {
+		msg("no tracepoint formats: '%s' has no tracing data "
+		    "(record tracepoints: perf record -e sched:sched_switch ...)",
+		    st->input);
+		pw_perfdata_release(&pd);
+		return PW_EINVAL;
+	}
+	err = pw_tpfmts_new(&st->fmts, pd.tracing_long_size);
+	for (size_t i = 0; !err && i < pd.nr_formats; i++) {
+		char name[128];
+		const struct pw_pd_format *f = &pd.formats[i];
+		if (format_name(f->text, name, sizeof(name)) ||
+		    !known_by_name(f->system, name))
+			continue;
+		if (pw_tpfmts_add(st->fmts, f->system, f->text, f->len) ==
+		    PW_ENOMEM)
+			err = PW_ENOMEM;
+	}
+	if (!err)
+		err = open_writer(st, &pd);
+	pw_perfdata_release(&pd);
+	return err;
+}
+
+static const char *const tracefs_dirs[] = {
+	"/sys/kernel/tracing/events",
+	"/sys/kernel/debug/tracing/events",
+};
+
+static int load_from_tracefs(struct state *st)
+{
+	char path[512];
+	int err = pw_tpfmts_new(&st->fmts, (int)sizeof(long));
+
+	for (size_t d = 0; !err && d < 2 && !pw_tpfmts_count(st->fmts); d++)
+		for (size_t i = 0; !err && i < NR_KNOWN; i++) {
+			snprintf(path, sizeof(path), "%s/%s/%s/format",
+				 tracefs_dirs[d], known[i].system, known[i].name);
+			if (pw_tpfmts_add_file(st->fmts, known[i].system,
+					       path) == PW_ENOMEM)
+				err = PW_ENOMEM;
+		}
+	if (err)
+		return err;
+	if (!pw_tpfmts_find(st->fmts, "sched", "sched_switch")) {
+		msg("no tracepoint formats: pipe input has none, and neither "
+		    "%s/sched/sched_switch/format nor "
+		    "%s/sched/sched_switch/format is readable (mount tracefs)",
+		    tracefs_dirs[0], tracefs_dirs[1]);
+		return PW_EINVAL;
+	}
+	return open_writer(st, NULL);
+}
+
+// perf's own -i/--input, from our process's command line; NULL if absent.
+static char *input_from_cmdline(void)
+{
+	char buf[65536];
+	FILE *f = fopen("/proc/self/cmdline", "re");
+	size_t n;
+	char *found = NULL;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	for (size_t i = 0; i < n;) {
+		const char *a = buf + i;
+		size_t l = strlen(a);
+		const char *next = i + l + 1 < n ? a + l + 1 : NULL;
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(a, "-i") || !strcmp(a, "--input")) && next) {
+			free(found);
+			found = strdup(next);
+		} else if (!strncmp(a, "--input=", 8)) {
+			free(found);
+			found = strdup(a + 8);
+		} else if (!strncmp(a, "-i", 2) && a[2]) {
+			free(found);
+			found = strdup(a + 2);
+		}
+		i += l + 1;
+	}
+	return found;
+}
+
+/* ---- autoname: QEMU threads of processes still alive --------------------- */
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return (int)n;
+}
+
+// The VM name of a QEMU command line: `-name guest=NAME,...` or `-name NAME`.
+static int qemu_vm_name(const char *cmd, int n, char *name, size_t size)
+{
+	if (!strstr(cmd, "qemu"))
+		return -1;
+	for (int i = 0; i < n;) {
+		const char *a = cmd + i;
+		int l = (int)strlen(a);
+		if (!strcmp(a, "-name") && i + l + 1 < n) {
+			const char *v = a + l + 1;
+			if (!strncmp(v, "guest=", 6))
+				v += 6;
+			size_t k = strcspn(v, ",");
+			if (!k || k >= size)
+				return -1;
+			memcpy(name, v, k);
+			name[k] = 0;
+			return 0;
+		}
+		i += l + 1;
+	}
+	return -1;
+}
+
+static void autoname_scan(struct state *st)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	char path[640], cmd[8192], vm[128], comm[64];
+
+	if (!proc)
+		return;
+	while ((de = readdir(proc))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		int n = read_small(path, cmd, sizeof(cmd));
+		if (n <= 0 || qemu_vm_name(cmd, n, vm, sizeof(vm)))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", de->d_name);
+		DIR *td = opendir(path);
+		struct dirent *te;
+		while (td && (te = readdir(td))) {
+			if (te->d_name[0] < '1' || te->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/comm",
+				 de->d_name, te->d_name);
+			if (read_small(path, comm, sizeof(comm)) <= 0)
+				continue;
+			comm[strcspn(comm, "\n")] = 0;
+			unsigned vcpu;
+			char name[200];
+			if (sscanf(comm, "CPU %u/KVM", &vcpu) == 1)
+				snprintf(name, sizeof(name), "%s.vcpu%u", vm, vcpu);
+			else
+				snprintf(name, sizeof(name), "%s.emu", vm);
+			struct autoname *v = realloc(st->auto_names,
+				(st->nr_auto + 1) * sizeof(*v));
+			if (!v)
+				break;
+			st->auto_names = v;
+			v[st->nr_auto].tid = atoi(te->d_name);
+			v[st->nr_auto].name = strdup(name);
+			if (v[st->nr_auto].name)
+				st->nr_auto++;
+		}
+		if (td)
+			closedir(td);
+	}
+	closedir(proc);
+}
+
+/* ---- dlargs ------------------------------------------------------------- */
+
+static const char usage[] =
+	"perfwhiz.so dlargs (each as --dlarg ARG):\n"
+	"  out=FILE        the .cdict to write (default: the input's name with .cdict,\n"
+	"                  perf.cdict in pipe mode)\n"
+	"  input=FILE      the perf.data to take event formats and metadata from\n"
+	"                  (default: perf's -i, else ./perf.data)\n"
+	"  map=CSV         name tasks: tid,libvirt-name,type,uuid,group-type,group-id,task-name\n"
+	"                  gives task-name.GG.type\n"
+	"  tasks=REGEX     keep only tasks whose name matches (and switches involving them)\n"
+	"  autoname        name QEMU vCPU and emulator threads of live VMs from /proc\n"
+	"  keep            let perf print the samples too (return 0)\n"
+	"  quiet           no summary on stderr\n"
+	"  help            this text\n";
+
+static int parse_dlargs(struct state *st, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		char **dst = NULL;
+		if (!strncmp(a, "out=", 4))
+			dst = &st->out_path;
+		else if (!strncmp(a, "input=", 6))
+			dst = &st->input;
+		else if (!strncmp(a, "map=", 4))
+			dst = &st->map_path;
+		else if (!strncmp(a, "tasks=", 6))
+			dst = &st->tasks_re;
+		else if (!strcmp(a, "autoname"))
+			st->autoname = 1;
+		else if (!strcmp(a, "keep"))
+			st->keep = 1;
+		else if (!strcmp(a, "quiet"))
+			st->quiet = 1;
+		else if (!strcmp(a, "help")) {
+			fputs(usage, stderr);
+			return 1;
+		} else {
+			msg("unknown dlarg '%s': valid ones are out=FILE, "
+			    "input=FILE, map=CSV, tasks=REGEX, autoname, keep, "
+			    "quiet, help", a);
+			return PW_EINVAL;
+		}
+		if (dst) {
+			const char *v = strchr(a, '=') + 1;
+			if (!*v) {
+				msg("empty value in dlarg '%s'", a);
+				return PW_EINVAL;
+			}
+			free(*dst);
+			*dst = strdup(v);
+			if (!*dst)
+				return PW_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+static void state_free(struct state *st)
+{
+	if (!st)
+		return;
+	pw_writer_free(st->w);
+	pw_tpfmts_free(st->fmts);
+	for (size_t i = 0; i < NR_KNOWN; i++)
+		free(st->dec[i].missing);
+	for (size_t i = 0; i < st->nr_routes; i++)
+		free(st->routes[i].name);
+	free(st->routes);
+	for (size_t i = 0; i < st->nr_blocks; i++)
+		free(st->blocks[i]);
+	free(st->blocks);
+	free(st->hash);
+	free(st->cpu_seen);
+	for (size_t i = 0; i < st->nr_auto; i++)
+		free(st->auto_names[i].name);
+	free(st->auto_names);
+	pw_map_release(&st->map);
+	if (st->have_re)
+		regfree(&st->re);
+	free(st->out_path);
+	free(st->input);
+	free(st->map_path);
+	free(st->tasks_re);
+	free(st->source);
+	free(st);
+}
+
+int start(void **data, void *ctx)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	char **argv = NULL;
+	int argc = 0, err;
+	struct stat sb;
+
+	*data = NULL;
+	if (!st)
+		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	if (perf_dlfilter_fns.args)
+		argv = perf_dlfilter_fns.args(ctx, &argc);
+	err = parse_dlargs(st, argc, argv);
+	if (err)
+		goto fail;
+	if (st->map_path) {
+		size_t line;
+		err = pw_map_load(&st->map, st->map_path, &line);
+		if (err) {
+			if (err == PW_EIO)
+				msg("cannot read map '%s': %s", st->map_path,
+				    strerror(errno));
+			else if (err == PW_ECORRUPT && line)
+				msg("bad map '%s': line %zu: want tid,libvirt-name,"
+				    "type,uuid,group-type,group-id,task-name",
+				    st->map_path, line);
+			else
+				msg("bad map '%s': %s", st->map_path,
+				    err == PW_ECORRUPT ? "a tid is given twice" :
+							 pw_strerror(err));
+			goto fail;
+		}
+	}
+	if (st->tasks_re) {
+		int rc = regcomp(&st->re, st->tasks_re, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char e[128];
+			regerror(rc, &st->re, e, sizeof(e));
+			msg("bad tasks= regex '%s': %s", st->tasks_re, e);
+			err = PW_EINVAL;
+			goto fail;
+		}
+		st->have_re = 1;
+	}
+	if (st->autoname)
+		autoname_scan(st);
+
+	// the input: input=, else perf's -i, else stdin if a pipe, else perf.data
+	if (!st->input)
+		st->input = input_from_cmdline();
+	if (!st->input)
+		st->input = strdup(fstat(0, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
+				   "-" : "perf.data");
+	if (!st->input) {
+		err = PW_ENOMEM;
+		goto fail;
+	}
+	st->pipe_mode = !strcmp(st->input, "-");
+	if (!st->out_path)
+		st->out_path = default_out(st->input, st->pipe_mode);
+	st->cpu_seen = calloc(PW_MAX_CPUS, 1);
+	if (!st->out_path || !st->cpu_seen || hash_grow(st)) {
+		err = PW_ENOMEM;
+		goto fail;
+	}
+	err = st->pipe_mode ? load_from_tracefs(st) : load_from_perfdata(st);
+	if (err)
+		goto fail;
+	build_decoders(st);
+	for (size_t i = 0; i < NR_KNOWN; i++)
+		if (st->dec[i].id >= 0 && !st->dec[i].usable)
+			msg("format of %s:%s lacks field '%s': its samples are "
+			    "not decoded", known[i].system, known[i].name,
+			    st->dec[i].missing);
+	*data = st;
+	return 0;
+fail:
+	state_free(st);
+	return err == PW_ENOMEM ? -ENOMEM : -EINVAL;
+}
+
+// A new route for an attr (first sample of it). NULL when out of memory.
+static struct route *route_new(struct state *st, uint32_t type,
+			       uint64_t config, const char *event)
+{
+	if (st->nr_routes == st->alloc_routes) {
+		size_t n = st->alloc_routes ? st->alloc_routes * 2 : 16;
+		struct route *r = realloc(st->routes, n * sizeof(*r));
+		if (!r)
+			return NULL;
+		st->routes = r;
+		st->alloc_routes = n;
+		st->last_route = NULL;	// moved
+	}
+	struct route *r = &st->routes[st->nr_routes];
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	r->config = config;
+	r->name = strdup(event ? event : "?");
+	if (!r->name)
+		return NULL;
+	st->nr_routes++;
+	r->what = R_IGNORE;
+	if (type != PERF_TYPE_TRACEPOINT || !event)
+		return r;
+	const char *colon = strchr(event, ':');
+	const char *name = colon ? colon + 1 : event;
+	char sys[64] = "";
+	if (colon && (size_t)(colon - event) < sizeof(sys)) {
+		memcpy(sys, event, (size_t)(colon - event));
+		sys[colon - event] = 0;
+	}
+	const struct known *k = known_by_name(colon ? sys : NULL, name);
+	if (!k)
+		return r;
+	struct decoder *d = &st->dec[k - known];
+	if (d->id >= 0 && (uint64_t)d->id == config && d->usable) {
+		r->what = R_DECODE;
+		r->dec = d;
+	} else {
+		r->what = R_MISSING;
+	}
+	return r;
+}
+
+static struct route *route_find(struct state *st,
+				const struct perf_dlfilter_sample *s, void *ctx)
+{
+	struct perf_event_attr *attr =
+		perf_dlfilter_fns.attr ? perf_dlfilter_fns.attr(ctx) : NULL;
+	uint32_t type = attr ? attr->type : PERF_TYPE_TRACEPOINT;
+	uint64_t config = attr ? attr->config : UINT64_MAX;
+	struct route *r = st->last_route;
+
+	if (r && r->type == type && r->config == config &&
+	    (attr || (s->event && !strcmp(r->name, s->event))))
+		return r;
+	for (size_t i = 0; i < st->nr_routes; i++) {
+		r = &st->routes[i];
+		if (r->type == type && r->config == config &&
+		    (attr || (s->event && !strcmp(r->name, s->event))))
+			return st->last_route = r;
+	}
+	if (!attr && s->event) {
+		// no attr from the host: route by name, config from the format
+		const char *colon = strchr(s->event, ':');
+		const struct known *k = known_by_name(NULL, colon ? colon + 1 :
+								    s->event);
+		if (k && st->dec[k - known].id >= 0)
+			config = (uint64_t)st->dec[k - known].id;
+	}
+	r = route_new(st, type, config, s->event);
+	return st->last_route = r;
+}
+
+static void decode(struct state *st, struct route *r,
+		   const struct perf_dlfilter_sample *s)
+{
+	const struct decoder *d = r->dec;
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
+			       .kind = d->k->kind };
+	struct task *t, *o = NULL;
+	const char *str;
+	size_t len;
+
+	if (!raw || s->raw_size < d->min_raw || s->cpu < 0 ||
+	    s->cpu >= PW_MAX_CPUS ||
+	    (d->common_type.size &&
+	     pw_field_int(&d->common_type, raw) != d->id)) {
+		r->invalid++;
+		st->invalid_total++;
+		return;
+	}
+	if (!st->cpu_seen[s->cpu]) {
+		st->cpu_seen[s->cpu] = 1;
+		st->nr_cpus_seen++;
+	}
+	switch (d->k->kind) {
+	case PW_EV_SWITCH:
+		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+		ev.sw.prev_state = (uint32_t)pw_field_int(&f[2], raw);
+		ev.sw.next_tid = (int32_t)pw_field_int(&f[4], raw);
+		if (!(t = task_get(st, ev.tid)) || !(o = task_get(st, ev.sw.next_tid)))
+			goto nomem;
+		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
+			note_comm(t, str, len);
+		if ((str = pw_field_str(&f[3], raw, s->raw_size, &len)))
+			note_comm(o, str, len);
+		if (s->tid == ev.tid)
+			note_pid(t, s->pid);
+		if (!task_match(st, t) && !task_match(st, o))
+			return;
+		task_emit(st, t, ev.time, ev.cpu);
+		task_emit(st, o, ev.time, ev.cpu);
+		break;
+	case PW_EV_WAKEUP:
+	case PW_EV_WAKING:
+	case PW_EV_WAKEUP_NEW:
+	case PW_EV_MIGRATE:
+	case PW_EV_EXIT:
+	case PW_EV_STAT_SLEEP:
+	case PW_EV_STAT_IOWAIT:
+	case PW_EV_STAT_RUNTIME:
+		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+		if (!(t = task_get(st, ev.tid)))
+			goto nomem;
+		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
+			note_comm(t, str, len);
+		if (s->tid == ev.tid)
+			note_pid(t, s->pid);
+		if (d->k->kind == PW_EV_MIGRATE) {
+			ev.mg.orig_cpu = (int32_t)pw_field_int(&f[2], raw);
+			ev.mg.dest_cpu = (int32_t)pw_field_int(&f[3], raw);
+		} else if (d->k->kind >= PW_EV_STAT_SLEEP) {
+			ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
+		} else if (d->k->kind != PW_EV_EXIT) {
+			ev.wk.target_cpu = f[2].size ?
+				(int32_t)pw_field_int(&f[2], raw) : -1;
+		}
+		if (!task_match(st, t))
+			return;
+		task_emit(st, t, ev.time, ev.cpu);
+		break;
+	case PW_EV_EXEC: {
+		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+		if (!(t = task_get(st, ev.tid)))
+			goto nomem;
+		str = pw_field_str(&f[0], raw, s->raw_size, &len);
+		if (!str && f[0].size) {
+			r->invalid++;
+			st->invalid_total++;
+			return;
+		}
+		if (str && len) {	// the new comm: the file's basename
+			const char *b = memrchr(str, '/', len);
+			if (b) {
+				len -= (size_t)(b + 1 - str);
+				str = b + 1;
+			}
+			note_comm(t, str, len);
+		}
+		note_pid(t, s->pid);
+		if (!task_match(st, t))
+			return;
+		task_emit(st, t, ev.time, ev.cpu);
+		int64_t id = intern(st, task_name(t));
+		if (id < 0)
+			return;
+		ev.task.pid = t->pid;
+		ev.task.name = (uint32_t)id;
+		break;
+	}
+	case PW_EV_FORK: {
+		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+		ev.fk.child_tid = (int32_t)pw_field_int(&f[3], raw);
+		ev.fk.child_pid = -1;
+		if (!(t = task_get(st, ev.tid)) || !(o = task_get(st, ev.fk.child_tid)))
+			goto nomem;
+		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
+			note_comm(t, str, len);
+		if ((str = pw_field_str(&f[2], raw, s->raw_size, &len)))
+			note_comm(o, str, len);
+		if (s->tid == ev.tid)
+			note_pid(t, s->pid);
+		if (!task_match(st, t) && !task_match(st, o))
+			return;
+		task_emit(st, t, ev.time, ev.cpu);
+		task_emit(st, o, ev.time, ev.cpu);
+		int64_t id = intern(st, task_name(o));
+		if (id < 0)
+			return;
+		ev.fk.child_name = (uint32_t)id;
+		break;
+	}
+	case PW_EV_KVM_EXIT:
+	case PW_EV_KVM_ENTRY:
+	case PW_EV_KVM_USEREXIT:
+		ev.tid = s->tid;	// the vCPU thread the event fired on
+		if (!(t = task_get(st, ev.tid)))
+			goto nomem;
+		note_pid(t, s->pid);
+		if (d->k->kind == PW_EV_KVM_EXIT) {
+			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
+			ev.kx.isa = f[1].size ? (uint32_t)pw_field_int(&f[1], raw) :
+						PW_ISA_VMX;
+		} else if (d->k->kind == PW_EV_KVM_USEREXIT) {
+			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
+		} else {
+			ev.ke.vcpu_id = f[0].size ?
+				(uint32_t)pw_field_int(&f[0], raw) : UINT32_MAX;
+		}
+		if (!task_match(st, t))
+			return;
+		task_emit(st, t, ev.time, ev.cpu);
+		break;
+	default:
+		return;
+	}
+	add(st, &ev);
+	r->stored++;
+	return;
+nomem:
+	if (!st->werr)
+		st->werr = PW_ENOMEM;
+}
+
+int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
+{
+	struct state *st = data;
+	struct route *r;
+
+	if (!st)
+		return 1;
+	st->samples++;
+	r = route_find(st, s, ctx);
+	if (!r) {
+		if (!st->werr)
+			st->werr = PW_ENOMEM;
+	} else if (r->what == R_DECODE) {
+		decode(st, r, s);
+	} else if (r->what == R_IGNORE) {
+		r->count++;
+		st->ignored_total++;
+	} else {
+		r->count++;
+		st->missing_total++;
+	}
+	return st->keep ? 0 : 1;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int cmp_route_name(const void *a, const void *b)
+{
+	const struct route *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+// Routes of one kind, sorted by name (deterministic stats and summary).
+static size_t routes_sorted(struct state *st, const struct route **v, int what)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->nr_routes; i++)
+		if (st->routes[i].what == what)
+			v[n++] = &st->routes[i];
+	qsort(v, n, sizeof(*v), cmp_route_name);
+	return n;
+}
+
+static void summary(struct state *st, uint64_t bytes, int ok)
+{
+	const struct route **v = malloc((st->nr_routes + 1) * sizeof(*v));
+	size_t n;
+
+	if (!v)
+		return;
+	if (ok)
+		msg("wrote '%s' from '%s'", st->out_path, st->input);
+	fprintf(stderr, PROG ": %llu samples, %llu events stored:",
+		(unsigned long long)st->samples, (unsigned long long)st->stored);
+	for (unsigned k = 0; k < PW_EV__COUNT; k++)
+		if (st->by_kind[k])
+			fprintf(stderr, " %s %llu", pw_event_name(k),
+				(unsigned long long)st->by_kind[k]);
+	fputc('\n', stderr);
+	n = routes_sorted(st, v, R_IGNORE);
+	fprintf(stderr, PROG ": %llu samples ignored%s",
+		(unsigned long long)st->ignored_total, n ? ":" : "");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s %llu", v[i]->name,
+			(unsigned long long)v[i]->count);
+	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %llu samples failed validation",
+		(unsigned long long)st->invalid_total);
+	for (size_t i = 0; i < st->nr_routes; i++)
+		if (st->routes[i].invalid)
+			fprintf(stderr, " %s %llu", st->routes[i].name,
+				(unsigned long long)st->routes[i].invalid);
+	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %zu tasks seen, %u cpus\n", st->nr_tasks,
+		st->nr_cpus_seen);
+	fprintf(stderr, PROG ": output %llu bytes, %.2f bytes/event, %.3f s\n",
+		(unsigned long long)bytes,
+		st->stored ? (double)bytes / (double)st->stored : 0.0,
+		elapsed(&st->t0));
+	free(v);
+}
+
+int stop(void *data, void *ctx)
+{
+	struct state *st = data;
+	int err;
+
+	(void)ctx;
+	if (!st)
+		return 0;
+	// samples of events we want but whose format the input lacks
+	for (size_t i = 0; i < st->nr_routes; i++) {
+		struct route *r = &st->routes[i];
+		if (r->what != R_MISSING)
+			continue;
+		const char *colon = strchr(r->name, ':');
+		const struct known *k = known_by_name(NULL, colon ? colon + 1 : r->name);
+		const struct decoder *d = k ? &st->dec[k - known] : NULL;
+		if (d && d->id >= 0 && !d->usable)
+			msg("%s: %llu samples not decoded: its format lacks "
+			    "field '%s'", r->name, (unsigned long long)r->count,
+			    d->missing);
+		else
+			msg("%s: %llu samples not decoded: no format for event "
+			    "id %llu in %s", r->name, (unsigned long long)r->count,
+			    (unsigned long long)r->config,
+			    st->pipe_mode ? "the local tracefs" :
+					    "the tracing data of the input");
+	}
+	const struct route **v = malloc((st->nr_routes + 1) * sizeof(*v));
+	if (!v) {
+		state_free(st);
+		return -ENOMEM;
+	}
+	size_t n = routes_sorted(st, v, R_IGNORE);
+	for (size_t i = 0; i < n; i++)
+		pw_writer_set_stat(st->w, "ignored", v[i]->name, v[i]->count);
+	n = routes_sorted(st, v, R_DECODE);
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->invalid)
+			pw_writer_set_stat(st->w, "invalid", v[i]->name,
+					   v[i]->invalid);
+	n = routes_sorted(st, v, R_MISSING);
+	for (size_t i = 0; i < n; i++)
+		pw_writer_set_stat(st->w, "invalid", v[i]->name, v[i]->count);
+	free(v);
+	pw_writer_set_stat(st->w, "plugin", "samples", st->samples);
+	pw_writer_set_stat(st->w, "plugin", "stored", st->stored);
+	pw_writer_set_stat(st->w, "plugin", "ignored", st->ignored_total);
+	pw_writer_set_stat(st->w, "plugin", "invalid",
+			   st->invalid_total + st->missing_total);
+	pw_writer_set_stat(st->w, "plugin", "tasks", st->nr_tasks);
+	pw_writer_set_stat(st->w, "plugin", "cpus", st->nr_cpus_seen);
+
+	err = st->werr;
+	if (!err)
+		err = pw_writer_finish(st->w);
+	if (err)
+		msg("cannot write '%s': %s", st->out_path,
+		    err == PW_EIO && pw_writer_errno(st->w) ?
+			    strerror(pw_writer_errno(st->w)) : pw_strerror(err));
+	if (!st->quiet || err)
+		summary(st, pw_writer_bytes(st->w), !err);
+	state_free(st);
+	return err ? -EIO : 0;
+}
+
+const char *filter_description(const char **long_description)
+{
+	static const char long_desc[] =
+		"Decodes sched and kvm tracepoint samples (formats from the "
+		"perf.data tracing data, or the local tracefs in pipe mode) and "
+		"reduces them into a .cdict file for perfwhiz-dash: context "
+		"switches, wakeups, migrations, KVM exits and entries, task names. "
+		"Returns 1 for every sample so perf prints nothing. "
+		"Options: --dlarg help.";
+
+	if (long_description)
+		*long_description = long_desc;
+	return "perfwhiz: reduce sched/kvm samples into a .cdict file";
+}

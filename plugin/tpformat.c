@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// tpformat.c: tracepoint format texts handed to libtraceevent, and the field
+// offsets resolved from them.
+#include "tpformat.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+
+#include "pw_error.h"
+
+#define FORMAT_FILE_MAX (1u << 20)	// a tracefs format file is a few KiB
+
+struct pw_tpfmts {
+	struct tep_handle *tep;
+	struct pw_tpevent *ev;
+	size_t nr, alloc;
+};
+
+int pw_tpfmts_new(struct pw_tpfmts **out, int long_size)
+{
+	struct pw_tpfmts *set = calloc(1, sizeof(*set));
+
+	*out = NULL;
+	if (!set)
+		return PW_ENOMEM;
+	set->tep = tep_alloc();
+	if (!set->tep) {
+		free(set);
+		return PW_ENOMEM;
+	}
+	tep_set_loglevel(TEP_LOG_NONE);	// errors are returned, never printed
+	tep_set_long_size(set->tep, long_size > 0 ? long_size : 8);
+	tep_set_file_bigendian(set->tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(set->tep, TEP_LITTLE_ENDIAN);
+	*out = set;
+	return 0;
+}
+
+int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
+		  size_t len)
+{
+	struct tep_event *event = NULL;
+
+	if (set->nr == set->alloc) {
+		size_t n = set->alloc ? set->alloc * 2 : 16;
+		struct pw_tpevent *ev = realloc(set->ev, n * sizeof(*ev));
+		if (!ev)
+			return PW_ENOMEM;
+		set->ev = ev;
+		set->alloc = n;
+	}
+	if (tep_parse_format(set->tep, &event, text, len, system) != 0 || !event)
+		return PW_EINVAL;
+	struct pw_tpevent *e = &set->ev[set->nr++];
+	e->id = event->id;
+	e->system = event->system;
+	e->name = event->name;
+	e->tep_event = event;
+	return 0;
+}
+
+int pw_tpfmts_add_file(struct pw_tpfmts *set, const char *system,
+		       const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return PW_EIO;
+	buf = malloc(FORMAT_FILE_MAX);
+	if (!buf) {
+		fclose(f);
+		return PW_ENOMEM;
+	}
+	n = fread(buf, 1, FORMAT_FILE_MAX - 1, f);
+	int bad = ferror(f);
+	int e = errno;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = e;
+		return PW_EIO;
+	}
+	buf[n] = 0;
+	int err = pw_tpfmts_add(set, system, buf, n);
+	free(buf);
+	return err;
+}
+
+const struct pw_tpevent *pw_tpfmts_find(const struct pw_tpfmts *set,
+					const char *system, const char *name)
+{
+	for (size_t i = 0; set && i < set->nr; i++)
+		if (!strcmp(set->ev[i].name, name) &&
+		    (!system || !strcmp(set->ev[i].system, system)))
+			return &set->ev[i];
+	return NULL;
+}
+
+const struct pw_tpevent *pw_tpfmts_find_id(const struct pw_tpfmts *set, int id)
+{
+	for (size_t i = 0; set && i < set->nr; i++)
+		if (set->ev[i].id == id)
+			return &set->ev[i];
+	return NULL;
+}
+
+size_t pw_tpfmts_count(const struct pw_tpfmts *set)
+{
+	return set ? set->nr : 0;
+}
+
+int pw_tpevent_field(const struct pw_tpevent *ev, const char *name,
+		     struct pw_field *f)
+{
+	struct tep_format_field *tf;
+
+	memset(f, 0, sizeof(*f));
+	if (!ev)
+		return PW_EINVAL;
+	tf = tep_find_any_field(ev->tep_event, name);
+	if (!tf || tf->size <= 0 || tf->offset < 0)
+		return PW_EINVAL;
+	f->offset = (uint32_t)tf->offset;
+	f->size = (uint32_t)tf->size;
+	if (tf->flags & TEP_FIELD_IS_SIGNED)
+		f->flags |= PW_FLD_SIGNED;
+	if (tf->flags & TEP_FIELD_IS_ARRAY)
+		f->flags |= PW_FLD_ARRAY;
+	if (tf->flags & TEP_FIELD_IS_DYNAMIC) {
+		f->flags |= PW_FLD_DYNAMIC;
+		if (tf->flags & TEP_FIELD_IS_RELATIVE)
+			f->flags |= PW_FLD_RELATIVE;
+		if (f->size != 4)
+			return PW_EINVAL;
+	}
+	return 0;
+}
+
+void pw_tpfmts_free(struct pw_tpfmts *set)
+{
+	if (!set)
+		return;
+	tep_free(set->tep);
+	free(set->ev);
+	free(set);
+}
