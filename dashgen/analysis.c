@@ -1,0 +1,1240 @@
+// SPDX-License-Identifier: Apache-2.0
+// analysis.c: the streaming reduction of a .cdict run (see analysis.h for the invariants).
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "kvm_reasons.h"
+
+#define NO_NAME UINT32_MAX
+#define BIN_START_NS 1000000ull		// first bin width when the end is unknown
+
+struct an_priv {
+	const struct pw_an_opts *o;
+	struct pw_reader *r;
+	struct pw_an_task **all;	// every task ever created
+	size_t nr_all, cap_all;
+	int32_t *keys;			// tid hash (tid 0 never stored)
+	struct pw_an_task **vals;
+	size_t hcap, hn;
+	int use_waking;
+	int fd;				// the reader's input (borrowed by it)
+	int bins_fixed;			// bin_ns known from the start
+	uint32_t max_bins;
+	int nomem;
+};
+
+static void seterr(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- tasks and cpus ---------------------------------------------------- */
+
+static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
+{
+	struct an_priv *p = run->priv;
+	struct pw_an_task *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (p->nr_all == p->cap_all) {
+		size_t n = p->cap_all ? 2 * p->cap_all : 256;
+		struct pw_an_task **a = realloc(p->all, n * sizeof(*a));
+		if (!a) {
+			free(t);
+			return NULL;
+		}
+		p->all = a;
+		p->cap_all = n;
+	}
+	t->tid = tid;
+	t->pid = -1;
+	t->idle_cpu = -1;
+	t->index = p->nr_all;
+	t->nr_merged = 1;
+	t->selected = 1;
+	t->st.on_cpu = -1;
+	t->st.name_id = NO_NAME;
+	if (p->max_bins) {
+		t->bin_runtime = calloc(p->max_bins, sizeof(*t->bin_runtime));
+		t->bin_switches = calloc(p->max_bins, sizeof(*t->bin_switches));
+		if (!t->bin_runtime || !t->bin_switches) {
+			free(t->bin_runtime);
+			free(t->bin_switches);
+			free(t);
+			return NULL;
+		}
+	}
+	p->all[p->nr_all++] = t;
+	return t;
+}
+
+static size_t hash_tid(int32_t tid, size_t cap)
+{
+	return ((uint32_t)tid * 2654435761u) & (cap - 1);
+}
+
+static int hash_grow(struct an_priv *p)
+{
+	size_t ncap = p->hcap ? 2 * p->hcap : 1024;
+	int32_t *keys = calloc(ncap, sizeof(*keys));
+	struct pw_an_task **vals = calloc(ncap, sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return PW_ENOMEM;
+	}
+	for (size_t i = 0; i < p->hcap; i++) {
+		if (!p->vals[i])
+			continue;
+		size_t j = hash_tid(p->keys[i], ncap);
+		while (vals[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = p->keys[i];
+		vals[j] = p->vals[i];
+	}
+	free(p->keys);
+	free(p->vals);
+	p->keys = keys;
+	p->vals = vals;
+	p->hcap = ncap;
+	return 0;
+}
+
+static struct pw_an_cpu *cpu_slot(struct pw_an_run *run, int32_t cpu)
+{
+	if (cpu < 0)
+		return NULL;
+	if ((size_t)cpu >= run->nr_cpu_slots) {
+		size_t n = (size_t)cpu + 1;
+		struct pw_an_cpu *c = realloc(run->cpus, n * sizeof(*c));
+		if (!c)
+			return NULL;
+		memset(c + run->nr_cpu_slots, 0, (n - run->nr_cpu_slots) * sizeof(*c));
+		for (size_t i = run->nr_cpu_slots; i < n; i++)
+			c[i].cpu = (int32_t)i;
+		run->cpus = c;
+		run->nr_cpu_slots = n;
+	}
+	struct pw_an_cpu *c = &run->cpus[cpu];
+	struct an_priv *p = run->priv;
+	if (p->max_bins && !c->bin_busy) {
+		c->bin_busy = calloc(p->max_bins, sizeof(*c->bin_busy));
+		if (!c->bin_busy)
+			return NULL;
+	}
+	return c;
+}
+
+// The task of `tid`; tid 0 is swapper/<cpu>. NULL on allocation failure.
+static struct pw_an_task *task_get(struct pw_an_run *run, int32_t tid, int32_t cpu)
+{
+	struct an_priv *p = run->priv;
+
+	if (tid == 0) {
+		struct pw_an_cpu *c = cpu_slot(run, cpu < 0 ? 0 : cpu);
+		if (!c)
+			return NULL;
+		if (!c->idle) {
+			c->idle = task_new(run, 0);
+			if (!c->idle)
+				return NULL;
+			c->idle->idle_cpu = c->cpu;
+			c->idle->pid = 0;
+		}
+		return c->idle;
+	}
+	if (p->hcap) {
+		size_t j = hash_tid(tid, p->hcap);
+		while (p->vals[j]) {
+			if (p->keys[j] == tid)
+				return p->vals[j];
+			j = (j + 1) & (p->hcap - 1);
+		}
+	}
+	if ((p->hn + 1) * 2 > p->hcap && hash_grow(p))
+		return NULL;
+	struct pw_an_task *t = task_new(run, tid);
+	if (!t)
+		return NULL;
+	size_t j = hash_tid(tid, p->hcap);
+	while (p->vals[j])
+		j = (j + 1) & (p->hcap - 1);
+	p->keys[j] = tid;
+	p->vals[j] = t;
+	p->hn++;
+	return t;
+}
+
+static struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
+{
+	if (t->st.cpu_hint < t->nr_cpus && t->cpus[t->st.cpu_hint].cpu == cpu)
+		return &t->cpus[t->st.cpu_hint];
+	for (size_t i = 0; i < t->nr_cpus; i++)
+		if (t->cpus[i].cpu == cpu) {
+			t->st.cpu_hint = i;
+			return &t->cpus[i];
+		}
+	struct pw_an_task_cpu *c = realloc(t->cpus, (t->nr_cpus + 1) * sizeof(*c));
+	if (!c)
+		return NULL;
+	t->cpus = c;
+	memset(&c[t->nr_cpus], 0, sizeof(*c));
+	c[t->nr_cpus].cpu = cpu;
+	t->st.cpu_hint = t->nr_cpus;
+	return &c[t->nr_cpus++];
+}
+
+static struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa, uint32_t reason)
+{
+	if (isa != PW_ISA_SVM)
+		isa = PW_ISA_VMX;
+	if (t->st.reason_hint < t->nr_reasons) {
+		struct pw_an_reason *r = &t->reasons[t->st.reason_hint];
+		if (r->isa == isa && r->reason == reason)
+			return r;
+	}
+	for (size_t i = 0; i < t->nr_reasons; i++)
+		if (t->reasons[i].isa == isa && t->reasons[i].reason == reason) {
+			t->st.reason_hint = i;
+			return &t->reasons[i];
+		}
+	struct pw_an_reason *r = realloc(t->reasons, (t->nr_reasons + 1) * sizeof(*r));
+	if (!r)
+		return NULL;
+	t->reasons = r;
+	r = &r[t->nr_reasons];
+	memset(r, 0, sizeof(*r));
+	r->isa = isa;
+	r->reason = reason;
+	t->st.reason_hint = t->nr_reasons++;
+	return r;
+}
+
+/* ---- window, bins ------------------------------------------------------ */
+
+static uint64_t clip(const struct pw_an_run *run, uint64_t a, uint64_t b)
+{
+	if (a < run->win_start)
+		a = run->win_start;
+	if (b > run->win_end)
+		b = run->win_end;
+	return b > a ? b - a : 0;
+}
+
+static int in_window(const struct pw_an_run *run, uint64_t t)
+{
+	return t >= run->win_start && t <= run->win_end;
+}
+
+// fold_*: halve the resolution of a 2n-bin series in place
+static void fold_u64(uint64_t *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		s[i] = s[2 * i] + s[2 * i + 1];
+	memset(s + n, 0, n * sizeof(*s));
+}
+
+static void fold_u32(uint32_t *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		s[i] = s[2 * i] + s[2 * i + 1];
+	memset(s + n, 0, n * sizeof(*s));
+}
+
+// Make bin `idx` exist: double the bin width (folding pairs) as needed.
+static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
+{
+	struct an_priv *p = run->priv;
+	uint64_t off = t > run->win_start ? t - run->win_start : 0;
+	uint64_t idx = off / run->bin_ns;
+
+	while (idx >= p->max_bins && !p->bins_fixed) {
+		uint32_t half = p->max_bins / 2;
+		for (size_t i = 0; i < p->nr_all; i++) {
+			fold_u64(p->all[i]->bin_runtime, half);
+			fold_u32(p->all[i]->bin_switches, half);
+		}
+		for (size_t i = 0; i < run->nr_cpu_slots; i++)
+			if (run->cpus[i].bin_busy)
+				fold_u64(run->cpus[i].bin_busy, half);
+		run->bin_ns *= 2;
+		run->nr_bins = (run->nr_bins + 1) / 2;
+		idx = off / run->bin_ns;
+	}
+	if (idx >= p->max_bins)
+		idx = p->max_bins - 1;
+	if (idx + 1 > run->nr_bins)
+		run->nr_bins = (uint32_t)idx + 1;
+	return (uint32_t)idx;
+}
+
+static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
+		     uint64_t a, uint64_t b)
+{
+	if (a < run->win_start)
+		a = run->win_start;
+	if (b > run->win_end)
+		b = run->win_end;
+	if (b <= a)
+		return;
+	uint32_t i = bin_index(run, a), j = bin_index(run, b - 1);
+	// bin_index may have widened the bins: recompute i
+	i = bin_index(run, a);
+	for (uint32_t k = i; k <= j; k++) {
+		uint64_t lo = run->win_start + (uint64_t)k * run->bin_ns;
+		uint64_t hi = lo + run->bin_ns;
+		uint64_t x = a > lo ? a : lo, y = b < hi ? b : hi;
+		if (k == j && j == ((struct an_priv *)run->priv)->max_bins - 1)
+			y = b;		// the last bin takes any overflow
+		if (y > x) {
+			s1[k] += y - x;
+			if (s2)
+				s2[k] += y - x;
+		}
+	}
+}
+
+/* ---- event handlers ---------------------------------------------------- */
+
+static void emit(struct pw_an_run *run, enum pw_an_rec_kind kind,
+		 struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
+		 uint32_t reason, uint32_t isa)
+{
+	struct an_priv *p = run->priv;
+
+	if (!p->o->on_record)
+		return;
+	struct pw_an_record rec = { kind, t, cpu, a, b, reason, isa };
+	p->o->on_record(p->o->ctx, &rec);
+}
+
+static int add_slice(struct pw_an_run *run, struct pw_an_task *t,
+		     struct pw_an_cpu *c, uint64_t a, uint64_t b)
+{
+	uint64_t d = clip(run, a, b);
+	struct pw_an_task_cpu *tc;
+
+	emit(run, PW_REC_SLICE, t, c->cpu, a, b, 0, 0);
+	if (!d)
+		return 0;
+	if (!(tc = task_cpu(t, c->cpu)))
+		return PW_ENOMEM;
+	t->runtime_ns += d;
+	tc->runtime_ns += d;
+	if (t->tid == 0)
+		c->idle_ns += d;
+	else
+		c->busy_ns += d;
+	if (t->bin_runtime)
+		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b);
+	return 0;
+}
+
+static int is_succ(const struct pw_an_opts *o, int32_t tid)
+{
+	for (size_t i = 0; i < o->nr_succ_tids; i++)
+		if (o->succ_tids[i] == tid)
+			return 1;
+	return 0;
+}
+
+static int on_switch(struct pw_an_run *run, const struct pw_event *ev, int in)
+{
+	struct an_priv *p = run->priv;
+	struct pw_an_cpu *c = cpu_slot(run, ev->cpu);
+	struct pw_an_task *prev = task_get(run, ev->tid, ev->cpu);
+	struct pw_an_task *next = task_get(run, ev->sw.next_tid, ev->cpu);
+	uint64_t t = ev->time;
+
+	if (!c || !prev || !next)
+		return PW_ENOMEM;
+	c = &run->cpus[ev->cpu];	// task_get may have moved the array
+	uint64_t start = c->cur ? c->since : run->first_ns;
+	if (c->cur && c->cur != prev)
+		run->q.switch_mismatch++;
+	if ((!c->cur || start < run->win_start) && t > run->win_start &&
+	    start < run->win_end)
+		run->q.clipped_start++;
+	if (add_slice(run, prev, c, start, t))
+		return PW_ENOMEM;
+
+	uint32_t state = ev->sw.prev_state;
+	int unknown = state == PW_STATE_UNKNOWN, vol = !unknown && (state & 0xff);
+	if (in) {
+		struct pw_an_task_cpu *pc = task_cpu(prev, c->cpu);
+		struct pw_an_task_cpu *nc = task_cpu(next, c->cpu);
+		if (!pc || !nc)
+			return PW_ENOMEM;
+		prev->switches++;
+		pc->switches++;
+		c->switches++;
+		if (unknown)
+			run->q.unknown_state++;
+		else if (vol)
+			prev->voluntary++;
+		else
+			prev->involuntary++;
+		next->sched_in++;
+		nc->sched_in++;
+		if (prev->bin_switches)
+			prev->bin_switches[bin_index(run, t)]++;
+		if (p->o->nr_succ_tids && is_succ(p->o, prev->tid))
+			next->successor_count++;
+	}
+	prev->st.on_cpu = -1;
+	if (!unknown && vol)
+		prev->st.sleep = t;
+	else if (!unknown && prev->tid)
+		prev->st.preempt = t;
+
+	// switch-in of next
+	if (next->st.wake) {
+		uint64_t w = t - next->st.wake;
+		if (in) {
+			if (pw_hist_add(&next->wait, w))
+				return PW_ENOMEM;
+			next->wait_ns += w;
+		}
+		emit(run, PW_REC_WAIT, next, c->cpu, next->st.wake, t, 0, 0);
+		next->st.wake = 0;
+	}
+	if (next->st.preempt) {
+		next->preempted_ns += clip(run, next->st.preempt, t);
+		emit(run, PW_REC_PREEMPT, next, c->cpu, next->st.preempt, t, 0, 0);
+		next->st.preempt = 0;
+	}
+	if (next->st.sleep) {
+		emit(run, PW_REC_SLEEP, next, c->cpu, next->st.sleep, t, 0, 0);
+		next->st.sleep = 0;
+	}
+	next->st.on_cpu = c->cpu;
+	c->cur = next;
+	c->since = t;
+	return 0;
+}
+
+static int on_wakeup(struct pw_an_run *run, const struct pw_event *ev)
+{
+	if (ev->tid == 0)
+		return 0;
+	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
+	if (!t)
+		return PW_ENOMEM;
+	// a running or preempted (still runnable) task is not waiting for a cpu
+	// because of this wakeup
+	if (t->st.on_cpu >= 0 || t->st.preempt)
+		return 0;
+	if (t->st.sleep) {
+		emit(run, PW_REC_SLEEP, t, -1, t->st.sleep, ev->time, 0, 0);
+		t->st.sleep = 0;
+	}
+	if (!t->st.wake)
+		t->st.wake = ev->time;
+	return 0;
+}
+
+static int on_kvm_exit(struct pw_an_run *run, const struct pw_event *ev, int in)
+{
+	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
+	struct pw_an_reason *r;
+
+	if (!t)
+		return PW_ENOMEM;
+	if (in) {
+		if (!(r = task_reason(t, ev->kx.isa, ev->kx.reason)))
+			return PW_ENOMEM;
+		t->kvm_exits++;
+		r->count++;
+	}
+	if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
+		run->q.kvm_exit_without_entry++;
+	if (t->st.kvm == 1) {
+		t->guest_ns += clip(run, t->st.kvm_t, ev->time);
+		emit(run, PW_REC_KVM_GUEST, t, ev->cpu, t->st.kvm_t, ev->time, 0, 0);
+	}
+	t->st.kvm = 2;
+	t->st.kvm_t = ev->time;
+	t->st.kvm_reason = ev->kx.reason;
+	t->st.kvm_isa = ev->kx.isa;
+	return 0;
+}
+
+static int on_kvm_entry(struct pw_an_run *run, const struct pw_event *ev)
+{
+	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
+
+	if (!t)
+		return PW_ENOMEM;
+	if (t->st.kvm == 2) {
+		uint64_t d = clip(run, t->st.kvm_t, ev->time);
+		int start_in = in_window(run, t->st.kvm_t);
+		if (d || start_in) {
+			struct pw_an_reason *r = task_reason(t, t->st.kvm_isa, t->st.kvm_reason);
+			if (!r)
+				return PW_ENOMEM;
+			r->host_ns += d;
+			t->host_ns += d;
+			if (start_in && pw_hist_add(&r->host, ev->time - t->st.kvm_t))
+				return PW_ENOMEM;
+		}
+		emit(run, PW_REC_KVM_HOST, t, ev->cpu, t->st.kvm_t, ev->time,
+		     t->st.kvm_reason, t->st.kvm_isa);
+	} else if (t->st.kvm == 1 && in_window(run, ev->time)) {
+		run->q.kvm_entry_without_exit++;
+	}
+	t->st.kvm = 1;
+	t->st.kvm_t = ev->time;
+	return 0;
+}
+
+static void set_pid(struct pw_an_run *run, struct pw_an_task *t, int32_t pid)
+{
+	if (pid < 0)
+		return;
+	if (t->pid >= 0 && t->pid != pid)
+		run->q.tid_reuse++;
+	t->pid = pid;
+}
+
+static int on_event(struct pw_an_run *run, const struct pw_event *ev)
+{
+	struct an_priv *p = run->priv;
+	int in = in_window(run, ev->time);
+	struct pw_an_task *t;
+
+	if (in)
+		run->events[ev->kind]++;
+	else if (ev->time < run->win_start)
+		run->q.before_window++;
+	else
+		run->q.after_window++;
+	if (in && ev->kind != PW_EV_TASK) {
+		if (!(t = task_get(run, ev->tid, ev->cpu)))
+			return PW_ENOMEM;
+		t->events++;
+	}
+	switch (ev->kind) {
+	case PW_EV_SWITCH:
+		return on_switch(run, ev, in);
+	case PW_EV_WAKEUP:
+	case PW_EV_WAKEUP_NEW:
+		return on_wakeup(run, ev);
+	case PW_EV_WAKING:
+		return p->use_waking ? on_wakeup(run, ev) : 0;
+	case PW_EV_MIGRATE:
+		if (!(t = task_get(run, ev->tid, ev->cpu)))
+			return PW_ENOMEM;
+		if (in)
+			t->migrations++;
+		return 0;
+	case PW_EV_KVM_EXIT:
+		return on_kvm_exit(run, ev, in);
+	case PW_EV_KVM_ENTRY:
+		return on_kvm_entry(run, ev);
+	case PW_EV_TASK:
+	case PW_EV_EXEC:
+		if (ev->tid == 0)
+			return 0;
+		if (!(t = task_get(run, ev->tid, ev->cpu)))
+			return PW_ENOMEM;
+		if (ev->kind == PW_EV_EXEC)
+			run->q.exec++;
+		set_pid(run, t, ev->task.pid);
+		t->st.name_id = ev->task.name;
+		return 0;
+	case PW_EV_FORK:
+		if (ev->fk.child_tid == 0)
+			return 0;
+		if (!(t = task_get(run, ev->fk.child_tid, ev->cpu)))
+			return PW_ENOMEM;
+		set_pid(run, t, ev->fk.child_pid);
+		if (t->st.name_id == NO_NAME)
+			t->st.name_id = ev->fk.child_name;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- finishing --------------------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static char **dup_strv(char **v, size_t n)
+{
+	if (!v || !n)
+		return NULL;
+	char **d = calloc(n, sizeof(*d));
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		d[i] = xstrdup(v[i]);
+	return d;
+}
+
+static void copy_meta(struct pw_meta *d, const struct pw_meta *s)
+{
+	memset(d, 0, sizeof(*d));
+	if (!s)
+		return;
+	d->perfwhiz = xstrdup(s->perfwhiz);
+	d->hostname = xstrdup(s->hostname);
+	d->kernel = xstrdup(s->kernel);
+	d->arch = xstrdup(s->arch);
+	d->cpu_desc = xstrdup(s->cpu_desc);
+	d->cpuid = xstrdup(s->cpuid);
+	d->perf_version = xstrdup(s->perf_version);
+	d->cmdline = xstrdup(s->cmdline);
+	d->source = xstrdup(s->source);
+	d->nr_cpus = s->nr_cpus;
+	d->nr_cpus_avail = s->nr_cpus_avail;
+	d->capture_time = s->capture_time;
+	if ((d->tracepoints = dup_strv(s->tracepoints, s->nr_tracepoints)))
+		d->nr_tracepoints = s->nr_tracepoints;
+	if ((d->core_siblings = dup_strv(s->core_siblings, s->nr_core_siblings)))
+		d->nr_core_siblings = s->nr_core_siblings;
+	if ((d->thread_siblings = dup_strv(s->thread_siblings, s->nr_thread_siblings)))
+		d->nr_thread_siblings = s->nr_thread_siblings;
+	if (s->nr_extra && (d->extra = calloc(s->nr_extra, sizeof(*d->extra)))) {
+		d->nr_extra = s->nr_extra;
+		for (size_t i = 0; i < s->nr_extra; i++) {
+			d->extra[i].key = xstrdup(s->extra[i].key);
+			d->extra[i].value = xstrdup(s->extra[i].value);
+		}
+	}
+}
+
+char *pw_an_sys_name(const char *name, char *buf, size_t size)
+{
+	const char *slash = strchr(name, '/');
+	size_t n = strlen(name);
+
+	if (slash && slash > name) {
+		const char *r = slash + 1;
+		if ((r[0] >= '0' && r[0] <= '9') ||
+		    (r[0] == 'u' && r[1] >= '0' && r[1] <= '9'))
+			n = (size_t)(slash - name);
+	}
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void merge_task(struct pw_an_task *d, struct pw_an_task *s)
+{
+	d->nr_merged += s->nr_merged;
+	if (d->pid != s->pid)
+		d->pid = -1;
+	if (s->tid < d->tid)
+		d->tid = s->tid;
+	if (d->idle_cpu != s->idle_cpu)
+		d->idle_cpu = -1;
+	d->runtime_ns += s->runtime_ns;
+	d->switches += s->switches;
+	d->voluntary += s->voluntary;
+	d->involuntary += s->involuntary;
+	d->sched_in += s->sched_in;
+	d->migrations += s->migrations;
+	d->wait_ns += s->wait_ns;
+	d->preempted_ns += s->preempted_ns;
+	pw_hist_merge(&d->wait, &s->wait);
+	d->events += s->events;
+	d->successor_count += s->successor_count;
+	d->kvm_exits += s->kvm_exits;
+	d->host_ns += s->host_ns;
+	d->guest_ns += s->guest_ns;
+	for (size_t i = 0; i < s->nr_cpus; i++) {
+		struct pw_an_task_cpu *c = task_cpu(d, s->cpus[i].cpu);
+		if (!c)
+			continue;
+		c->runtime_ns += s->cpus[i].runtime_ns;
+		c->switches += s->cpus[i].switches;
+		c->sched_in += s->cpus[i].sched_in;
+	}
+	for (size_t i = 0; i < s->nr_reasons; i++) {
+		struct pw_an_reason *sr = &s->reasons[i];
+		struct pw_an_reason *r = task_reason(d, sr->isa, sr->reason);
+		if (!r)
+			continue;
+		r->count += sr->count;
+		r->host_ns += sr->host_ns;
+		pw_hist_merge(&r->host, &sr->host);
+	}
+	s->merged_into = d;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct pw_an_task *x = *(struct pw_an_task *const *)a;
+	const struct pw_an_task *y = *(struct pw_an_task *const *)b;
+
+	if (x->runtime_ns != y->runtime_ns)
+		return x->runtime_ns > y->runtime_ns ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	if (x->idle_cpu != y->idle_cpu)
+		return x->idle_cpu < y->idle_cpu ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_tcpu(const void *a, const void *b)
+{
+	const struct pw_an_task_cpu *x = a, *y = b;
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+	const struct pw_an_reason *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+// Names, merging, sorting: the tasks become final.
+static int finish_tasks(struct pw_an_run *run)
+{
+	struct an_priv *p = run->priv;
+	const struct pw_an_opts *o = p->o;
+	char buf[PW_NAME_MAX + 32];
+	unsigned char *folded = calloc(p->nr_all ? p->nr_all : 1, 1);
+
+	if (!folded)
+		return PW_ENOMEM;
+	for (size_t i = 0; i < p->nr_all; i++) {
+		struct pw_an_task *t = p->all[i];
+		const char *comm = t->st.name_id != NO_NAME
+					   ? pw_reader_string(p->r, t->st.name_id) : NULL;
+		const char *mapped = o->map ? pw_map_name(o->map, t->tid) : NULL;
+
+		if (comm && !(t->comm = strdup(comm))) {
+			free(folded);
+			return PW_ENOMEM;
+		}
+		if (t->tid == 0)
+			snprintf(buf, sizeof(buf), "swapper/%" PRId32, t->idle_cpu);
+		else if (mapped)
+			snprintf(buf, sizeof(buf), "%s", mapped);
+		else if (comm)
+			snprintf(buf, sizeof(buf), "%s", comm);
+		else
+			snprintf(buf, sizeof(buf), ":%" PRId32, t->tid);
+		if (o->merge_sys_tasks) {
+			char f[sizeof(buf)];
+			pw_an_sys_name(buf, f, sizeof(f));
+			folded[i] = strcmp(buf, f) != 0;
+			memcpy(buf, f, sizeof(buf));
+		}
+		if (!(t->name = strdup(buf))) {
+			free(folded);
+			return PW_ENOMEM;
+		}
+		for (size_t k = 0; k < t->nr_reasons; k++) {
+			struct pw_an_reason *r = &t->reasons[k];
+			r->name = pw_kvm_reason_name(r->isa, r->reason, r->buf, sizeof(r->buf));
+		}
+	}
+
+	// the visible tasks: every task, and with --merge-sys-tasks one per
+	// folded name among the tasks whose name was folded (per-CPU kernel
+	// threads): two unrelated threads that share a comm stay apart
+	struct pw_an_task **v = calloc(p->nr_all ? p->nr_all : 1, sizeof(*v));
+	size_t nv = 0;
+	if (!v)
+		return PW_ENOMEM;
+	for (size_t i = 0; i < p->nr_all; i++) {
+		struct pw_an_task *t = p->all[i];
+		if (folded[i]) {
+			size_t k;
+			for (k = 0; k < nv; k++)
+				if (folded[v[k]->index] && !strcmp(v[k]->name, t->name))
+					break;
+			if (k < nv) {
+				merge_task(v[k], t);
+				continue;
+			}
+		}
+		v[nv++] = t;
+	}
+	free(folded);
+	for (size_t i = 0; i < nv; i++) {
+		struct pw_an_task *t = v[i];
+		if (o->append_tid) {
+			snprintf(buf, sizeof(buf), "%s:%" PRId32, t->name, t->tid);
+			char *n = strdup(buf);
+			if (!n) {
+				free(v);
+				return PW_ENOMEM;
+			}
+			free(t->name);
+			t->name = n;
+		}
+		qsort(t->cpus, t->nr_cpus, sizeof(*t->cpus), cmp_tcpu);
+		for (size_t k = 0; k < t->nr_reasons; k++) {	// merging may add
+			struct pw_an_reason *r = &t->reasons[k];
+			r->name = pw_kvm_reason_name(r->isa, r->reason, r->buf, sizeof(r->buf));
+		}
+		qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
+		t->st.cpu_hint = t->st.reason_hint = 0;
+		t->cpu_pct = run->covered_ns ? 100.0 * (double)t->runtime_ns /
+						       (double)run->covered_ns : 0.0;
+	}
+	qsort(v, nv, sizeof(*v), cmp_task);
+	run->tasks = v;
+	run->nr_tasks = nv;
+	return 0;
+}
+
+/* ---- the pass ---------------------------------------------------------- */
+
+// open_reader: *fd stays open for the reader (closed by the caller after
+// pw_reader_free), -1 on failure.
+static int open_reader(struct pw_reader **r, int *fd, const char *path,
+		       char *err, size_t errsize)
+{
+	*r = NULL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		seterr(err, errsize, "cannot open '%s': %s", path, strerror(errno));
+		return PW_EIO;
+	}
+	int e = pw_reader_open_fd(r, *fd, path);
+	if (e) {
+		if (*r)
+			pw_reader_describe(*r, e, err, errsize);
+		else
+			seterr(err, errsize, "cannot read '%s': %s", path, pw_strerror(e));
+		pw_reader_free(*r);
+		*r = NULL;
+		close(*fd);
+		*fd = -1;
+	}
+	return e;
+}
+
+static int has_tp(const struct pw_meta *m, const char *name)
+{
+	for (size_t i = 0; m && i < m->nr_tracepoints; i++)
+		if (m->tracepoints[i] && !strcmp(m->tracepoints[i], name))
+			return 1;
+	return 0;
+}
+
+static void free_priv(struct pw_an_run *run)
+{
+	struct an_priv *p = run->priv;
+
+	if (!p)
+		return;
+	pw_reader_free(p->r);
+	if (p->fd >= 0)
+		close(p->fd);
+	free(p->keys);
+	free(p->vals);
+	// p->all has moved to run->all_tasks by now
+	run->priv = NULL;
+	free(p);
+}
+
+int pw_an_run_file(struct pw_an_run **out, const char *path,
+		   const struct pw_an_opts *opts, char *err, size_t errsize)
+{
+	struct pw_an_run *run = calloc(1, sizeof(*run));
+	struct an_priv *p = calloc(1, sizeof(*p));
+	struct pw_event ev;
+	int e, n;
+
+	*out = NULL;
+	if (!run || !p) {
+		free(run);
+		free(p);
+		seterr(err, errsize, "out of memory");
+		return PW_ENOMEM;
+	}
+	run->priv = p;
+	p->fd = -1;
+	p->o = opts;
+	p->max_bins = opts->max_bins > 1 ? opts->max_bins & ~1u : 0;
+	if (!(run->file = strdup(path))) {
+		e = PW_ENOMEM;
+		goto nomem;
+	}
+	if ((e = open_reader(&p->r, &p->fd, path, err, errsize)))
+		goto fail;
+	const struct pw_meta *m = pw_reader_meta(p->r);
+	copy_meta(&run->meta, m);
+	p->use_waking = has_tp(m, "sched:sched_waking") && !has_tp(m, "sched:sched_wakeup");
+	run->q.legacy = pw_reader_is_legacy(p->r);
+	run->win_end = UINT64_MAX;
+	if (p->max_bins) {
+		if (opts->cap_ns) {
+			run->bin_ns = (opts->cap_ns + p->max_bins - 1) / p->max_bins;
+			if (!run->bin_ns)
+				run->bin_ns = 1;
+			p->bins_fixed = 1;
+		} else {
+			run->bin_ns = BIN_START_NS;
+		}
+	}
+
+	while ((n = pw_reader_next(p->r, &ev)) > 0) {
+		if (!run->events_read) {
+			run->first_ns = ev.time;
+			run->win_start = ev.time + opts->from_ns;
+			if (opts->cap_ns)
+				run->win_end = run->win_start + opts->cap_ns;
+		}
+		run->events_read++;
+		if (ev.time > run->last_ns)
+			run->last_ns = ev.time;
+		if ((e = on_event(run, &ev)))
+			goto nomem;
+		if (opts->progress && !(run->events_read & 0xffff))
+			opts->progress(opts->ctx, run->events_read, 0);
+	}
+	if (n == PW_ETRUNC) {
+		run->q.truncated = 1;
+	} else if (n < 0) {
+		e = n;
+		pw_reader_describe(p->r, n, err, errsize);
+		goto fail;
+	}
+	if (!run->events_read) {
+		seterr(err, errsize, "no events in '%s'", path);
+		e = PW_EEMPTY;
+		goto fail;
+	}
+	if (run->win_start > run->last_ns ||
+	    (opts->from_ns && run->win_start >= run->last_ns)) {
+		seterr(err, errsize,
+		       "--from %.3f ms is beyond the capture '%s' (%.3f ms long)",
+		       (double)opts->from_ns / 1e6, path,
+		       (double)(run->last_ns - run->first_ns) / 1e6);
+		e = PW_EINVAL;
+		goto fail;
+	}
+
+	// the window's end: the cap, or the data's end when it comes first
+	uint64_t end = run->last_ns;
+	if (opts->cap_ns && run->win_end < end)
+		end = run->win_end;
+	run->window_ns = opts->cap_ns ? opts->cap_ns : end - run->win_start;
+	run->covered_ns = end - run->win_start;
+	run->scale = run->covered_ns && run->window_ns > run->covered_ns
+			     ? (double)run->window_ns / (double)run->covered_ns : 1.0;
+	run->win_end = end;
+
+	// close what is still open at the window's end
+	for (size_t c = 0; c < run->nr_cpu_slots; c++) {
+		struct pw_an_cpu *cs = &run->cpus[c];
+		if (!cs->cur)
+			continue;
+		if (cs->since < end)
+			run->q.clipped_end++;
+		if (add_slice(run, cs->cur, cs, cs->since, end))
+			goto nomem;
+	}
+	for (size_t i = 0; i < p->nr_all; i++) {
+		struct pw_an_task *t = p->all[i];
+		if (t->st.preempt)
+			t->preempted_ns += clip(run, t->st.preempt, end);
+		if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
+			run->q.kvm_exit_without_entry++;
+	}
+
+	const struct pw_trailer *tr = pw_reader_trailer(p->r);
+	if (tr && tr->nr_stats) {
+		run->stats = calloc(tr->nr_stats, sizeof(*run->stats));
+		if (!run->stats)
+			goto nomem;
+		run->nr_stats = tr->nr_stats;
+		for (size_t i = 0; i < tr->nr_stats; i++) {
+			run->stats[i].group = xstrdup(tr->stats[i].group);
+			run->stats[i].name = xstrdup(tr->stats[i].name);
+			run->stats[i].value = tr->stats[i].value;
+			if (tr->stats[i].group && !strcmp(tr->stats[i].group, "invalid"))
+				run->q.failed_validation += tr->stats[i].value;
+		}
+	}
+	run->q.legacy_skipped = pw_reader_skipped(p->r);
+	run->nr_cpus = run->meta.nr_cpus;
+	if (run->nr_cpus < run->nr_cpu_slots)
+		run->nr_cpus = (uint32_t)run->nr_cpu_slots;
+	if (finish_tasks(run))
+		goto nomem;
+	run->all_tasks = p->all;
+	run->nr_all_tasks = p->nr_all;
+	p->all = NULL;
+	free_priv(run);
+	*out = run;
+	return 0;
+
+nomem:
+	e = PW_ENOMEM;
+	seterr(err, errsize, "out of memory reading '%s'", path);
+fail:
+	run->all_tasks = p->all;
+	run->nr_all_tasks = p->nr_all;
+	p->all = NULL;
+	free_priv(run);
+	pw_an_run_free(run);
+	return e;
+}
+
+static void task_free(struct pw_an_task *t)
+{
+	free(t->name);
+	free(t->comm);
+	free(t->cpus);
+	for (size_t i = 0; i < t->nr_reasons; i++)
+		pw_hist_release(&t->reasons[i].host);
+	free(t->reasons);
+	pw_hist_release(&t->wait);
+	free(t->bin_runtime);
+	free(t->bin_switches);
+	free(t);
+}
+
+void pw_an_run_free(struct pw_an_run *run)
+{
+	if (!run)
+		return;
+	free_priv(run);
+	for (size_t i = 0; i < run->nr_all_tasks; i++)
+		task_free(run->all_tasks[i]);
+	free(run->all_tasks);
+	free(run->tasks);
+	for (size_t i = 0; i < run->nr_cpu_slots; i++)
+		free(run->cpus[i].bin_busy);
+	free(run->cpus);
+	for (size_t i = 0; i < run->nr_stats; i++) {
+		free(run->stats[i].group);
+		free(run->stats[i].name);
+	}
+	free(run->stats);
+	pw_meta_release(&run->meta);
+	free(run->file);
+	free(run->name);
+	free(run);
+}
+
+int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
+	       size_t errsize)
+{
+	struct pw_reader *r;
+	struct pw_event ev;
+	uint64_t nev = 0;
+	int n, e, fd;
+
+	*first = *last = 0;
+	if ((e = open_reader(&r, &fd, path, err, errsize)))
+		return e;
+	while ((n = pw_reader_next(r, &ev)) > 0) {
+		if (!nev++)
+			*first = ev.time;
+		if (ev.time > *last)
+			*last = ev.time;
+	}
+	if (n < 0 && n != PW_ETRUNC) {
+		pw_reader_describe(r, n, err, errsize);
+		pw_reader_free(r);
+		close(fd);
+		return n;
+	}
+	pw_reader_free(r);
+	close(fd);
+	if (!nev) {
+		seterr(err, errsize, "no events in '%s'", path);
+		return PW_EEMPTY;
+	}
+	return 0;
+}
+
+/* ---- names of runs ----------------------------------------------------- */
+
+static int isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int pw_an_short_names(struct pw_an_run **runs, size_t n)
+{
+	char **full = calloc(n ? n : 1, sizeof(*full));
+	int e = 0;
+
+	if (!full)
+		return PW_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *f = runs[i]->file;
+		size_t len = strlen(f);
+		if (len > 6 && !strcmp(f + len - 6, ".cdict"))
+			len -= 6;
+		if (n == 1) {		// one run: its base name
+			const char *b = memrchr(f, '/', len);
+			b = b ? b + 1 : f;
+			len -= (size_t)(b - f);
+			f = b;
+		}
+		if (!(full[i] = strndup(f, len))) {
+			e = PW_ENOMEM;
+			goto out;
+		}
+	}
+	// common head and tail, never cutting through a digit (perfmap.py)
+	size_t head = n ? strlen(full[0]) : 0, tail = head;
+	for (size_t i = 1; i < n; i++) {
+		size_t len = strlen(full[i]), l0 = strlen(full[0]);
+		size_t max = len < head ? len : head, k;
+		for (k = 0; k < max; k++)
+			if (full[i][k] != full[0][k] || isdig(full[i][k]))
+				break;
+		if (k < max)
+			head = k;
+		max = len < tail ? len : tail;
+		for (k = 0; k < max; k++) {
+			char c = full[i][len - 1 - k];
+			if (c != full[0][l0 - 1 - k] || isdig(c))
+				break;
+		}
+		if (k < max)
+			tail = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(full[i]);
+		char *s;
+		if (n > 1 && head + tail < len)
+			s = strndup(full[i] + head, len - head - tail);
+		else
+			s = strdup(full[i]);
+		if (!s) {
+			e = PW_ENOMEM;
+			goto out;
+		}
+		free(runs[i]->name);
+		runs[i]->name = s;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(full[i]);
+	free(full);
+	return e;
+}
+
+/* ---- selection --------------------------------------------------------- */
+
+struct pw_an_select {
+	int by_tid;
+	int32_t tid;
+	regex_t re;
+};
+
+int pw_an_select_new(struct pw_an_select **out, const char *spec, char *err,
+		     size_t errsize)
+{
+	struct pw_an_select *s = calloc(1, sizeof(*s));
+	const char *q = spec;
+
+	*out = NULL;
+	if (!s)
+		return PW_ENOMEM;
+	while (isdig(*q))
+		q++;
+	if (*spec && !*q && q - spec < 11) {
+		long long v = strtoll(spec, NULL, 10);
+		if (v <= INT32_MAX) {
+			s->by_tid = 1;
+			s->tid = (int32_t)v;
+			*out = s;
+			return 0;
+		}
+	}
+	char *pat = malloc(strlen(spec) + 2);
+	if (!pat) {
+		free(s);
+		return PW_ENOMEM;
+	}
+	// "*vcpu0" was a common mistake for ".*vcpu0": read it so (perfmap.py)
+	sprintf(pat, "%s%s", spec[0] == '*' ? "." : "", spec);
+	int rc = regcomp(&s->re, pat, REG_EXTENDED);
+	free(pat);
+	if (rc) {
+		char msg[256];
+		regerror(rc, &s->re, msg, sizeof(msg));
+		seterr(err, errsize, "%s", msg);
+		free(s);
+		return PW_EINVAL;
+	}
+	*out = s;
+	return 0;
+}
+
+int pw_an_select_match(const struct pw_an_select *s, const struct pw_an_task *t)
+{
+	regmatch_t m;
+
+	if (s->by_tid)
+		return t->tid == s->tid;
+	// POSIX leftmost matching: a match at 0 exists iff the first one is there
+	return !regexec(&s->re, t->name, 1, &m, 0) && m.rm_so == 0;
+}
+
+void pw_an_select_free(struct pw_an_select *s)
+{
+	if (!s)
+		return;
+	if (!s->by_tid)
+		regfree(&s->re);
+	free(s);
+}
+
+size_t pw_an_select(struct pw_an_run *run, const struct pw_an_select *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->nr_tasks; i++) {
+		run->tasks[i]->selected = !s || pw_an_select_match(s, run->tasks[i]);
+		n += run->tasks[i]->selected ? 1 : 0;
+	}
+	return n;
+}
+
+struct pw_an_task *pw_an_find(const struct pw_an_run *run, const char *name)
+{
+	for (size_t i = 0; i < run->nr_tasks; i++)
+		if (!strcmp(run->tasks[i]->name, name))
+			return run->tasks[i];
+	return NULL;
+}
+
+const struct pw_an_reason *pw_an_reason_find(const struct pw_an_task *t,
+					     const char *name)
+{
+	for (size_t i = 0; i < t->nr_reasons; i++)
+		if (!strcmp(t->reasons[i].name, name))
+			return &t->reasons[i];
+	return NULL;
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+// analysis.h: one .cdict run reduced to per-task, per task x CPU, per CPU and KVM figures.
+//
+// This is what every output of perfwhiz-dash (--json, --csv, --list, the
+// dashboards) is built on. Definitions: DESIGN.md "Reduction semantics";
+// docs/json-schema.md gives each figure's exact meaning.
+//
+// Invariants:
+// - One streaming pass over the file (pw_reader_next); memory is bounded by
+//   tasks x CPUs x time bins (plus per-task KVM reasons and log-bucket
+//   histograms), never by the number of events.
+// - Times are perf-clock ns. The window is [win_start, win_end]: win_start =
+//   first event + opts.from_ns; win_end = win_start + opts.cap_ns, or the last
+//   event when cap_ns is 0. A run shorter than the requested window ends at
+//   its last event: covered_ns < window_ns and scale = window_ns / covered_ns.
+// - Time figures (runtime, host/guest time, preempted time, busy/idle) are
+//   intervals clipped to the window, exact to the ns; counts (switches,
+//   sched-in, migrations, exits, waits) are events inside the window.
+//   Latency distributions (wait, per-reason host time) hold whole
+//   intervals that end (waits) or start (exits) inside the window.
+// - After pw_an_run_file() the tasks are final: names resolved (last name,
+//   --map, --merge-sys-tasks, --append-tid), sorted by runtime descending then
+//   tid then name, and every task is selected until pw_an_select() says
+//   otherwise.
+//
+// Usage:
+//	struct pw_an_opts o = PW_AN_OPTS_INIT;
+//	struct pw_an_run *run;
+//	char err[512];
+//	if (pw_an_run_file(&run, "x.cdict", "x.cdict", &o, err, sizeof(err)))
+//		die("%s", err);
+//	for (size_t i = 0; i < run->nr_tasks; i++)
+//		use(run->tasks[i]);
+//	pw_an_run_free(run);
+#ifndef PW_ANALYSIS_H
+#define PW_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdict.h"
+#include "pw_map.h"
+#include "pw_stats.h"
+
+struct pw_an_run;
+struct pw_an_task;
+
+// Derived intervals, handed to opts.on_record as they complete (the hook the
+// detailed dashboard's heatmaps are built on). Times are unclipped; the
+// consumer decides what to do with the window (run->win_start/win_end; the
+// end is final only after the pass when cap_ns is 0).
+enum pw_an_rec_kind {
+	PW_REC_SLICE,		// task ran on cpu from start to end
+	PW_REC_SLEEP,		// voluntary switch-out -> next wakeup or switch-in
+	PW_REC_WAIT,		// wakeup -> switch-in (runqueue latency)
+	PW_REC_PREEMPT,		// involuntary switch-out -> next switch-in
+	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa set)
+	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit
+};
+
+struct pw_an_record {
+	enum pw_an_rec_kind kind;
+	struct pw_an_task *task;	// valid until pw_an_run_free; a task
+					// folded by merging has merged_into set
+	int32_t cpu;			// -1 when not known
+	uint64_t start, end;
+	uint32_t reason, isa;		// KVM_HOST only
+};
+
+struct pw_an_opts {
+	uint64_t from_ns;		// window start after the first event
+	uint64_t cap_ns;		// window length; 0: to the last event
+	int merge_sys_tasks;		// "name/N" -> "name" (see pw_an_sys_name)
+	int append_tid;			// "name:tid"
+	const struct pw_map *map;	// tid -> name (borrowed), or NULL
+	uint32_t max_bins;		// time series bins (0: no series)
+	const int32_t *succ_tids;	// count successors of these tids
+	size_t nr_succ_tids;
+	void (*on_record)(void *ctx, const struct pw_an_record *rec);
+	void (*progress)(void *ctx, uint64_t events, uint64_t bytes_hint);
+	void *ctx;			// for on_record and progress
+};
+
+#define PW_AN_OPTS_INIT { 0 }
+
+// Per task x CPU.
+struct pw_an_task_cpu {
+	int32_t cpu;
+	uint64_t runtime_ns;
+	uint64_t switches;		// switches of the task on this cpu
+	uint64_t sched_in;
+};
+
+// Per task x KVM exit reason.
+struct pw_an_reason {
+	uint32_t isa, reason;
+	const char *name;		// "EXTERNAL_INTERRUPT", "hlt", "UNKNOWN_7"
+	char buf[24];			// holds name when unknown
+	uint64_t count;			// exits inside the window
+	uint64_t host_ns;		// clipped exit -> entry
+	struct pw_hist host;		// whole exit -> entry intervals (p50/p99/max)
+};
+
+// Streaming state of a task (private to analysis.c; kept here so the
+// struct has one definition).
+struct pw_an_task_state {
+	uint64_t wake;			// wakeup time, 0 none
+	uint64_t preempt;		// involuntary switch-out time, 0 none
+	uint64_t sleep;			// voluntary switch-out time, 0 none
+	uint64_t kvm_t;			// time of the last kvm exit/entry
+	uint8_t kvm;			// 0 unknown, 1 in guest, 2 in host
+	int32_t on_cpu;			// -1 when not running
+	uint32_t kvm_reason, kvm_isa;
+	uint32_t name_id;		// reader string id, UINT32_MAX none
+	size_t cpu_hint, reason_hint;	// last used entries
+};
+
+struct pw_an_task {
+	int32_t tid;			// 0 for swapper/N
+	int32_t pid;			// tgid, -1 unknown (or merged tids differ)
+	int32_t idle_cpu;		// N for swapper/N, else -1
+	char *name;			// final display name (owned)
+	char *comm;			// last name from the trace (owned), or NULL
+	size_t index;			// position when created (stable id)
+	uint32_t nr_merged;		// tasks folded into this one (1 = itself)
+	int selected;
+
+	uint64_t runtime_ns;
+	double cpu_pct;			// runtime / covered window
+	uint64_t switches, voluntary, involuntary;	// unknown-state switches
+							// count in switches only
+	uint64_t sched_in, migrations;
+	uint64_t wait_ns, preempted_ns;
+	struct pw_hist wait;		// whole wakeup -> switch-in latencies
+	uint64_t events;		// events about this task (--list)
+	uint64_t successor_count;	// switches to it from opts.succ_tids
+
+	struct pw_an_task_cpu *cpus;	// sorted by cpu after the pass
+	size_t nr_cpus;
+
+	uint64_t kvm_exits, host_ns, guest_ns;
+	struct pw_an_reason *reasons;	// sorted by count desc, then name
+	size_t nr_reasons;
+
+	// time series (run->nr_bins entries each, NULL without series)
+	uint64_t *bin_runtime;
+	uint32_t *bin_switches;
+
+	struct pw_an_task *merged_into;	// set on tasks folded away
+	struct pw_an_task_state st;
+};
+
+// Per CPU.
+struct pw_an_cpu {
+	int32_t cpu;
+	uint64_t busy_ns;		// runtime of every task but swapper/N
+	uint64_t idle_ns;		// runtime of swapper/N
+	uint64_t switches;
+	uint64_t *bin_busy;		// series, or NULL
+	// streaming state
+	struct pw_an_task *cur;		// running task, NULL unknown
+	uint64_t since;			// when cur was switched in
+	struct pw_an_task *idle;	// swapper/N
+};
+
+// Data quality: everything that makes a figure less than exact.
+struct pw_an_quality {
+	uint64_t clipped_start;		// slices begun before the window (or the
+					// capture: a CPU's first switch)
+	uint64_t clipped_end;		// slices still running at the window end
+	uint64_t unknown_state;		// switches without prev_state (legacy)
+	uint64_t switch_mismatch;	// prev differs from the task switched in
+	uint64_t kvm_exit_without_entry;
+	uint64_t kvm_entry_without_exit;
+	uint64_t tid_reuse;		// a tid seen with a new pid
+	uint64_t exec;			// sched_process_exec seen
+	uint64_t failed_validation;	// samples the plugin refused (trailer)
+	uint64_t legacy_skipped;	// legacy rows of unknown event types
+	int truncated;			// file stops short of its trailer
+	int legacy;			// original perfwhiz file
+	uint64_t before_window;		// events before win_start
+	uint64_t after_window;		// events after win_end
+};
+
+struct pw_an_run {
+	char *file;			// path as given (owned)
+	char *name;			// short run name (owned; pw_an_short_names)
+	struct pw_meta meta;		// deep copy (owned)
+	struct pw_stat *stats;		// trailer counters (owned), may be none
+	size_t nr_stats;
+
+	uint64_t first_ns, last_ns;	// first and last event of the file
+	uint64_t win_start, win_end;	// absolute
+	uint64_t window_ns;		// requested window length
+	uint64_t covered_ns;		// part of it the data covers
+	double scale;			// window_ns / covered_ns (1 when whole)
+	uint32_t nr_cpus;		// meta nr_cpus, or highest cpu seen + 1
+	uint64_t events_read;		// every event read
+	uint64_t events[PW_EV__COUNT];	// events inside the window, by kind
+
+	struct pw_an_task **tasks;	// final, sorted (see top)
+	size_t nr_tasks;
+	struct pw_an_task **all_tasks;	// every task created, in creation order,
+	size_t nr_all_tasks;		// including those merged away (owned)
+	struct pw_an_cpu *cpus;		// indexed by cpu, nr_cpu_slots entries
+	size_t nr_cpu_slots;
+	struct pw_an_quality q;
+
+	uint32_t nr_bins;		// series: bins of bin_ns from win_start
+	uint64_t bin_ns;
+
+	void *priv;			// streaming state (NULL after the pass)
+};
+
+// pw_an_run_file: read `path` (name used in messages: `display`) and reduce
+// it. Returns 0 with *out set (caller frees with pw_an_run_free), or a PW_E*
+// code with one line for people in err ("corrupt input 'x.cdict' at offset
+// ...", "cannot open 'x': No such file or directory"); *out is NULL then.
+// A truncated file is not an error: q.truncated is set. PW_EINVAL: the
+// window starts after the last event (err says so).
+int pw_an_run_file(struct pw_an_run **out, const char *path,
+		   const struct pw_an_opts *opts, char *err, size_t errsize);
+
+// pw_an_span: first and last event time of a file (a full read; for the
+// common window of several files). Same errors as pw_an_run_file.
+int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
+	       size_t errsize);
+
+// pw_an_run_free: release a run and everything it owns; NULL is fine.
+void pw_an_run_free(struct pw_an_run *run);
+
+// pw_an_short_names: set each run's name from its file name as the original
+// perfmap.py did: ".cdict" dropped, and with several runs the common head and
+// tail stripped (never cutting digits). Returns 0 or PW_ENOMEM.
+int pw_an_short_names(struct pw_an_run **runs, size_t n);
+
+// pw_an_sys_name: the --merge-sys-tasks fold of a name into buf: "swapper/3",
+// "ksoftirqd/0", "kworker/1:2", "kworker/u8:0" -> the part before '/';
+// names whose '/' is not followed by a cpu-like digit (or 'u' and a digit)
+// are kept. Returns buf.
+char *pw_an_sys_name(const char *name, char *buf, size_t size);
+
+// Task selection (-t): a POSIX extended regex matched at the start of the
+// name (Python's re.match), a leading '*' read as ".*"; a number selects a tid.
+struct pw_an_select;
+
+// pw_an_select_new: compile; 0, PW_EINVAL (err: the regex error) or PW_ENOMEM.
+int pw_an_select_new(struct pw_an_select **out, const char *spec, char *err,
+		     size_t errsize);
+int pw_an_select_match(const struct pw_an_select *s, const struct pw_an_task *t);
+void pw_an_select_free(struct pw_an_select *s);
+
+// pw_an_select: mark run's tasks selected (1) or not; returns how many are.
+// s NULL selects every task.
+size_t pw_an_select(struct pw_an_run *run, const struct pw_an_select *s);
+
+// pw_an_find: the first task named exactly `name`, or NULL.
+struct pw_an_task *pw_an_find(const struct pw_an_run *run, const char *name);
+
+// pw_an_reason_find: a task's entry for a reason name, or NULL.
+const struct pw_an_reason *pw_an_reason_find(const struct pw_an_task *t,
+					     const char *name);
+
+#endif

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: Apache-2.0
+# dashgen/dashgen.mk: build/perfwhiz-dash and its test tool build/tests/cdict-from-text.
+
+DASH_SRC := dashgen/main.c dashgen/analysis.c dashgen/export.c
+DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o)
+
+$(B)/perfwhiz-dash: $(DASH_OBJ) $(B)/libpwcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(DASH_OBJ) $(B)/libpwcommon.a $(LDLIBS_ZM) -lm
+
+$(B)/tests/cdict-from-text: $(B)/dashgen/testtool-cdict-from-text.o $(B)/libpwcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpwcommon.a $(LDLIBS_ZM)
+
+all: $(B)/perfwhiz-dash $(B)/tests/cdict-from-text
+test-unit: $(B)/tests/cdict-from-text
