@@ -21,6 +21,9 @@ MANDIR      ?= $(PREFIX)/share/man
 DOCDIR      ?= $(PREFIX)/share/doc/perfwhiz
 
 ALL_CFLAGS   = $(PW_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+# the sanitizer build (build/asan) that make test runs the suite on again
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_B      := $(B)/asan
 
 .PHONY: all deps test test-unit bench install uninstall clean check-spdx
 all:
@@ -63,7 +66,16 @@ deps:
 
 test: deps
 	$(MAKE) all test-unit
-	tests/run
+	$(MAKE) test-asan-build
+	PW_ASAN_BUILD=$(CURDIR)/$(ASAN_B) tests/run
+
+# the same build under ASan + UBSan (its own tree, never mixed with build/)
+.PHONY: test-asan test-asan-build
+test-asan-build:
+	$(MAKE) B=$(ASAN_B) EXTRA_CFLAGS="$(SAN_FLAGS)" all test-unit
+test-asan: test-asan-build
+	BUILD=$(CURDIR)/$(ASAN_B) PW_SANITIZE=1 ASAN_OPTIONS=abort_on_error=1 \
+		UBSAN_OPTIONS=abort_on_error=1:print_stacktrace=1 tests/run
 
 bench: deps
 	$(MAKE) all

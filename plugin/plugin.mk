@@ -12,7 +12,7 @@ PLUGIN_LIBS := -Wl,-Bstatic -ltraceevent -Wl,-Bdynamic $(LDLIBS_ZM)
 
 $(B)/perfwhiz.so: $(PLUGIN_OBJ) $(B)/libpwcommon-pic.a
 	@mkdir -p $(@D)
-	$(CC) -shared -o $@ $(PLUGIN_OBJ) $(B)/libpwcommon-pic.a $(PLUGIN_LIBS) \
+	$(CC) $(EXTRA_CFLAGS) -shared -o $@ $(PLUGIN_OBJ) $(B)/libpwcommon-pic.a $(PLUGIN_LIBS) \
 		-Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-z,now
 
 # the parser and the formats, for unit tests and fuzzing (not PIC)

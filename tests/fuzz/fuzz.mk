@@ -5,7 +5,6 @@
 # on a copy of the corpus under build/fuzz/ (new inputs never land in git).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = cdict legacy perfdata map
-SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_COMMON   = $(COMMON_SRC)
 FUZZ_SRC_cdict  = tests/fuzz/fuzz-cdict.c $(FUZZ_COMMON)
 FUZZ_SRC_legacy = tests/fuzz/fuzz-legacy.c $(FUZZ_COMMON)

@@ -28,6 +28,6 @@ $(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-f
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
 $(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
-	$(CC) $(CFLAGS) -o $@ $^ -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -lm
 
 all: $(B)/mkperfdata
