@@ -2,8 +2,17 @@
 // cdict_write.c: the streaming .cdict v2 writer: events are buffered in
 // columns, one chunk at a time, then packed (msgpack), compressed (zlib),
 // checksummed and appended to a temporary file renamed into place at the end.
+//
+// Full event chunks are packed, compressed and written by a background
+// thread, so that the caller (perf's only thread, in the plugin) spends its
+// time on decoding: two column buffers, one being filled by pw_writer_add()
+// while the thread works on the other, so at most two chunks are in memory.
+// The bytes written do not depend on the thread: same events, same file.
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -14,8 +23,16 @@
 
 #include "cdict_int.h"
 
-// zlib level: 6 balances size and speed on real captures (see the bench)
+// zlib levels. The metadata and the trailer use PW_ZLEVEL. An event chunk is
+// first deflated at PW_ZLEVEL_FAST; when that gives at most PW_ZDENSE bytes
+// per row (real captures: regular task ids, times and states), it is
+// deflated again at PW_ZLEVEL and the smaller result kept. Near-random
+// chunks (generated captures, hundreds of tasks) gain ~5% from level 6 at
+// 4-6 times the time, so they keep the fast result. The choice depends on
+// the bytes only: the same events give the same file. See docs/bench.md.
 #define PW_ZLEVEL 6
+#define PW_ZLEVEL_FAST 1
+#define PW_ZDENSE 3
 
 struct col {
 	int64_t *v;
@@ -36,21 +53,50 @@ struct tidset {
 	uint32_t n, nslots;
 };
 
+// The columns of one event chunk.
+struct chunk {
+	uint32_t rows;
+	uint64_t t0;
+	uint8_t *kind;		// PW_CHUNK_ROWS bytes
+	struct col dt, cpu;
+	struct col cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
+	char **str;		// strings new in this chunk, borrowed from the table
+	uint32_t nstr, str_cap;
+};
+
+// What packs and compresses event chunks (the background thread's own).
+struct zctx {
+	msgpack_sbuffer sbuf;
+	msgpack_packer pk;
+	z_stream zfast, zbest;
+	int zfast_on, zbest_on;
+	unsigned char *zbuf[2];
+	size_t zcap;
+};
+
 struct pw_writer {
 	int fd;
 	int finished;
 	int err_no;
 	char *path, *tmp;
-	uint64_t bytes;
+	_Atomic uint64_t bytes;	// the thread adds to it
 
-	// the chunk being filled
-	uint32_t rows;
-	uint8_t *kind;
-	struct col dt, cpu;
-	struct col cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
-	uint64_t t0, last_time;
-	int have_time;
-	uint32_t str_flushed;	// strings already written in earlier chunks
+	// the chunk being filled and the one the thread works on
+	struct chunk buf[2];
+	struct chunk *cur;
+	uint64_t last_time;
+	uint32_t str_flushed;	// strings handed over in earlier chunks
+
+	// the background thread: `job` is the chunk handed to it, NULL when it
+	// is idle; its first error stays in bg_err (read at the next add)
+	pthread_t thread;
+	int thread_on, quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk *job;
+	atomic_int bg_err;
+	int bg_errno;
+	struct zctx ez;
 
 	// sw.prev elision: the next_tid of the last switch written per cpu
 	int64_t *cpu_next;	// tid + 1, 0 = none
@@ -64,23 +110,31 @@ struct pw_writer {
 	uint64_t first_ns;
 	int have_first;
 
+	// metadata and trailer, packed on the caller's thread
 	msgpack_sbuffer sbuf;
 	msgpack_packer pk;
 	unsigned char *zbuf;
 	size_t zcap;
 };
 
-static int col_push(struct col *c, int64_t v)
+// A column's first push reserves room for a whole chunk: pushes then never
+// reallocate (this is the caller's hot path).
+static __attribute__((noinline)) int col_grow(struct col *c)
 {
-	if (c->n == c->cap) {
-		uint32_t cap = c->cap ? c->cap * 2 : 1024;
-		int64_t *nv = realloc(c->v, (size_t)cap * sizeof(*nv));
+	uint32_t cap = c->cap ? c->cap * 2 : PW_CHUNK_ROWS;
+	int64_t *nv = realloc(c->v, (size_t)cap * sizeof(*nv));
 
-		if (!nv)
-			return PW_ENOMEM;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (!nv)
+		return PW_ENOMEM;
+	c->v = nv;
+	c->cap = cap;
+	return 0;
+}
+
+static inline int col_push(struct col *c, int64_t v)
+{
+	if (c->n == c->cap && col_grow(c))
+		return PW_ENOMEM;
 	c->v[c->n++] = v;
 	return 0;
 }
@@ -179,7 +233,8 @@ static int tidset_add(struct tidset *t, int32_t tid)
 	return 0;
 }
 
-static int write_all(struct pw_writer *w, const void *buf, size_t len)
+static int write_all(struct pw_writer *w, const void *buf, size_t len,
+		     int *err_no)
 {
 	const char *p = buf;
 
@@ -189,20 +244,39 @@ static int write_all(struct pw_writer *w, const void *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			w->err_no = errno;
+			*err_no = errno;
 			return PW_EIO;
 		}
 		p += n;
 		len -= (size_t)n;
-		w->bytes += (uint64_t)n;
+		atomic_fetch_add_explicit(&w->bytes, (uint64_t)n,
+					  memory_order_relaxed);
 	}
 	return 0;
 }
 
-// Compress the packed map in w->sbuf and append it as one chunk.
-static int emit_chunk(struct pw_writer *w)
+// Append one chunk: its header, then zlen bytes of zlib stream.
+static int write_chunk(struct pw_writer *w, const unsigned char *z, size_t zlen,
+		       size_t raw, int *err_no)
 {
 	uint8_t hdr[PW_CHUNK_HEADER_SIZE];
+	int err;
+
+	if (zlen > PW_CHUNK_MAX)
+		return PW_ETOOBIG;
+	pw_put_le32(hdr, (uint32_t)zlen);
+	pw_put_le32(hdr + 4, (uint32_t)raw);
+	pw_put_le32(hdr + 8, pw_crc32(0, z, zlen));
+	pw_put_le32(hdr + 12, pw_crc32(0, hdr, 12));
+	if ((err = write_all(w, hdr, sizeof(hdr), err_no)) ||
+	    (err = write_all(w, z, zlen, err_no)))
+		return err;
+	return 0;
+}
+
+// Compress the packed map in w->sbuf (metadata, trailer) and append it.
+static int emit_chunk(struct pw_writer *w)
+{
 	size_t raw = w->sbuf.size;
 	uLongf zlen;
 	int err;
@@ -222,17 +296,74 @@ static int emit_chunk(struct pw_writer *w)
 	if (compress2(w->zbuf, &zlen, (const Bytef *)w->sbuf.data, raw,
 		      PW_ZLEVEL) != Z_OK)
 		return PW_ENOMEM;
-	if (zlen > PW_CHUNK_MAX)
-		return PW_ETOOBIG;
-	pw_put_le32(hdr, (uint32_t)zlen);
-	pw_put_le32(hdr + 4, (uint32_t)raw);
-	pw_put_le32(hdr + 8, pw_crc32(0, w->zbuf, zlen));
-	pw_put_le32(hdr + 12, pw_crc32(0, hdr, 12));
-	if ((err = write_all(w, hdr, sizeof(hdr))) ||
-	    (err = write_all(w, w->zbuf, zlen)))
+	if ((err = write_chunk(w, w->zbuf, zlen, raw, &w->err_no)))
 		return err;
 	msgpack_sbuffer_clear(&w->sbuf);
 	return 0;
+}
+
+// Deflate `in` into `out` (cap bytes, at least deflateBound) with a stream
+// set up once per writer: the same bytes as compress2() at its level.
+static int deflate_once(z_stream *z, const void *in, size_t n,
+			unsigned char *out, size_t cap, size_t *zlen)
+{
+	if (deflateReset(z) != Z_OK)
+		return PW_ENOMEM;
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)n;
+	z->next_out = out;
+	z->avail_out = (uInt)cap;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		return PW_ENOMEM;
+	*zlen = z->total_out;
+	return 0;
+}
+
+// Compress the packed event chunk in ez->sbuf and append it (see PW_ZDENSE).
+static int emit_events(struct pw_writer *w, struct zctx *ez, uint32_t rows,
+		       int *err_no)
+{
+	size_t raw = ez->sbuf.size, zlen[2], cap;
+	int pick = 0, err;
+
+	if (raw > PW_CHUNK_MAX)
+		return PW_ETOOBIG;
+	if (!ez->zfast_on) {
+		if (deflateInit(&ez->zfast, PW_ZLEVEL_FAST) != Z_OK)
+			return PW_ENOMEM;
+		ez->zfast_on = 1;
+	}
+	if (!ez->zbest_on) {
+		if (deflateInit(&ez->zbest, PW_ZLEVEL) != Z_OK)
+			return PW_ENOMEM;
+		ez->zbest_on = 1;
+	}
+	cap = deflateBound(&ez->zfast, raw);
+	if (deflateBound(&ez->zbest, raw) > cap)
+		cap = deflateBound(&ez->zbest, raw);
+	if (cap > ez->zcap) {
+		for (int i = 0; i < 2; i++) {
+			unsigned char *nb = realloc(ez->zbuf[i], cap);
+
+			if (!nb)
+				return PW_ENOMEM;
+			ez->zbuf[i] = nb;
+		}
+		ez->zcap = cap;
+	}
+	if ((err = deflate_once(&ez->zfast, ez->sbuf.data, raw, ez->zbuf[0],
+				ez->zcap, &zlen[0])))
+		return err;
+	if (zlen[0] <= (size_t)rows * PW_ZDENSE) {
+		if ((err = deflate_once(&ez->zbest, ez->sbuf.data, raw,
+					ez->zbuf[1], ez->zcap, &zlen[1])))
+			return err;
+		if (zlen[1] <= zlen[0])
+			pick = 1;
+	}
+	err = write_chunk(w, ez->zbuf[pick], zlen[pick], raw, err_no);
+	msgpack_sbuffer_clear(&ez->sbuf);
+	return err;
 }
 
 static void pack_str(msgpack_packer *pk, const char *s)
@@ -357,8 +488,13 @@ int pw_writer_open(struct pw_writer **out, const char *path,
 	if (!(w = calloc(1, sizeof(*w))))
 		return PW_ENOMEM;
 	w->fd = -1;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->cur = &w->buf[0];
 	msgpack_sbuffer_init(&w->sbuf);
 	msgpack_packer_init(&w->pk, &w->sbuf, msgpack_sbuffer_write);
+	msgpack_sbuffer_init(&w->ez.sbuf);
+	msgpack_packer_init(&w->ez.pk, &w->ez.sbuf, msgpack_sbuffer_write);
 	slash = strrchr(path, '/');
 	// the temporary file sits beside the destination, so rename() is atomic
 	if (!(w->path = strdup(path)) ||
@@ -377,7 +513,8 @@ int pw_writer_open(struct pw_writer **out, const char *path,
 		return PW_EIO;
 	}
 	fchmod(w->fd, 0644);
-	if (!(w->kind = malloc(PW_CHUNK_ROWS))) {
+	if (!(w->buf[0].kind = malloc(PW_CHUNK_ROWS)) ||
+	    !(w->buf[1].kind = malloc(PW_CHUNK_ROWS))) {
 		pw_writer_free(w);
 		return PW_ENOMEM;
 	}
@@ -385,7 +522,8 @@ int pw_writer_open(struct pw_writer **out, const char *path,
 	pw_put_le16(hdr + 8, PW_CDICT_VERSION);
 	pw_put_le16(hdr + 10, PW_CDICT_MINOR);
 	*out = w;
-	if ((err = write_all(w, hdr, sizeof(hdr))) || (err = write_meta(w, meta)))
+	if ((err = write_all(w, hdr, sizeof(hdr), &w->err_no)) ||
+	    (err = write_meta(w, meta)))
 		return err;
 	return 0;
 }
@@ -395,48 +533,164 @@ int64_t pw_writer_intern(struct pw_writer *w, const char *s)
 	return strtab_intern(&w->strs, s ? s : "");
 }
 
+// Pack an event chunk into ez->sbuf and append it; then empty the chunk.
+static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
+		       int *err_no)
+{
+	msgpack_packer *pk = &ez->pk;
+	size_t n = 5 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
+	int err;
+
+	for (unsigned g = 0; g < PW_G__COUNT; g++)
+		if (c->cols[g][0].n)
+			n += pw_groups[g].ncols;
+	msgpack_pack_map(pk, n + 1);
+	pack_kv_str(pk, "t", "ev");
+	pack_kv_u64(pk, "n", c->rows);
+	pack_kv_u64(pk, "t0", c->t0);
+	if (c->nstr)
+		pack_strlist(pk, "str", c->str, c->nstr);
+	pack_str(pk, "k");
+	msgpack_pack_bin(pk, c->rows);
+	msgpack_pack_bin_body(pk, c->kind, c->rows);
+	pack_col(pk, "dt", &c->dt);
+	pack_col(pk, "cpu", &c->cpu);
+	for (unsigned g = 0; g < PW_G__COUNT; g++)
+		for (unsigned k = 0; c->cols[g][0].n && k < pw_groups[g].ncols; k++)
+			pack_col(pk, pw_groups[g].cols[k], &c->cols[g][k]);
+	err = emit_events(w, ez, c->rows, err_no);
+	c->rows = 0;
+	c->nstr = 0;
+	c->dt.n = c->cpu.n = 0;
+	for (unsigned g = 0; g < PW_G__COUNT; g++)
+		for (unsigned k = 0; k < PW_GROUP_MAXCOLS; k++)
+			c->cols[g][k].n = 0;
+	return err;
+}
+
+// The background thread: packs and writes each chunk handed to it. Its
+// first error stops the work; it is reported by the next add or finish.
+static void *writer_thread(void *arg)
+{
+	struct pw_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->job && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->job)
+			break;
+		struct chunk *c = w->job;
+
+		pthread_mutex_unlock(&w->mu);
+		int err = atomic_load(&w->bg_err);
+
+		if (!err)
+			err = pack_events(w, &w->ez, c, &w->bg_errno);
+		else
+			c->rows = 0;
+		pthread_mutex_lock(&w->mu);
+		if (err && !atomic_load(&w->bg_err))
+			atomic_store(&w->bg_err, err);
+		w->job = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+// Wait until the thread has written every chunk handed to it; returns its
+// error, if any (and its errno in w->err_no).
+static int wait_idle(struct pw_writer *w)
+{
+	int err;
+
+	if (!w->thread_on)
+		return atomic_load(&w->bg_err);
+	pthread_mutex_lock(&w->mu);
+	while (w->job)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	err = atomic_load(&w->bg_err);
+	if (err == PW_EIO)
+		w->err_no = w->bg_errno;
+	return err;
+}
+
+// The thread runs with every signal blocked: they stay perf's.
+static int start_thread(struct pw_writer *w)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, writer_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		return -1;
+	w->thread_on = 1;
+	return 0;
+}
+
+// Hand the chunk being filled to the thread (or, without one, write it
+// here) and go on filling the other buffer.
 static int flush_events(struct pw_writer *w)
 {
+	struct chunk *c = w->cur;
 	uint32_t nstr = w->strs.n - w->str_flushed;
-	size_t n = 5 + !!nstr;	// t, n, t0, k, dt, cpu (+ str)
+	int err;
 
-	if (!w->rows)
+	if (!c->rows)
 		return 0;
-	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		if (w->cols[g][0].n)
-			n += pw_groups[g].ncols;
-	msgpack_pack_map(&w->pk, n + 1);
-	pack_kv_str(&w->pk, "t", "ev");
-	pack_kv_u64(&w->pk, "n", w->rows);
-	pack_kv_u64(&w->pk, "t0", w->t0);
-	if (nstr)
-		pack_strlist(&w->pk, "str", w->strs.s + w->str_flushed, nstr);
-	pack_str(&w->pk, "k");
-	msgpack_pack_bin(&w->pk, w->rows);
-	msgpack_pack_bin_body(&w->pk, w->kind, w->rows);
-	pack_col(&w->pk, "dt", &w->dt);
-	pack_col(&w->pk, "cpu", &w->cpu);
-	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		for (unsigned c = 0; w->cols[g][0].n && c < pw_groups[g].ncols; c++)
-			pack_col(&w->pk, pw_groups[g].cols[c], &w->cols[g][c]);
+	if (nstr > c->str_cap) {
+		char **ns = realloc(c->str, nstr * sizeof(*ns));
+
+		if (!ns)
+			return PW_ENOMEM;
+		c->str = ns;
+		c->str_cap = nstr;
+	}
+	// the strings themselves stay put until pw_writer_free()
+	memcpy(c->str, w->strs.s + w->str_flushed, nstr * sizeof(*c->str));
+	c->nstr = nstr;
 	w->str_flushed = w->strs.n;
-	w->rows = 0;
-	w->dt.n = w->cpu.n = 0;
-	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		for (unsigned c = 0; c < PW_GROUP_MAXCOLS; c++)
-			w->cols[g][c].n = 0;
 	w->tr.chunks++;
-	return emit_chunk(w);
+	if (!w->thread_on && start_thread(w)) {
+		err = pack_events(w, &w->ez, c, &w->bg_errno);
+		if (err == PW_EIO)
+			w->err_no = w->bg_errno;
+		return err;
+	}
+	pthread_mutex_lock(&w->mu);
+	while (w->job)
+		pthread_cond_wait(&w->cv, &w->mu);
+	err = atomic_load(&w->bg_err);
+	if (!err) {
+		w->job = c;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (err) {
+		if (err == PW_EIO)
+			w->err_no = w->bg_errno;
+		return err;
+	}
+	w->cur = c == &w->buf[0] ? &w->buf[1] : &w->buf[0];
+	return 0;
 }
 
 int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 {
+	struct chunk *c = w->cur;
 	int64_t v[PW_GROUP_MAXCOLS];
 	unsigned g;
-	int err;
+	int err, seen = 0;
 
 	if (ev->kind >= PW_EV__COUNT || ev->cpu < 0 || ev->cpu >= PW_MAX_CPUS)
 		return PW_EINVAL;
+	if ((err = atomic_load_explicit(&w->bg_err, memory_order_relaxed)))
+		return wait_idle(w);
 	pw_ev_to_cols(ev, v);
 	g = pw_kind_group[ev->kind];
 	if ((g == PW_G_TK && v[2] >= w->strs.n) ||
@@ -457,24 +711,26 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 		}
 		int64_t *last = &w->cpu_next[ev->cpu];
 
+		// prev came in as an earlier next: already in the tid set
+		seen = *last != 0 && *last == (int64_t)ev->tid + 1;
 		v[0] = *last == (int64_t)ev->tid + 1 ? 0 : (int64_t)ev->tid + 1;
 		*last = (int64_t)ev->sw.next_tid + 1;
 		if ((err = tidset_add(&w->tids, ev->sw.next_tid)))
 			return err;
 	}
-	if (!w->rows) {
-		w->t0 = ev->time;
+	if (!c->rows) {
+		c->t0 = ev->time;
 		w->last_time = ev->time;
 	}
-	if ((err = col_push(&w->dt, (int64_t)(ev->time - w->last_time))) ||
-	    (err = col_push(&w->cpu, ev->cpu)))
+	if ((err = col_push(&c->dt, (int64_t)(ev->time - w->last_time))) ||
+	    (err = col_push(&c->cpu, ev->cpu)))
 		return err;
-	for (unsigned c = 0; c < pw_groups[g].ncols; c++)
-		if ((err = col_push(&w->cols[g][c], v[c])))
+	for (unsigned k = 0; k < pw_groups[g].ncols; k++)
+		if ((err = col_push(&c->cols[g][k], v[k])))
 			return err;
-	if ((err = tidset_add(&w->tids, ev->tid)))
+	if (!seen && (err = tidset_add(&w->tids, ev->tid)))
 		return err;
-	w->kind[w->rows++] = ev->kind;
+	c->kind[c->rows++] = ev->kind;
 	w->last_time = ev->time;
 	if (!w->have_first) {
 		w->tr.first_ns = ev->time;
@@ -484,7 +740,7 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 		w->tr.last_ns = ev->time;
 	w->tr.rows++;
 	w->tr.events[ev->kind]++;
-	if (w->rows == PW_CHUNK_ROWS)
+	if (c->rows == PW_CHUNK_ROWS)
 		return flush_events(w);
 	return 0;
 }
@@ -534,7 +790,8 @@ static int write_trailer(struct pw_writer *w)
 	for (unsigned k = 0; k < PW_EV__COUNT; k++)
 		nev += tr->events[k] != 0;
 	// sorted, so the same stats give the same bytes whatever their order
-	qsort(tr->stats, tr->nr_stats, sizeof(*tr->stats), cmp_stat);
+	if (tr->nr_stats > 1)
+		qsort(tr->stats, tr->nr_stats, sizeof(*tr->stats), cmp_stat);
 	for (size_t i = 0; i < tr->nr_stats; i++)
 		ngroups += !i || strcmp(tr->stats[i].group, tr->stats[i - 1].group);
 
@@ -570,7 +827,8 @@ int pw_writer_finish(struct pw_writer *w)
 
 	if (w->fd < 0 || w->finished)
 		return PW_EINVAL;
-	if ((err = flush_events(w)) || (err = write_trailer(w)))
+	if ((err = flush_events(w)) || (err = wait_idle(w)) ||
+	    (err = write_trailer(w)))
 		return err;
 	if (fsync(w->fd) < 0 && errno != EINVAL) {
 		w->err_no = errno;
@@ -592,7 +850,7 @@ int pw_writer_finish(struct pw_writer *w)
 
 uint64_t pw_writer_bytes(const struct pw_writer *w)
 {
-	return w->bytes;
+	return atomic_load_explicit(&w->bytes, memory_order_relaxed);
 }
 
 int pw_writer_errno(const struct pw_writer *w)
@@ -600,22 +858,38 @@ int pw_writer_errno(const struct pw_writer *w)
 	return w->err_no;
 }
 
+static void chunk_release(struct chunk *c)
+{
+	free(c->kind);
+	free(c->dt.v);
+	free(c->cpu.v);
+	for (unsigned g = 0; g < PW_G__COUNT; g++)
+		for (unsigned k = 0; k < PW_GROUP_MAXCOLS; k++)
+			free(c->cols[g][k].v);
+	free(c->str);
+}
+
 void pw_writer_free(struct pw_writer *w)
 {
 	if (!w)
 		return;
+	if (w->thread_on) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (!w->finished && w->tmp)
 		unlink(w->tmp);
 	free(w->path);
 	free(w->tmp);
-	free(w->kind);
-	free(w->dt.v);
-	free(w->cpu.v);
-	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		for (unsigned c = 0; c < PW_GROUP_MAXCOLS; c++)
-			free(w->cols[g][c].v);
+	chunk_release(&w->buf[0]);
+	chunk_release(&w->buf[1]);
 	free(w->cpu_next);
 	for (uint32_t i = 0; i < w->strs.n; i++)
 		free(w->strs.s[i]);
@@ -629,5 +903,12 @@ void pw_writer_free(struct pw_writer *w)
 	free(w->tr.stats);
 	msgpack_sbuffer_destroy(&w->sbuf);
 	free(w->zbuf);
+	msgpack_sbuffer_destroy(&w->ez.sbuf);
+	if (w->ez.zfast_on)
+		deflateEnd(&w->ez.zfast);
+	if (w->ez.zbest_on)
+		deflateEnd(&w->ez.zbest);
+	free(w->ez.zbuf[0]);
+	free(w->ez.zbuf[1]);
 	free(w);
 }

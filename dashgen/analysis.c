@@ -793,17 +793,20 @@ static int finish_tasks(struct pw_an_run *run)
 			free(t->name);
 			t->name = n;
 		}
-		qsort(t->cpus, t->nr_cpus, sizeof(*t->cpus), cmp_tcpu);
+		if (t->nr_cpus > 1)
+			qsort(t->cpus, t->nr_cpus, sizeof(*t->cpus), cmp_tcpu);
 		for (size_t k = 0; k < t->nr_reasons; k++) {	// merging may add
 			struct pw_an_reason *r = &t->reasons[k];
 			r->name = pw_kvm_reason_name(r->isa, r->reason, r->buf, sizeof(r->buf));
 		}
-		qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
+		if (t->nr_reasons > 1)
+			qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
 		t->st.cpu_hint = t->st.reason_hint = 0;
 		t->cpu_pct = run->covered_ns ? 100.0 * (double)t->runtime_ns /
 						       (double)run->covered_ns : 0.0;
 	}
-	qsort(v, nv, sizeof(*v), cmp_task);
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_task);
 	run->tasks = v;
 	run->nr_tasks = nv;
 	return 0;

@@ -246,7 +246,8 @@ static void do_list(FILE *f, struct pw_an_run **runs, size_t n)
 		if (!v)
 			die(1, "out of memory");
 		memcpy(v, r->tasks, r->nr_tasks * sizeof(*v));
-		qsort(v, r->nr_tasks, sizeof(*v), cmp_events);
+		if (r->nr_tasks > 1)
+			qsort(v, r->nr_tasks, sizeof(*v), cmp_events);
 		fprintf(f, "%s:\n%10s %8s %8s  %s\n", r->name, "events", "tid", "pid", "name");
 		for (size_t k = 0; k < r->nr_tasks; k++) {
 			if (!v[k]->selected)
@@ -336,7 +337,8 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 		s[k].count += t->successor_count;
 		total += t->successor_count;
 	}
-	qsort(s, ns, sizeof(*s), cmp_succ);
+	if (ns > 1)
+		qsort(s, ns, sizeof(*s), cmp_succ);
 	fprintf(f, "%s:\nSuccessors of ", r->name);
 	print_name(f, shown->name);
 	fprintf(f, ":%" PRId32 " (%s)\n%10s %8s  %s\n", shown->tid, label, "count",
