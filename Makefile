@@ -86,14 +86,46 @@ check-spdx:
 		while read -r f; do head -n 3 "$$f" | grep -q SPDX-License-Identifier || echo "$$f"; done); \
 	if [ -n "$$bad" ]; then echo "no SPDX line in: $$bad" >&2; exit 1; fi
 
+# perf finds dlfilters by name in $(perf --exec-path)/dlfilters and lists
+# scripts/*/bin/*-report for `perf script -l`: install there, or under
+# PREFIX/libexec/perf-core when PREFIX is given (PERFDIR overrides both).
+PERFDIR ?= $(if $(filter command line environment,$(origin PREFIX)),$(PREFIX)/libexec/perf-core,$(or $(shell perf --exec-path 2>/dev/null),$(PREFIX)/libexec/perf-core))
+INSTALLED := $(BINDIR)/perfwhiz-dash $(PERFDIR)/dlfilters/perfwhiz.so \
+	$(PERFDIR)/scripts/perfwhiz/bin/perfwhiz-record \
+	$(PERFDIR)/scripts/perfwhiz/bin/perfwhiz-report \
+	$(MANDIR)/man1/perfwhiz-dash.1 $(MANDIR)/man7/perfwhiz.7 \
+	$(DOCDIR)/README.md $(DOCDIR)/cdict-format.md $(DOCDIR)/json-schema.md \
+	$(DOCDIR)/user-guide.md
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
-	$(if $(wildcard $(B)/perfwhiz-dash),install -m 755 $(B)/perfwhiz-dash $(DESTDIR)$(BINDIR)/)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PERFDIR)/dlfilters \
+		$(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)
+	install -m 755 $(B)/perfwhiz-dash $(DESTDIR)$(BINDIR)/
+	install -m 755 $(B)/perfwhiz.so $(DESTDIR)$(PERFDIR)/dlfilters/
+	install -m 755 perf-scripts/perfwhiz-record perf-scripts/perfwhiz-report \
+		$(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin/
+	install -m 644 docs/man/perfwhiz-dash.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/man/perfwhiz.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 README.md docs/cdict-format.md docs/json-schema.md \
+		docs/user-guide.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/perfwhiz-dash
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin $(DESTDIR)$(PERFDIR)/scripts/perfwhiz \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# list what install puts where (the install test checks it file by file)
+.PHONY: install-list demo
+install-list:
+	@printf '%s\n' $(INSTALLED)
+
+# the README's first command: capture, convert, both dashboards
+demo: deps
+	$(MAKE) all
+	@scripts/demo
 
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(ASAN_B) -prune -o -name '*.d' -type f -print 2>/dev/null)

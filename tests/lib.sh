@@ -67,8 +67,8 @@ test_skip() {
 # test_must_fail CMD...: succeeds when CMD fails normally; a crash (signal,
 # exit > 128) or a success is a failure.
 test_must_fail() {
-	"$@"
-	local rc=$?
+	local rc=0
+	"$@" || rc=$?	# (a list: the body's set -e must not stop us here)
 	if [ $rc -eq 0 ]; then
 		echo "test_must_fail: command succeeded: $*" >&2; return 1
 	elif [ $rc -gt 128 ]; then
@@ -81,9 +81,8 @@ test_must_fail() {
 
 # test_expect_code N CMD...: succeeds when CMD exits with exactly N.
 test_expect_code() {
-	local want=$1; shift
-	"$@"
-	local rc=$?
+	local want=$1 rc=0; shift
+	"$@" || rc=$?
 	[ $rc -eq "$want" ] && return 0
 	echo "test_expect_code: want exit $want, got $rc: $*" >&2
 	return 1
