@@ -2,7 +2,8 @@
 # dashgen/dashgen.mk: build/perfwhiz-dash and its test tool build/tests/cdict-from-text.
 
 DASH_SRC := dashgen/main.c dashgen/analysis.c dashgen/export.c
-DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o)
+include dashgen/web/web.mk	# issue 6: PW_HTML_OBJ, the HTML writer and the embedded web assets
+DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o) $(PW_HTML_OBJ)
 
 $(B)/perfwhiz-dash: $(DASH_OBJ) $(B)/libpwcommon.a
 	@mkdir -p $(@D)

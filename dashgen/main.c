@@ -19,6 +19,7 @@
 
 #include "analysis.h"
 #include "export.h"
+#include "html.h"	// issue 6
 #include "pw_map.h"
 
 #define PROG "perfwhiz-dash"
@@ -368,9 +369,6 @@ static void summary(const struct pw_an_run *r, size_t selected, int verbose)
 		PRIu32 " cpus, window %.3f ms%s\n", r->file, r->events_read,
 		r->nr_tasks, selected, r->nr_cpus, (double)r->covered_ns / 1e6,
 		q->legacy ? " (legacy file)" : "");
-	if (q->truncated)
-		fprintf(stderr, PROG ": warning: '%s' is truncated: every complete chunk was read\n",
-			r->file);
 	if (q->failed_validation)
 		fprintf(stderr, PROG ": warning: '%s': %" PRIu64 " samples failed validation at capture\n",
 			r->file, q->failed_validation);
@@ -409,7 +407,7 @@ int main(int argc, char **argv)
 			die(1, "invalid output directory '%s': not a directory", c.outdir);
 	}
 	int html = !c.json && !c.csv && !c.list && !c.succ;
-	if (html)
+	if (html && c.heatmaps)	// issue 6: the basic dashboard is in; the detailed one is not
 		die(1, "the HTML dashboards are not in this build yet: use --json, --csv, "
 		       "--list or --successors-of");
 	if (c.map) {
@@ -507,6 +505,23 @@ int main(int argc, char **argv)
 			die(1, "%s", err);
 		if (c.json && pw_export_json(mem, runs, c.nr_files, &info))
 			die(1, "out of memory");
+		if (html && !c.heatmaps) {	// issue 6: NAME-charts.html from the --json document
+			char *jb = NULL, *out = pw_html_out_path(c.outdir, paths[0], label, "charts");
+			size_t jl = 0;
+			FILE *jf = open_memstream(&jb, &jl);
+			struct pw_html_opts ho = { label };
+			if (!out || !jf || pw_export_json(jf, runs, c.nr_files, &info) || fclose(jf))
+				die(1, "out of memory");
+			int e = pw_html_write_charts(out, jb, jl, &ho);
+			if (e)
+				die(1, "cannot write '%s': %s", out, e == PW_EIO ? strerror(errno) : pw_strerror(e));
+			if (!c.quiet)
+				fprintf(stderr, PROG ": wrote '%s'\n", out);
+			if (!c.headless)
+				pw_html_open(out);
+			free(out);
+			free(jb);
+		}
 	}
 	if (fclose(mem))
 		die(1, "out of memory");
@@ -517,6 +532,12 @@ int main(int argc, char **argv)
 	if (!c.quiet)
 		for (size_t i = 0; i < c.nr_files; i++)
 			summary(runs[i], nsel[i], c.verbose);
+	// data lost to a cut-short capture is said even with -q
+	for (size_t i = 0; i < c.nr_files; i++)
+		if (runs[i]->q.truncated)
+			fprintf(stderr, PROG ": warning: '%s' is truncated: %" PRIu64
+				" events recovered from its complete chunks\n",
+				runs[i]->file, runs[i]->events_read);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		pw_an_run_free(runs[i]);
 		free(paths[i]);

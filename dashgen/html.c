@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+// html.c: writes the self-contained HTML dashboards (page shell, inline CSS/JS, zlib+base64 data).
+//
+// See html.h for the page layout. The shell (dashgen/web/page.html) holds
+// slots written <!--pw:NAME-->:
+//	title    the page title, HTML-escaped
+//	style    dash.css, inside the shell's <style>
+//	scripts  d3, common.js and the page's JS, each in its own <script>
+//	data     the document, zlib -> base64 (only [A-Za-z0-9+/=])
+#include "html.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "cdict.h"
+#include "kvm_reasons.h"
+#include "pw_error.h"
+#include "web_assets.h"
+
+// A fixed level: the same input gives the same bytes with this zlib.
+#define PW_HTML_ZLEVEL 9
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (n > b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (n > cap - b->len) {
+			if (cap > SIZE_MAX / 2) {
+				b->oom = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+// A JSON string; '<', '>' and '&' as \u escapes so the text stays inert
+// wherever it ends up.
+static void buf_json_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	buf_add(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			char e[2] = { '\\', (char)*p };
+			buf_add(b, e, 2);
+		} else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&' ||
+			   *p == 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', hex[*p >> 4],
+				      hex[*p & 15] };
+			buf_add(b, e, 6);
+		} else {
+			buf_add(b, p, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+// The document: {"page": {...}, "data": json}.
+static void make_doc(struct buf *b, const struct pw_html_page *page,
+		     const char *title, const char *json, size_t json_len)
+{
+	static const uint32_t isas[] = { PW_ISA_VMX, PW_ISA_SVM };
+
+	buf_str(b, "{\"page\":{\"kind\":");
+	buf_json_str(b, page->kind);
+	buf_str(b, ",\"title\":");
+	buf_json_str(b, title);
+	buf_str(b, ",\"reason_order\":[");
+	int first = 1;
+	for (size_t k = 0; k < sizeof(isas) / sizeof(*isas); k++) {
+		size_t n = pw_kvm_reason_table(isas[k], 0, NULL);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t code;
+			pw_kvm_reason_table(isas[k], i, &code);
+			const char *name = pw_kvm_reason_known(isas[k], code);
+			if (!name)
+				continue;
+			if (!first)
+				buf_add(b, ",", 1);
+			first = 0;
+			buf_json_str(b, name);
+		}
+	}
+	buf_str(b, "]},\"data\":");
+	buf_add(b, json, json_len);
+	buf_str(b, "}");
+}
+
+// Output: a FILE over an O_EXCL temporary file.
+struct out {
+	FILE *f;
+	char *tmp;
+};
+
+static int out_open(struct out *o, const char *path)
+{
+	size_t n = strlen(path) + 32;
+
+	o->f = NULL;
+	o->tmp = malloc(n);
+	if (!o->tmp)
+		return PW_ENOMEM;
+	for (int i = 0; i < 100; i++) {
+		snprintf(o->tmp, n, "%s.%ld.%d.tmp", path, (long)getpid(), i);
+		int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0666);
+		if (fd < 0) {
+			if (errno == EEXIST)
+				continue;
+			break;
+		}
+		o->f = fdopen(fd, "w");
+		if (o->f)
+			return 0;
+		int e = errno;
+		close(fd);
+		unlink(o->tmp);
+		errno = e;
+		break;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return PW_EIO;
+}
+
+static void out_abort(struct out *o)
+{
+	int e = errno;
+
+	if (o->f)
+		fclose(o->f);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	o->f = NULL;
+	o->tmp = NULL;
+	errno = e;
+}
+
+static int out_close(struct out *o, const char *path)
+{
+	int bad = ferror(o->f) || fflush(o->f) || fsync(fileno(o->f));
+	int e = errno;
+
+	if (fclose(o->f))
+		bad = 1, e = errno;
+	o->f = NULL;
+	if (!bad && rename(o->tmp, path))
+		bad = 1, e = errno;
+	if (bad) {
+		unlink(o->tmp);
+		errno = e;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return bad ? PW_EIO : 0;
+}
+
+static void put(struct out *o, const void *p, size_t n)
+{
+	if (n)
+		fwrite(p, 1, n, o->f);
+}
+
+static void put_s(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+// HTML text: & < > " ' escaped.
+static void put_html(struct out *o, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': put_s(o, "&amp;"); break;
+		case '<': put_s(o, "&lt;"); break;
+		case '>': put_s(o, "&gt;"); break;
+		case '"': put_s(o, "&quot;"); break;
+		case '\'': put_s(o, "&#39;"); break;
+		default: put(o, s, 1);
+		}
+	}
+}
+
+// JS or CSS inside <script>/<style>: "</" -> "<\/" and "<!--" -> "<\!--",
+// so no byte sequence can close the element or open an HTML comment. Both
+// are the same text inside JS strings and regexes (and CSS strings), which
+// is the only place our sources and d3 have them.
+static void put_raw_text(struct out *o, const unsigned char *p, size_t n)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '<')
+			continue;
+		if (p[i + 1] == '/' ||
+		    (p[i + 1] == '!' && i + 3 < n && p[i + 2] == '-' &&
+		     p[i + 3] == '-')) {
+			put(o, p + from, i + 1);
+			put(o, "\\", 1);
+			from = i + 1;
+		}
+	}
+	put(o, p + from, n - from);
+}
+
+static void put_script(struct out *o, const unsigned char *js, size_t n)
+{
+	put_s(o, "<script>");
+	put_raw_text(o, js, n);
+	put_s(o, "</script>\n");
+}
+
+static void put_base64(struct out *o, const unsigned char *p, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char line[4 * 1024];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		line[k++] = tab[v >> 18 & 63];
+		line[k++] = tab[v >> 12 & 63];
+		line[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		line[k++] = i + 2 < n ? tab[v & 63] : '=';
+		if (k == sizeof(line)) {
+			put(o, line, k);
+			k = 0;
+		}
+	}
+	put(o, line, k);
+}
+
+static int deflate_doc(const struct buf *doc, unsigned char **out,
+		       size_t *out_len)
+{
+	uLong bound = compressBound((uLong)doc->len);
+	uLongf len = bound;
+
+	if ((size_t)(uLong)doc->len != doc->len)
+		return PW_ETOOBIG;
+	*out = malloc(bound);
+	if (!*out)
+		return PW_ENOMEM;
+	if (compress2(*out, &len, (const Bytef *)doc->p, (uLong)doc->len,
+		      PW_HTML_ZLEVEL) != Z_OK) {
+		free(*out);
+		*out = NULL;
+		return PW_ENOMEM;
+	}
+	*out_len = len;
+	return 0;
+}
+
+int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
+		       const char *json, size_t json_len,
+		       const struct pw_html_opts *o)
+{
+	const char *title = o && o->title ? o->title : "perfwhiz";
+	const char *tpl = (const char *)pw_asset_page_html;
+	const char *end = tpl + pw_asset_page_html_len;
+	struct buf doc = { 0 };
+	unsigned char *z = NULL;
+	size_t zlen = 0;
+	struct out out;
+	int err;
+
+	if (!json || !json_len || !page || !page->kind || !page->js)
+		return PW_EINVAL;
+	make_doc(&doc, page, title, json, json_len);
+	if (doc.oom) {
+		free(doc.p);
+		return PW_ENOMEM;
+	}
+	err = deflate_doc(&doc, &z, &zlen);
+	free(doc.p);
+	if (err)
+		return err;
+	err = out_open(&out, out_path);
+	if (err) {
+		free(z);
+		return err;
+	}
+
+	while (tpl < end) {
+		const char *slot = strstr(tpl, "<!--pw:");
+		if (!slot) {
+			put(&out, tpl, (size_t)(end - tpl));
+			break;
+		}
+		put(&out, tpl, (size_t)(slot - tpl));
+		const char *name = slot + 7;
+		const char *close = strstr(name, "-->");
+		if (!close) {	// our own template is broken: say so
+			err = PW_EINVAL;
+			break;
+		}
+		size_t nlen = (size_t)(close - name);
+		if (nlen == 5 && !memcmp(name, "title", 5)) {
+			put_html(&out, title);
+		} else if (nlen == 5 && !memcmp(name, "style", 5)) {
+			put_raw_text(&out, pw_asset_dash_css,
+				     pw_asset_dash_css_len);
+		} else if (nlen == 7 && !memcmp(name, "scripts", 7)) {
+			put_script(&out, pw_asset_d3_js, pw_asset_d3_js_len);
+			put_script(&out, pw_asset_common_js,
+				   pw_asset_common_js_len);
+			put_script(&out, page->js, page->js_len);
+		} else if (nlen == 4 && !memcmp(name, "data", 4)) {
+			put_base64(&out, z, zlen);
+		} else {
+			err = PW_EINVAL;
+			break;
+		}
+		tpl = close + 3;
+	}
+	free(z);
+	if (err) {
+		out_abort(&out);
+		return err;
+	}
+	return out_close(&out, out_path);
+}
+
+int pw_html_write_charts(const char *out_path, const char *json,
+			 size_t json_len, const struct pw_html_opts *o)
+{
+	struct pw_html_page page = {
+		.kind = "charts",
+		.js = pw_asset_charts_js,
+		.js_len = pw_asset_charts_js_len,
+	};
+
+	return pw_html_write_page(out_path, &page, json, json_len, o);
+}
+
+char *pw_html_out_path(const char *outdir, const char *first_file,
+		       const char *name, const char *kind)
+{
+	const char *dir = outdir, *slash = NULL;
+	size_t dlen;
+
+	if (!dir) {	// beside the first file; no folder: the current one
+		slash = first_file ? strrchr(first_file, '/') : NULL;
+		dir = slash ? first_file : "";
+	}
+	dlen = slash ? (size_t)(slash - first_file) : strlen(dir);
+	if (slash && dlen == 0)
+		dlen = 1;	// "/x.cdict": the root
+	size_t n = dlen + 1 + strlen(name) + 1 + strlen(kind) + sizeof(".html");
+	char *p = malloc(n);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dlen);
+	size_t k = dlen;
+	if (k && p[k - 1] != '/')
+		p[k++] = '/';
+	for (const char *q = name; *q; q++)
+		p[k++] = (*q == '/' || (unsigned char)*q < 0x20 || *q == 0x7f) ? '_' : *q;
+	snprintf(p + k, n - k, "-%s.html", kind);
+	return p;
+}
+
+extern char **environ;
+
+int pw_html_open(const char *path)
+{
+	const char *d = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+	char *argv[] = { (char *)"xdg-open", (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc;
+
+	if ((!d || !*d) && (!w || !*w))
+		return PW_EINVAL;
+	if (posix_spawn_file_actions_init(&fa))
+		return PW_EIO;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	// xdg-open returns once the browser is started; it is not waited
+	// for (a SIGCHLD default disposition leaves a zombie until we exit,
+	// which is right after)
+	return rc ? PW_EIO : 0;
+}
