@@ -64,7 +64,7 @@ int pw_legacy_sniff(const uint8_t b[2])
 static int inflate_all(struct pw_legacy *l, int fd, const uint8_t first[2])
 {
 	unsigned char in[65536];
-	size_t cap = 1 << 20;
+	size_t cap = 1 << 16;	// doubled as needed, up to PW_LEGACY_MAX
 	z_stream zs = { 0 };
 	uint64_t consumed = 0;
 	int zr = Z_OK, first_round = 1;
