@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# tests/bench/bench.mk: the benchmark's no-op dlfilter (perf's decoding floor).
+$(B)/bench/noop-dlfilter.so: tests/bench/noop-dlfilter.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
