@@ -655,7 +655,8 @@ static int flush_events(struct pw_writer *w)
 		c->str_cap = nstr;
 	}
 	// the strings themselves stay put until pw_writer_free()
-	memcpy(c->str, w->strs.s + w->str_flushed, nstr * sizeof(*c->str));
+	if (nstr)
+		memcpy(c->str, w->strs.s + w->str_flushed, nstr * sizeof(*c->str));
 	c->nstr = nstr;
 	w->str_flushed = w->strs.n;
 	w->tr.chunks++;

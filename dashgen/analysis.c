@@ -314,25 +314,32 @@ static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
 
 /* ---- event handlers ---------------------------------------------------- */
 
-static void emit(struct pw_an_run *run, enum pw_an_rec_kind kind,
-		 struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
-		 uint32_t reason, uint32_t isa)
+static void emit_f(struct pw_an_run *run, enum pw_an_rec_kind kind,
+		   struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
+		   uint32_t reason, uint32_t isa, uint32_t flags)
 {
 	struct an_priv *p = run->priv;
 
 	if (!p->o->on_record)
 		return;
-	struct pw_an_record rec = { kind, t, cpu, a, b, reason, isa };
+	struct pw_an_record rec = { kind, t, cpu, a, b, reason, isa, flags };
 	p->o->on_record(p->o->ctx, &rec);
 }
 
+static void emit(struct pw_an_run *run, enum pw_an_rec_kind kind,
+		 struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
+		 uint32_t reason, uint32_t isa)
+{
+	emit_f(run, kind, t, cpu, a, b, reason, isa, 0);
+}
+
 static int add_slice(struct pw_an_run *run, struct pw_an_task *t,
-		     struct pw_an_cpu *c, uint64_t a, uint64_t b)
+		     struct pw_an_cpu *c, uint64_t a, uint64_t b, uint32_t flags)
 {
 	uint64_t d = clip(run, a, b);
 	struct pw_an_task_cpu *tc;
 
-	emit(run, PW_REC_SLICE, t, c->cpu, a, b, 0, 0);
+	emit_f(run, PW_REC_SLICE, t, c->cpu, a, b, 0, 0, flags);
 	if (!d)
 		return 0;
 	if (!(tc = task_cpu(t, c->cpu)))
@@ -373,7 +380,7 @@ static int on_switch(struct pw_an_run *run, const struct pw_event *ev, int in)
 	if ((!c->cur || start < run->win_start) && t > run->win_start &&
 	    start < run->win_end)
 		run->q.clipped_start++;
-	if (add_slice(run, prev, c, start, t))
+	if (add_slice(run, prev, c, start, t, c->cur ? 0 : PW_REC_F_NOSTART))
 		return PW_ENOMEM;
 
 	uint32_t state = ev->sw.prev_state;
@@ -466,9 +473,13 @@ static int on_kvm_exit(struct pw_an_run *run, const struct pw_event *ev, int in)
 	}
 	if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
 		run->q.kvm_exit_without_entry++;
+	if (t->st.kvm == 2)
+		emit_f(run, PW_REC_KVM_HOST, t, ev->cpu, t->st.kvm_t, ev->time,
+		       t->st.kvm_reason, t->st.kvm_isa, PW_REC_F_UNPAIRED);
 	if (t->st.kvm == 1) {
 		t->guest_ns += clip(run, t->st.kvm_t, ev->time);
-		emit(run, PW_REC_KVM_GUEST, t, ev->cpu, t->st.kvm_t, ev->time, 0, 0);
+		emit(run, PW_REC_KVM_GUEST, t, ev->cpu, t->st.kvm_t, ev->time,
+		     ev->kx.reason, ev->kx.isa);
 	}
 	t->st.kvm = 2;
 	t->st.kvm_t = ev->time;
@@ -643,9 +654,15 @@ char *pw_an_sys_name(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-static void merge_task(struct pw_an_task *d, struct pw_an_task *s)
+static void merge_task(struct pw_an_run *run, struct pw_an_task *d,
+		       struct pw_an_task *s)
 {
 	d->nr_merged += s->nr_merged;
+	if (d->bin_runtime && s->bin_runtime)	// the series sum too
+		for (uint32_t i = 0; i < run->nr_bins; i++) {
+			d->bin_runtime[i] += s->bin_runtime[i];
+			d->bin_switches[i] += s->bin_switches[i];
+		}
 	if (d->pid != s->pid)
 		d->pid = -1;
 	if (s->tid < d->tid)
@@ -774,7 +791,7 @@ static int finish_tasks(struct pw_an_run *run)
 				if (folded[v[k]->index] && !strcmp(v[k]->name, t->name))
 					break;
 			if (k < nv) {
-				merge_task(v[k], t);
+				merge_task(run, v[k], t);
 				continue;
 			}
 		}
@@ -958,7 +975,7 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 			continue;
 		if (cs->since < end)
 			run->q.clipped_end++;
-		if (add_slice(run, cs->cur, cs, cs->since, end))
+		if (add_slice(run, cs->cur, cs, cs->since, end, PW_REC_F_OPEN))
 			goto nomem;
 	}
 	for (size_t i = 0; i < p->nr_all; i++) {
@@ -967,6 +984,10 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 			t->preempted_ns += clip(run, t->st.preempt, end);
 		if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
 			run->q.kvm_exit_without_entry++;
+		if (t->st.kvm == 2)
+			emit_f(run, PW_REC_KVM_HOST, t, t->st.on_cpu, t->st.kvm_t,
+			       end > t->st.kvm_t ? end : t->st.kvm_t, t->st.kvm_reason,
+			       t->st.kvm_isa, PW_REC_F_UNPAIRED | PW_REC_F_OPEN);
 	}
 
 	const struct pw_trailer *tr = pw_reader_trailer(p->r);

@@ -48,15 +48,31 @@ struct pw_an_task;
 // Derived intervals, handed to opts.on_record as they complete (the hook the
 // detailed dashboard's heatmaps are built on). Times are unclipped; the
 // consumer decides what to do with the window (run->win_start/win_end; the
-// end is final only after the pass when cap_ns is 0).
+// end is final only after the pass when cap_ns is 0). Every sched_switch
+// gives one SLICE of its prev (end = the switch), every kvm_exit one
+// KVM_HOST (paired, or flagged unpaired), whatever the window: a consumer
+// that keeps the records whose event time is inside the window counts what
+// the figures count (switches; exits by reason).
 enum pw_an_rec_kind {
 	PW_REC_SLICE,		// task ran on cpu from start to end
 	PW_REC_SLEEP,		// voluntary switch-out -> next wakeup or switch-in
 	PW_REC_WAIT,		// wakeup -> switch-in (runqueue latency)
 	PW_REC_PREEMPT,		// involuntary switch-out -> next switch-in
-	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa set)
-	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit
+	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa: the exit's)
+	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit (reason, isa: the exit
+				// that ends it)
 };
+
+// pw_an_record.flags
+#define PW_REC_F_OPEN	  0x1	// still open at the end of the data: end is
+				// the window's end, not an event
+#define PW_REC_F_NOSTART  0x2	// SLICE: the CPU's first switch, whose slice
+				// began before the capture: start is the
+				// first event, a lower bound
+#define PW_REC_F_UNPAIRED 0x4	// KVM_HOST: an exit with no entry after it
+				// (another exit came, or the data ended):
+				// end is that next exit or the window's end,
+				// the interval is not host time
 
 struct pw_an_record {
 	enum pw_an_rec_kind kind;
@@ -64,7 +80,8 @@ struct pw_an_record {
 					// folded by merging has merged_into set
 	int32_t cpu;			// -1 when not known
 	uint64_t start, end;
-	uint32_t reason, isa;		// KVM_HOST only
+	uint32_t reason, isa;		// KVM_HOST and KVM_GUEST only
+	uint32_t flags;			// PW_REC_F_*
 };
 
 struct pw_an_opts {

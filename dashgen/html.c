@@ -115,6 +115,12 @@ static void make_doc(struct buf *b, const struct pw_html_page *page,
 	}
 	buf_str(b, "]},\"data\":");
 	buf_add(b, json, json_len);
+	if (page->extra_key && page->extra) {
+		buf_str(b, ",");
+		buf_json_str(b, page->extra_key);
+		buf_str(b, ":");
+		buf_add(b, page->extra, page->extra_len);
+	}
 	buf_str(b, "}");
 }
 
@@ -357,6 +363,22 @@ int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 		return err;
 	}
 	return out_close(&out, out_path);
+}
+
+int pw_html_write_heatmaps(const char *out_path, const char *json,
+			   size_t json_len, const char *heat, size_t heat_len,
+			   const struct pw_html_opts *o)
+{
+	struct pw_html_page page = {
+		.kind = "heatmaps",
+		.js = pw_asset_heatmaps_js,
+		.js_len = pw_asset_heatmaps_js_len,
+		.extra_key = "heat",
+		.extra = heat,
+		.extra_len = heat_len,
+	};
+
+	return pw_html_write_page(out_path, &page, json, json_len, o);
 }
 
 int pw_html_write_charts(const char *out_path, const char *json,

@@ -10,6 +10,7 @@
 // The embedded document is
 //	{"page": {"kind": "charts", "title": ..., "reason_order": [...]},
 //	 "data": <the --json document, byte for byte>}
+// and a page may add one member of its own (the heatmaps page: "heat").
 // where reason_order lists every KVM exit reason name common/kvm_reasons
 // knows (VMX table order, then SVM): the fixed global order the page ranks
 // reasons by to give each one the same color in every chart and run.
@@ -53,12 +54,23 @@ struct pw_html_page {
 	const char *kind;
 	const unsigned char *js;	// the page's own JS (an asset)
 	size_t js_len;
+	const char *extra_key;		// NULL, or a third member of the
+	const char *extra;		// document: "extra_key": extra (JSON,
+	size_t extra_len;		// extra_len bytes; borrowed)
 };
 
 // pw_html_write_page: as pw_html_write_charts, for any page.
 int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 		       const char *json, size_t json_len,
 		       const struct pw_html_opts *o);
+
+// pw_html_write_heatmaps: the detailed dashboard (heatmaps.js) from the
+// --json document and the heatmap document (heat, heat_len bytes: the
+// {"version", ..., "runs": [...]} object of dashgen/heatmap.h; borrowed).
+// Same returns as pw_html_write_charts.
+int pw_html_write_heatmaps(const char *out_path, const char *json,
+			   size_t json_len, const char *heat, size_t heat_len,
+			   const struct pw_html_opts *o);
 
 // pw_html_out_path: where perfwhiz-dash writes a dashboard:
 // "DIR/NAME-KIND.html", DIR = outdir, else the folder of first_file ("." when

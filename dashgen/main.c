@@ -19,7 +19,8 @@
 
 #include "analysis.h"
 #include "export.h"
-#include "html.h"	// issue 6
+#include "heatmap.h"
+#include "html.h"
 #include "pw_map.h"
 
 #define PROG "perfwhiz-dash"
@@ -359,6 +360,50 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 	return 1;
 }
 
+/* ---- --heatmaps -------------------------------------------------------- */
+
+// The heatmap document of every run into *buf (see heatmap.h), saying on
+// stderr what was binned; exits on error.
+static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
+		     const struct pw_an_opts *o, int quiet)
+{
+	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
+	FILE *f = open_memstream(buf, len);
+	char err[1024];
+
+	if (!f)
+		die(1, "out of memory");
+	fprintf(f, "{\"version\":1,\"bins\":%u,\"per_decade\":%u,\"dur_edges\":[",
+		PW_HM_BINS, PW_HM_PER_DECADE);
+	for (unsigned k = 0; k <= PW_HM_DUR; k++)
+		fprintf(f, "%s%" PRIu64, k ? "," : "", pw_hm_dur_edge(k));
+	fprintf(f, "],\"limits\":{\"tasks\":%zu,\"exact_max\":%" PRIu32 ",\"exact_total\":%"
+		PRIu64 ",\"cells\":%" PRIu64 ",\"cpu_cells\":%" PRIu64 "},\"runs\":[",
+		ho.max_tasks, ho.exact_max, ho.exact_total, ho.cell_budget, ho.cpu_cells);
+	for (size_t i = 0; i < n; i++) {
+		struct pw_hm_summary s;
+		if (i)
+			fputc(',', f);
+		int e = pw_hm_write(f, runs[i], o, &ho, &s, err, sizeof(err));
+		if (e)
+			die(1, "%s", err);
+		if (!quiet)
+			fprintf(stderr, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
+				"(%" PRIu64 " events) in %.3f ms x 1/%u decade cells, the others exact "
+				"(%" PRIu64 " events); CPU view: %zu of %zu CPUs binned at %.3f ms\n",
+				runs[i]->file, s.tasks, s.binned, s.series, s.binned_events,
+				(double)s.bin_ns / 1e6, PW_HM_PER_DECADE, s.exact_events,
+				s.cpus_binned, s.cpus, (double)s.cpu_bin_ns / 1e6);
+		if (s.omitted)	// said even with -q: nothing is left out silently
+			fprintf(stderr, PROG ": note: '%s': %zu more selected tasks have no heatmaps "
+				"(at most %zu per page): select them with -t\n", runs[i]->file,
+				s.omitted, ho.max_tasks);
+	}
+	fputs("]}", f);
+	if (fclose(f))
+		die(1, "out of memory");
+}
+
 /* ---- summary ----------------------------------------------------------- */
 
 static void summary(const struct pw_an_run *r, size_t selected, int verbose)
@@ -407,9 +452,6 @@ int main(int argc, char **argv)
 			die(1, "invalid output directory '%s': not a directory", c.outdir);
 	}
 	int html = !c.json && !c.csv && !c.list && !c.succ;
-	if (html && c.heatmaps)	// issue 6: the basic dashboard is in; the detailed one is not
-		die(1, "the HTML dashboards are not in this build yet: use --json, --csv, "
-		       "--list or --successors-of");
 	if (c.map) {
 		size_t line = 0;
 		int e = pw_map_load(&map, c.map, &line);
@@ -456,6 +498,8 @@ int main(int argc, char **argv)
 	o.map = c.map ? &map : NULL;
 	o.progress = on_progress;
 	o.ctx = &prog;
+	if (html && c.heatmaps)	// the per-task runtime and per-CPU busy series
+		o.max_bins = PW_HM_BINS;
 	prog.enabled = !c.quiet && isatty(2);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		prog.file = paths[i];
@@ -505,14 +549,24 @@ int main(int argc, char **argv)
 			die(1, "%s", err);
 		if (c.json && pw_export_json(mem, runs, c.nr_files, &info))
 			die(1, "out of memory");
-		if (html && !c.heatmaps) {	// issue 6: NAME-charts.html from the --json document
-			char *jb = NULL, *out = pw_html_out_path(c.outdir, paths[0], label, "charts");
+		if (html) {	// NAME-charts.html or NAME-heatmaps.html
+			char *jb = NULL, *out = pw_html_out_path(c.outdir, paths[0], label,
+								 c.heatmaps ? "heatmaps" : "charts");
 			size_t jl = 0;
 			FILE *jf = open_memstream(&jb, &jl);
 			struct pw_html_opts ho = { label };
 			if (!out || !jf || pw_export_json(jf, runs, c.nr_files, &info) || fclose(jf))
 				die(1, "out of memory");
-			int e = pw_html_write_charts(out, jb, jl, &ho);
+			int e;
+			if (c.heatmaps) {
+				char *hb = NULL;
+				size_t hl = 0;
+				heat_doc(&hb, &hl, runs, c.nr_files, &o, c.quiet);
+				e = pw_html_write_heatmaps(out, jb, jl, hb, hl, &ho);
+				free(hb);
+			} else {
+				e = pw_html_write_charts(out, jb, jl, &ho);
+			}
 			if (e)
 				die(1, "cannot write '%s': %s", out, e == PW_EIO ? strerror(errno) : pw_strerror(e));
 			if (!c.quiet)

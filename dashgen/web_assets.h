@@ -26,6 +26,9 @@ extern const size_t pw_asset_common_js_len;
 // charts.js: the basic dashboard (NAME-charts.html)
 extern const unsigned char pw_asset_charts_js[];
 extern const size_t pw_asset_charts_js_len;
+// heatmaps.js: the detailed dashboard (NAME-heatmaps.html)
+extern const unsigned char pw_asset_heatmaps_js[];
+extern const size_t pw_asset_heatmaps_js_len;
 // d3.min.js (d3 v7, from npm)
 extern const unsigned char pw_asset_d3_js[];
 extern const size_t pw_asset_d3_js_len;

@@ -11,6 +11,7 @@ PW_WEB_MK := 1
 PW_WEB_D3     := dashgen/web/node_modules/d3/dist/d3.min.js
 PW_WEB_ASSETS := page_html=dashgen/web/page.html dash_css=dashgen/web/dash.css \
                  common_js=dashgen/web/common.js charts_js=dashgen/web/charts.js \
+                 heatmaps_js=dashgen/web/heatmaps.js \
                  d3_js=$(PW_WEB_D3)
 PW_WEB_FILES  := $(foreach a,$(PW_WEB_ASSETS),$(lastword $(subst =, ,$(a))))
 PW_HTML_OBJ   := $(B)/dashgen/html.o $(B)/dashgen/web_assets.o

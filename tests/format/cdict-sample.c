@@ -145,6 +145,12 @@ static int columns(const char *path)
 	printf("], \"rows\": %llu}\n",
 	       (unsigned long long)(pw_reader_trailer(r) ? pw_reader_trailer(r)->rows : 0));
 	pw_reader_free(r);
+	for (int i = 0; i < PW_G__COUNT; i++)
+		for (int c = 0; c < PW_GROUP_MAXCOLS; c++)
+			free(g[i][c]);
+	free(time);
+	free(cpu);
+	free(kinds);
 	return 0;
 }
 

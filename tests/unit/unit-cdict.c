@@ -645,6 +645,7 @@ static void test_legacy(void)
 
 int main(void)
 {
+	system("rm -rf unit-cdict.d");	// a crashed earlier run may have left files
 	mkdir(dir, 0755);
 	TEST(test_round_trip(), "cdict: 10^6 events round trip, byte-identical rewrite");
 	TEST(test_truncation(), "cdict: truncated files recover every complete chunk");

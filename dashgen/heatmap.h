@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// heatmap.h: the detailed dashboard's data: heatmaps, KVM latency histograms and core maps, binned to a bounded size.
+//
+// pw_hm_write() reads a run's file a second time (the first pass, the
+// analysis, gave the window, the final tasks and the selection) and collects,
+// through the analysis' on_record hook, for each shown task:
+// - "run": every slice that ends at a switch inside the window, at the
+//   switch time, by its duration ('end of run'); a CPU's first slice, whose
+//   start is unknown, is only counted ("nostart");
+// - "sleep": every sleep (voluntary switch-out -> wakeup or switch-in) that
+//   ends inside the window, at its end ('end of sleep');
+// - "host": every KVM exit inside the window that has an entry, at the exit,
+//   by exit -> entry; exits without an entry are counted per reason
+//   ("unpaired"); "guest": entry -> exit, at that exit, by the exit's reason;
+// - "hist": per exit reason, exit -> entry latencies in the duration buckets;
+// - "core": where it ran: its slices clipped to the window (per CPU);
+// and for each CPU which task ran on it: its slices, or per time bin the
+// busy time, the task that ran most and how many tasks ran.
+//
+// Bounds (the page's size does not grow with events):
+// - a series holds exact events while it has at most exact_max of them and
+//   the page's exact budget (exact_total) lasts; beyond, it is binned into
+//   PW_HM_BINS time bins x PW_HM_DUR duration buckets (5 per decade, 10 ns ..
+//   100 s), and the time bins are then halved for every task alike until
+//   the numbers the binned series take in the document (per non-empty
+//   column: bin, key, first bucket, length and the counts) fit cell_budget;
+// - at most max_tasks tasks get heatmaps (the selected ones, most runtime
+//   first, idle tasks excepted); the others are named in "omitted";
+// - the CPU view has at most cpu_cells bins in all.
+// Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 4 bytes
+// for binned series, 24 bytes per exact event) + CPUs x bins.
+//
+// The document is written as one JSON value (docs/dashboards.md, "The
+// detailed dashboard"); strings are escaped as the --json ones.
+//
+// Usage:
+//	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
+//	struct pw_hm_summary sum;
+//	fputs("{\"runs\":[", f);
+//	if (pw_hm_write(f, run, &an_opts, &ho, &sum, err, sizeof(err)))
+//		die("%s", err);
+//	fputs("]}", f);
+#ifndef PW_HEATMAP_H
+#define PW_HEATMAP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analysis.h"
+
+#define PW_HM_BINS 512		// time bins before halving (a power of two)
+#define PW_HM_DUR 50		// duration buckets: 10^(1 + k/5) ns, k = 0..49
+#define PW_HM_PER_DECADE 5
+
+struct pw_hm_opts {
+	size_t max_tasks;	// tasks with heatmaps
+	uint32_t exact_max;	// exact events per series
+	uint64_t exact_total;	// exact events per run, every series together
+	uint64_t cell_budget;	// numbers the binned task series take
+	uint64_t cpu_cells;	// CPU view bins, every CPU together
+};
+
+#define PW_HM_OPTS_INIT { 64, 5000, 200000, 3000000, 131072 }
+
+// What pw_hm_write did, for the message on stderr.
+struct pw_hm_summary {
+	size_t tasks, omitted;		// shown, selected but not shown
+	size_t series, binned;		// non-empty series, of which binned
+	uint64_t exact_events;		// events embedded exactly
+	uint64_t binned_events;		// events counted in bins
+	uint64_t bin_ns;		// task heatmaps' time bin
+	uint32_t nr_bins;
+	uint64_t cpu_bin_ns;		// CPU view's time bin
+	size_t cpus_binned, cpus;	// CPUs drawn from bins, CPUs
+};
+
+// pw_hm_dur_edge: the lower bound (ns) of duration bucket k (0 <= k <=
+// PW_HM_DUR; edge PW_HM_DUR is the upper bound of the last one). Bucket 0
+// also holds shorter durations, the last one longer ones.
+uint64_t pw_hm_dur_edge(unsigned k);
+
+// pw_hm_dur_bucket: the bucket of a duration.
+unsigned pw_hm_dur_bucket(uint64_t ns);
+
+// pw_hm_write: write the heatmap object of `run` (its tasks selected by
+// pw_an_select) to f, reading run->file again with `base` (the options of
+// the first pass; its on_record, ctx, progress and max_bins are replaced).
+// The run must have been read with base->max_bins > 0 for the per-task
+// runtime series. Returns 0, or a PW_E* code with err set (the file
+// changed between the passes, out of memory).
+int pw_hm_write(FILE *f, const struct pw_an_run *run,
+		const struct pw_an_opts *base, const struct pw_hm_opts *ho,
+		struct pw_hm_summary *sum, char *err, size_t errsize);
+
+#endif
