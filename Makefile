@@ -14,7 +14,7 @@ CFLAGS      ?= -O2 -g
 PW_CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
                -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
                -Icommon -DPW_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS_ZM   := -lz -lmsgpackc
+LDLIBS_ZM   := -lz -ldeflate -lmsgpackc
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man

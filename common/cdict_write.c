@@ -18,23 +18,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <msgpack.h>
 #include <zlib.h>
 
 #include "cdict_int.h"
 
-// zlib levels. The metadata and the trailer use PW_ZLEVEL. An event chunk is
-// first deflated at PW_ZLEVEL_FAST; when that gives at most PW_ZDENSE bytes
-// per row (real captures of few tasks: regular ids, times and states), it
-// is deflated again at PW_ZLEVEL_DENSE and the smaller result kept (-18% on
-// `perf bench sched pipe`, 2.4 bytes per switch; level 6 saves 4% more at
-// twice the time). Near-random chunks (generated captures, hundreds of
-// tasks) gain 5-8% from the slower levels at 3-5 times the time, so they
-// keep the fast result. The choice depends on the bytes only: the same
-// events give the same file. See docs/bench.md.
+// Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
+// Event chunks are the bulk and are compressed on the writer thread while
+// perf decodes on the other core: the thread must keep up with perf's
+// ~200 ns per sample, which zlib cannot (level 1 took 160-320 ns per row,
+// docs/bench.md). They go through libdeflate, which writes the same zlib
+// format (any zlib reader inflates it) two to three times faster: first at
+// PW_ZLEVEL_FAST; when that gives at most PW_ZDENSE bytes per row (real
+// captures of few tasks: regular ids, times and states) again at
+// PW_ZLEVEL_DENSE, keeping the smaller. The choice depends on the bytes
+// only: the same events give the same file.
 #define PW_ZLEVEL 6
 #define PW_ZLEVEL_FAST 1
-#define PW_ZLEVEL_DENSE 5
+#define PW_ZLEVEL_DENSE 6
 #define PW_ZDENSE 3
 
 struct col {
@@ -71,8 +73,7 @@ struct chunk {
 struct zctx {
 	msgpack_sbuffer sbuf;
 	msgpack_packer pk;
-	z_stream zfast, zbest;
-	int zfast_on, zbest_on;
+	struct libdeflate_compressor *dfast, *ddense;
 	unsigned char *zbuf[2];
 	size_t zcap;
 };
@@ -305,45 +306,20 @@ static int emit_chunk(struct pw_writer *w)
 	return 0;
 }
 
-// Deflate `in` into `out` (cap bytes, at least deflateBound) with a stream
-// set up once per writer: the same bytes as compress2() at its level.
-static int deflate_once(z_stream *z, const void *in, size_t n,
-			unsigned char *out, size_t cap, size_t *zlen)
-{
-	if (deflateReset(z) != Z_OK)
-		return PW_ENOMEM;
-	z->next_in = (Bytef *)(uintptr_t)in;
-	z->avail_in = (uInt)n;
-	z->next_out = out;
-	z->avail_out = (uInt)cap;
-	if (deflate(z, Z_FINISH) != Z_STREAM_END)
-		return PW_ENOMEM;
-	*zlen = z->total_out;
-	return 0;
-}
-
 // Compress the packed event chunk in ez->sbuf and append it (see PW_ZDENSE).
 static int emit_events(struct pw_writer *w, struct zctx *ez, uint32_t rows,
 		       int *err_no)
 {
-	size_t raw = ez->sbuf.size, zlen[2], cap;
+	size_t raw = ez->sbuf.size, zlen[2] = { 0, 0 }, cap;
 	int pick = 0, err;
 
 	if (raw > PW_CHUNK_MAX)
 		return PW_ETOOBIG;
-	if (!ez->zfast_on) {
-		if (deflateInit(&ez->zfast, PW_ZLEVEL_FAST) != Z_OK)
-			return PW_ENOMEM;
-		ez->zfast_on = 1;
-	}
-	if (!ez->zbest_on) {
-		if (deflateInit(&ez->zbest, PW_ZLEVEL_DENSE) != Z_OK)
-			return PW_ENOMEM;
-		ez->zbest_on = 1;
-	}
-	cap = deflateBound(&ez->zfast, raw);
-	if (deflateBound(&ez->zbest, raw) > cap)
-		cap = deflateBound(&ez->zbest, raw);
+	if (!ez->dfast && !(ez->dfast = libdeflate_alloc_compressor(PW_ZLEVEL_FAST)))
+		return PW_ENOMEM;
+	if (!ez->ddense && !(ez->ddense = libdeflate_alloc_compressor(PW_ZLEVEL_DENSE)))
+		return PW_ENOMEM;
+	cap = libdeflate_zlib_compress_bound(NULL, raw);
 	if (cap > ez->zcap) {
 		for (int i = 0; i < 2; i++) {
 			unsigned char *nb = realloc(ez->zbuf[i], cap);
@@ -354,14 +330,14 @@ static int emit_events(struct pw_writer *w, struct zctx *ez, uint32_t rows,
 		}
 		ez->zcap = cap;
 	}
-	if ((err = deflate_once(&ez->zfast, ez->sbuf.data, raw, ez->zbuf[0],
-				ez->zcap, &zlen[0])))
-		return err;
+	zlen[0] = libdeflate_zlib_compress(ez->dfast, ez->sbuf.data, raw,
+					   ez->zbuf[0], ez->zcap);
+	if (!zlen[0])
+		return PW_ENOMEM;	// cannot happen with the bound's room
 	if (zlen[0] <= (size_t)rows * PW_ZDENSE) {
-		if ((err = deflate_once(&ez->zbest, ez->sbuf.data, raw,
-					ez->zbuf[1], ez->zcap, &zlen[1])))
-			return err;
-		if (zlen[1] <= zlen[0])
+		zlen[1] = libdeflate_zlib_compress(ez->ddense, ez->sbuf.data, raw,
+						   ez->zbuf[1], ez->zcap);
+		if (zlen[1] && zlen[1] <= zlen[0])
 			pick = 1;
 	}
 	err = write_chunk(w, ez->zbuf[pick], zlen[pick], raw, err_no);
@@ -908,10 +884,8 @@ void pw_writer_free(struct pw_writer *w)
 	msgpack_sbuffer_destroy(&w->sbuf);
 	free(w->zbuf);
 	msgpack_sbuffer_destroy(&w->ez.sbuf);
-	if (w->ez.zfast_on)
-		deflateEnd(&w->ez.zfast);
-	if (w->ez.zbest_on)
-		deflateEnd(&w->ez.zbest);
+	libdeflate_free_compressor(w->ez.dfast);
+	libdeflate_free_compressor(w->ez.ddense);
 	free(w->ez.zbuf[0]);
 	free(w->ez.zbuf[1]);
 	free(w);
