@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <msgpack.h>
 #include <zlib.h>
 
@@ -63,6 +64,7 @@ struct pw_reader {
 
 	uint64_t events;
 	struct pw_legacy *legacy;
+	struct libdeflate_decompressor *inflater;
 };
 
 static int reader_fail(struct pw_reader *r, int err, uint64_t off, int line,
@@ -198,7 +200,7 @@ static int read_chunk(struct pw_reader *r)
 	uint32_t zlen, rawlen;
 	uint64_t off = r->off;
 	ssize_t n;
-	uLongf outlen;
+	size_t outlen = 0;
 	size_t used = 0;
 
 	r->chunk_off = off;
@@ -232,8 +234,11 @@ static int read_chunk(struct pw_reader *r)
 			    "chunk of %" PRIu32 " bytes cut short at end of file", zlen);
 	if (pw_get_le32(hdr + 8) != pw_crc32(0, r->zbuf, zlen))
 		return FAIL(r, PW_ECRC, off, "chunk checksum mismatch");
-	outlen = rawlen;
-	if (uncompress(r->raw, &outlen, r->zbuf, zlen) != Z_OK || outlen != rawlen)
+	// libdeflate inflates into exactly the declared room, never past it
+	if (!r->inflater && !(r->inflater = libdeflate_alloc_decompressor()))
+		return FAIL(r, PW_ENOMEM, off, "out of memory");
+	if (libdeflate_zlib_decompress(r->inflater, r->zbuf, zlen, r->raw, rawlen,
+				       &outlen) != LIBDEFLATE_SUCCESS || outlen != rawlen)
 		return CORRUPT(r, off, "chunk does not inflate to its declared %" PRIu32
 			       " bytes", rawlen);
 	msgpack_unpacked_destroy(&r->upk);
@@ -859,5 +864,6 @@ void pw_reader_free(struct pw_reader *r)
 	free(r->cpu_last);
 	free(r->cpu_next);
 	free(r->name);
+	libdeflate_free_decompressor(r->inflater);
 	free(r);
 }
