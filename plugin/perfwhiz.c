@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,7 @@ struct state {
 	// output
 	struct pw_writer *w;
 	int werr;
+	int failed;		// werr was reported and the output abandoned
 	uint64_t samples, stored, invalid_total, ignored_total, missing_total;
 	uint64_t by_kind[PW_EV__COUNT];
 	struct timespec t0;
@@ -453,6 +455,30 @@ static int open_writer(struct state *st, const struct pw_perfdata *pd)
 
 /* ---- finding the formats --------------------------------------------------- */
 
+// Resolve the decoders; sched_switch is required (every figure is built on
+// it): without it, or without a field it needs, there is nothing to reduce.
+static int check_formats(struct state *st)
+{
+	const struct decoder *sw = &st->dec[0];	// known[0] is sched_switch
+
+	build_decoders(st);
+	if (sw->id < 0) {
+		msg("'%s' has no sched:sched_switch events: nothing to reduce",
+		    st->input);
+		return PW_EINVAL;
+	}
+	if (!sw->usable) {
+		if (st->pipe_mode)
+			msg("sched:sched_switch in the local tracefs lacks "
+			    "field '%s'", sw->missing);
+		else
+			msg("sched:sched_switch in '%s' lacks field '%s'",
+			    st->input, sw->missing);
+		return PW_EINVAL;
+	}
+	return 0;
+}
+
 static int load_from_perfdata(struct state *st)
 {
 	struct pw_perfdata pd;
@@ -488,6 +514,8 @@ static int load_from_perfdata(struct state *st)
 			err = PW_ENOMEM;
 	}
 	if (!err)
+		err = check_formats(st);
+	if (!err)
 		err = open_writer(st, &pd);
 	pw_perfdata_release(&pd);
 	return err;
@@ -520,7 +548,8 @@ static int load_from_tracefs(struct state *st)
 		    tracefs_dirs[0], tracefs_dirs[1]);
 		return PW_EINVAL;
 	}
-	return open_writer(st, NULL);
+	err = check_formats(st);
+	return err ? err : open_writer(st, NULL);
 }
 
 // perf's own -i/--input, from our process's command line; NULL if absent.
@@ -703,6 +732,132 @@ static int parse_dlargs(struct state *st, int argc, char **argv)
 	return 0;
 }
 
+/* ---- signals ------------------------------------------------------------ */
+
+// perf stops cleanly on SIGINT (its handler sets a flag; perf then calls
+// stop(), which writes a complete, shorter file) but dies on SIGTERM, which
+// would leave the writer's temporary file behind. So SIGTERM (if at its
+// default) is made to raise SIGINT. perf 6.1 installs its SIGINT handler
+// after start(): until the first sample, a SIGTERM or SIGINT is only noted
+// (our own handlers), and at the first sample perf's SIGINT handler is
+// chained behind ours and the noted signal raised again, so perf stops
+// there. The handler that sees the signal records it, so that stop() can say
+// the file is cut short. SIGXFSZ is ignored (if at its default) so that a
+// file-size limit makes write() fail with EFBIG instead of killing perf
+// mid-write. stop() restores every disposition changed here.
+static volatile sig_atomic_t interrupted;	// the signal that stopped us
+static volatile sig_atomic_t chained;		// perf's SIGINT handler is behind ours
+static struct sigaction old_int, perf_int, old_term, old_xfsz;
+static int set_int, set_term, set_xfsz;
+
+static void on_int(int sig, siginfo_t *si, void *uc)
+{
+	if (!interrupted)
+		interrupted = sig;
+	if (!chained)
+		return;		// before the first sample: raised again there
+	if (perf_int.sa_flags & SA_SIGINFO)
+		perf_int.sa_sigaction(sig, si, uc);
+	else if (perf_int.sa_handler != SIG_DFL && perf_int.sa_handler != SIG_IGN)
+		perf_int.sa_handler(sig);
+}
+
+static void on_term(int sig)
+{
+	int e = errno;
+
+	interrupted = sig;
+	if (chained)
+		kill(getpid(), SIGINT);
+	errno = e;
+}
+
+static int is_dfl(const struct sigaction *sa)
+{
+	return !(sa->sa_flags & SA_SIGINFO) && sa->sa_handler == SIG_DFL;
+}
+
+static int is_ours(const struct sigaction *sa)
+{
+	return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == on_int;
+}
+
+static int is_handler(const struct sigaction *sa)
+{
+	return (sa->sa_flags & SA_SIGINFO) ||
+	       (sa->sa_handler != SIG_DFL && sa->sa_handler != SIG_IGN);
+}
+
+static void signals_start(void)
+{
+	struct sigaction sa;
+
+	interrupted = 0;
+	chained = 0;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGXFSZ, NULL, &old_xfsz) == 0 && is_dfl(&old_xfsz))
+		set_xfsz = sigaction(SIGXFSZ, &sa, NULL) == 0;
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGTERM, NULL, &old_term) == 0 && is_dfl(&old_term))
+		set_term = sigaction(SIGTERM, &sa, NULL) == 0;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_int;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	if (sigaction(SIGINT, NULL, &old_int) == 0 && is_dfl(&old_int))
+		set_int = sigaction(SIGINT, &sa, NULL) == 0;
+}
+
+// At the first sample: chain perf's SIGINT handler, installed by now, and
+// pass on a signal that came before it.
+static void signals_run(void)
+{
+	struct sigaction sa;
+
+	if (chained || sigaction(SIGINT, NULL, &perf_int))
+		return;
+	if (is_ours(&perf_int) || !is_handler(&perf_int)) {
+		// no handler of perf's: SIGTERM and SIGINT act as they
+		// would without us
+		if (set_int && is_ours(&perf_int))
+			sigaction(SIGINT, &old_int, NULL);
+		if (set_term)
+			sigaction(SIGTERM, &old_term, NULL);
+		set_int = set_term = 0;
+		if (interrupted)
+			raise(interrupted);
+		return;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_int;
+	sa.sa_flags = (perf_int.sa_flags & ~SA_RESETHAND) | SA_SIGINFO;
+	sa.sa_mask = perf_int.sa_mask;
+	if (sigaction(SIGINT, &sa, NULL))
+		return;
+	chained = 1;
+	if (interrupted)
+		kill(getpid(), SIGINT);
+}
+
+static void signals_stop(void)
+{
+	struct sigaction cur;
+
+	if (set_term)
+		sigaction(SIGTERM, &old_term, NULL);
+	if (chained)
+		sigaction(SIGINT, &perf_int, NULL);
+	else if (set_int && sigaction(SIGINT, NULL, &cur) == 0 && is_ours(&cur))
+		sigaction(SIGINT, &old_int, NULL);
+	if (set_xfsz)
+		sigaction(SIGXFSZ, &old_xfsz, NULL);
+	set_term = set_int = set_xfsz = 0;
+	chained = 0;
+}
+
 /* ---- entry points ---------------------------------------------------------- */
 
 static void state_free(struct state *st)
@@ -746,6 +901,7 @@ int start(void **data, void *ctx)
 	if (!st)
 		return -ENOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	signals_start();
 	if (perf_dlfilter_fns.args)
 		argv = perf_dlfilter_fns.args(ctx, &argc);
 	err = parse_dlargs(st, argc, argv);
@@ -804,7 +960,6 @@ int start(void **data, void *ctx)
 	err = st->pipe_mode ? load_from_tracefs(st) : load_from_perfdata(st);
 	if (err)
 		goto fail;
-	build_decoders(st);
 	for (size_t i = 0; i < NR_KNOWN; i++)
 		if (st->dec[i].id >= 0 && !st->dec[i].usable)
 			msg("format of %s:%s lacks field '%s': its samples are "
@@ -813,6 +968,7 @@ int start(void **data, void *ctx)
 	*data = st;
 	return 0;
 fail:
+	signals_stop();
 	state_free(st);
 	return err == PW_ENOMEM ? -ENOMEM : -EINVAL;
 }
@@ -1044,6 +1200,18 @@ nomem:
 		st->werr = PW_ENOMEM;
 }
 
+// Say why the output failed, in one line, and drop the temporary file.
+static void report_failure(struct state *st, int err)
+{
+	int e = st->w ? pw_writer_errno(st->w) : 0;
+
+	msg("cannot write '%s': %s", st->out_path,
+	    err == PW_EIO && e ? strerror(e) : pw_strerror(err));
+	pw_writer_free(st->w);	// removes the temporary file
+	st->w = NULL;
+	st->failed = err == PW_EIO && e ? e : err == PW_ENOMEM ? ENOMEM : EIO;
+}
+
 int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 {
 	struct state *st = data;
@@ -1051,6 +1219,10 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 
 	if (!st)
 		return 1;
+	if (st->failed)
+		return -st->failed;
+	if (!st->samples)
+		signals_run();
 	st->samples++;
 	r = route_find(st, s, ctx);
 	if (!r) {
@@ -1064,6 +1236,11 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 	} else {
 		r->count++;
 		st->missing_total++;
+	}
+	if (st->werr) {
+		// perf stops at a negative return and exits non-zero
+		report_failure(st, st->werr);
+		return -st->failed;
 	}
 	return st->keep ? 0 : 1;
 }
@@ -1141,8 +1318,14 @@ int stop(void *data, void *ctx)
 	int err;
 
 	(void)ctx;
+	signals_stop();
 	if (!st)
 		return 0;
+	if (st->failed) {	// said in filter_event(); the temp file is gone
+		err = st->failed;
+		state_free(st);
+		return -err;
+	}
 	// samples of events we want but whose format the input lacks
 	for (size_t i = 0; i < st->nr_routes; i++) {
 		struct route *r = &st->routes[i];
@@ -1190,14 +1373,23 @@ int stop(void *data, void *ctx)
 	err = st->werr;
 	if (!err)
 		err = pw_writer_finish(st->w);
-	if (err)
-		msg("cannot write '%s': %s", st->out_path,
-		    err == PW_EIO && pw_writer_errno(st->w) ?
-			    strerror(pw_writer_errno(st->w)) : pw_strerror(err));
-	if (!st->quiet || err)
-		summary(st, pw_writer_bytes(st->w), !err);
+	if (err) {
+		// one line, no summary; perf 6.1 ignores stop()'s return
+		// value, so when the failure shows only now (the last chunk,
+		// the trailer, fsync or rename) perf would exit 0 with no file:
+		// exit non-zero ourselves (stop() is perf's last call to us)
+		report_failure(st, err);
+		err = st->failed;
+		state_free(st);
+		exit(1);
+	}
+	if (interrupted)
+		msg("interrupted by %s: '%s' holds the samples up to that point",
+		    interrupted == SIGTERM ? "SIGTERM" : "SIGINT", st->out_path);
+	if (!st->quiet)
+		summary(st, pw_writer_bytes(st->w), 1);
 	state_free(st);
-	return err ? -EIO : 0;
+	return 0;
 }
 
 const char *filter_description(const char **long_description)
