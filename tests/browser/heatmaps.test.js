@@ -14,27 +14,10 @@
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
-const { chromium } = require('playwright-core');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let failed = 0;
-function report(name, what, err) {
-	if (err) {
-		failed++;
-		console.log('not ok ' + name + ': ' + what + ': ' + String(err && err.message || err).split('\n')[0]);
-	} else {
-		console.log('ok ' + name + ': ' + what);
-	}
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-function eq(got, want, what) {
-	if (got !== want) throw new Error(what + ': got ' + JSON.stringify(got) + ', want ' + JSON.stringify(want));
-}
+const { report, assert, eq, runPages } = require('./harness');
 
 // the page's formats (common.js), re-stated as the spec
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -451,27 +434,9 @@ async function main() {
 		process.exit(2);
 	}
 	fs.mkdirSync(shots, { recursive: true });
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-chromium-'));
-	const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS.concat(['--user-data-dir=' + dir]) })
-		.catch(function (e) {
-			if (!/user-data-dir/.test(String(e))) throw e;
-			return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-		});
-	try {
-		for (const spec of pages) {
-			const m = /^([^=]+)=([^:]+):([^:]+)(:big)?$/.exec(spec);
-			if (!m) throw new Error('bad page spec ' + spec);
-			try {
-				await checkPage(browser, shots, m[1], m[2], m[3], !!m[4]);
-			} catch (e) {
-				report(m[1], 'the page could be checked', e);
-			}
-		}
-	} finally {
-		await browser.close();
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
-	process.exit(failed ? 1 : 0);
+	await runPages(pages, /^([^=]+)=([^:]+):([^:]+)(:big)?$/, function (browser, m) {
+		return checkPage(browser, shots, m[1], m[2], m[3], !!m[4]);
+	});
 }
 
 main().catch(function (e) { console.log('not ok browser: ' + e.message); process.exit(1); });
