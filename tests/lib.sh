@@ -28,12 +28,18 @@ rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 # sanitizer runtimes preloaded, and perf's own leaks are not ours to report
 # (the plugin's leaks are checked by valgrind in t9000).
 if [ "${PW_SANITIZE:-0}" = 1 ]; then
-	PW_SAN_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
-	perf() {
-		LD_PRELOAD=$PW_SAN_PRELOAD ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 command perf "$@"
-	}
-	export -f perf
-	export PW_SAN_PRELOAD
+	# a script, not a shell function, so that "perf ... &" backgrounds perf
+	# itself (exec keeps the pid) and a test's kill reaches it
+	real_perf=$(command -v perf)
+	mkdir -p "$TRASH/.sanbin"
+	cat >"$TRASH/.sanbin/perf" <<EOS
+#!/bin/sh
+LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)" \\
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 exec "$real_perf" "\$@"
+EOS
+	chmod +x "$TRASH/.sanbin/perf"
+	PATH=$TRASH/.sanbin:$PATH
+	export PATH
 fi
 
 test_count=0
