@@ -1047,6 +1047,32 @@ static struct route *route_find(struct state *st,
 	return st->last_route = r;
 }
 
+// A record about two tasks (switch: prev and next; fork: parent and child):
+// find both, note the comms the record carries (fields fa and fb) and the
+// sample's tgid, and emit their names if either is kept. Returns 1 to store
+// the record, 0 when neither task is kept, -1 when out of memory.
+static int two_tasks(struct state *st, const struct perf_dlfilter_sample *s,
+		     const struct pw_field *fa, int32_t a, const struct pw_field *fb,
+		     int32_t b, struct task **ta, struct task **tb)
+{
+	const char *str;
+	size_t len;
+
+	if (!(*ta = task_get(st, a)) || !(*tb = task_get(st, b)))
+		return -1;
+	if ((str = pw_field_str(fa, s->raw_data, s->raw_size, &len)))
+		note_comm(*ta, str, len);
+	if ((str = pw_field_str(fb, s->raw_data, s->raw_size, &len)))
+		note_comm(*tb, str, len);
+	if (s->tid == a)
+		note_pid(*ta, s->pid);
+	if (!task_match(st, *ta) && !task_match(st, *tb))
+		return 0;
+	task_emit(st, *ta, s->time, s->cpu);
+	task_emit(st, *tb, s->time, s->cpu);
+	return 1;
+}
+
 static void decode(struct state *st, struct route *r,
 		   const struct perf_dlfilter_sample *s)
 {
@@ -1058,6 +1084,7 @@ static void decode(struct state *st, struct route *r,
 	struct task *t, *o = NULL;
 	const char *str;
 	size_t len;
+	int n;
 
 	if (!raw || s->raw_size < d->min_raw || s->cpu < 0 ||
 	    s->cpu >= PW_MAX_CPUS ||
@@ -1076,18 +1103,10 @@ static void decode(struct state *st, struct route *r,
 		ev.tid = (int32_t)pw_field_int(&f[1], raw);
 		ev.sw.prev_state = (uint32_t)pw_field_int(&f[2], raw);
 		ev.sw.next_tid = (int32_t)pw_field_int(&f[4], raw);
-		if (!(t = task_get(st, ev.tid)) || !(o = task_get(st, ev.sw.next_tid)))
+		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[3], ev.sw.next_tid, &t, &o)) < 0)
 			goto nomem;
-		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
-			note_comm(t, str, len);
-		if ((str = pw_field_str(&f[3], raw, s->raw_size, &len)))
-			note_comm(o, str, len);
-		if (s->tid == ev.tid)
-			note_pid(t, s->pid);
-		if (!task_match(st, t) && !task_match(st, o))
+		if (!n)
 			return;
-		task_emit(st, t, ev.time, ev.cpu);
-		task_emit(st, o, ev.time, ev.cpu);
 		break;
 	case PW_EV_WAKEUP:
 	case PW_EV_WAKING:
@@ -1150,18 +1169,10 @@ static void decode(struct state *st, struct route *r,
 		ev.tid = (int32_t)pw_field_int(&f[1], raw);
 		ev.fk.child_tid = (int32_t)pw_field_int(&f[3], raw);
 		ev.fk.child_pid = -1;
-		if (!(t = task_get(st, ev.tid)) || !(o = task_get(st, ev.fk.child_tid)))
+		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[2], ev.fk.child_tid, &t, &o)) < 0)
 			goto nomem;
-		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
-			note_comm(t, str, len);
-		if ((str = pw_field_str(&f[2], raw, s->raw_size, &len)))
-			note_comm(o, str, len);
-		if (s->tid == ev.tid)
-			note_pid(t, s->pid);
-		if (!task_match(st, t) && !task_match(st, o))
+		if (!n)
 			return;
-		task_emit(st, t, ev.time, ev.cpu);
-		task_emit(st, o, ev.time, ev.cpu);
 		int64_t id = intern(st, task_name(o));
 		if (id < 0)
 			return;
