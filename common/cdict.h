@@ -223,6 +223,10 @@ int pw_writer_set_stat(struct pw_writer *w, const char *group,
 // Returns 0 or a PW_E* code (then nothing appears under the name).
 int pw_writer_finish(struct pw_writer *w);
 
+// pw_writer_tmp_path: the temporary file being written (borrowed), or NULL
+// once finished; for a fatal-signal handler that can only unlink it.
+const char *pw_writer_tmp_path(const struct pw_writer *w);
+
 // pw_writer_bytes: bytes written so far (header and chunks).
 uint64_t pw_writer_bytes(const struct pw_writer *w);
 

@@ -828,6 +828,11 @@ int pw_writer_finish(struct pw_writer *w)
 	return 0;
 }
 
+const char *pw_writer_tmp_path(const struct pw_writer *w)
+{
+	return w->finished ? NULL : w->tmp;
+}
+
 uint64_t pw_writer_bytes(const struct pw_writer *w)
 {
 	return atomic_load_explicit(&w->bytes, memory_order_relaxed);

@@ -53,6 +53,9 @@ struct known {
 	const char *fields[NR_FIELDS];
 };
 
+// the temporary output, for the SIGTERM handler (see signals_start)
+static char term_unlink[4096];
+
 static const struct known known[] = {
 	{ "sched", "sched_switch", PW_EV_SWITCH,
 	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" } },
@@ -442,6 +445,8 @@ static int open_writer(struct state *st, const struct pw_perfdata *pd)
 			m.capture_time = (int64_t)sb.st_mtime;
 	}
 	int err = pw_writer_open(&st->w, st->out_path, &m);
+	if (!err && strlen(pw_writer_tmp_path(st->w)) < sizeof(term_unlink))
+		strcpy(term_unlink, pw_writer_tmp_path(st->w));
 	if (err) {
 		msg("cannot create '%s': %s", st->out_path,
 		    err == PW_EIO ? strerror(pw_writer_errno(st->w) ?
@@ -747,6 +752,7 @@ static int parse_dlargs(struct state *st, int argc, char **argv)
 // mid-write. stop() restores every disposition changed here.
 static volatile sig_atomic_t interrupted;	// the signal that stopped us
 static volatile sig_atomic_t chained;		// perf's SIGINT handler is behind ours
+static volatile sig_atomic_t no_perf_int;	// perf has no SIGINT handler
 static struct sigaction old_int, perf_int, old_term, old_xfsz;
 static int set_int, set_term, set_xfsz;
 
@@ -767,8 +773,15 @@ static void on_term(int sig)
 	int e = errno;
 
 	interrupted = sig;
-	if (chained)
+	if (chained) {
 		kill(getpid(), SIGINT);
+	} else if (no_perf_int) {
+		// perf cannot be stopped cleanly: leave no output at all
+		if (term_unlink[0])
+			unlink(term_unlink);
+		signal(SIGTERM, SIG_DFL);
+		raise(SIGTERM);
+	}
 	errno = e;
 }
 
@@ -822,12 +835,15 @@ static void signals_run(void)
 	if (is_ours(&perf_int) || !is_handler(&perf_int)) {
 		// no handler of perf's: SIGTERM and SIGINT act as they
 		// would without us
+		// would without us, but a SIGTERM first removes the
+		// temporary file (on_term)
 		if (set_int && is_ours(&perf_int))
 			sigaction(SIGINT, &old_int, NULL);
-		if (set_term)
-			sigaction(SIGTERM, &old_term, NULL);
-		set_int = set_term = 0;
-		if (interrupted)
+		set_int = 0;
+		no_perf_int = 1;
+		if (interrupted == SIGTERM)
+			on_term(SIGTERM);
+		else if (interrupted)
 			raise(interrupted);
 		return;
 	}
@@ -855,7 +871,8 @@ static void signals_stop(void)
 	if (set_xfsz)
 		sigaction(SIGXFSZ, &old_xfsz, NULL);
 	set_term = set_int = set_xfsz = 0;
-	chained = 0;
+	chained = no_perf_int = 0;
+	term_unlink[0] = '\0';
 }
 
 /* ---- entry points ---------------------------------------------------------- */
