@@ -1346,6 +1346,14 @@ int stop(void *data, void *ctx)
 	int err;
 
 	(void)ctx;
+	// from here the file is being finished (last chunk, trailer, rename):
+	// a SIGTERM now would leave a temporary file, so it waits; perf exits
+	// moments after stop() anyway
+	sigset_t term;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
 	signals_stop();
 	if (!st)
 		return 0;
