@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// cdict.h: the .cdict v2 file format: events, metadata, streaming writer and
-// streaming reader (which also reads the original Python perfwhiz's files).
+// cdict.h: the .cdict file format: events, metadata, streaming writer (format
+// 3) and streaming reader (formats 3 and 2, and the original Python
+// perfwhiz's files).
 //
 // The byte layout is specified in docs/cdict-format.md; only common/ touches
 // the bytes. Invariants:
@@ -11,8 +12,12 @@
 //   (perf script delivers samples in time order).
 // - Strings (task names) are interned: events carry a string id; ids are
 //   dense from 0 in order of first use, and pw_reader_string() maps them back.
-// - Memory is bounded by one chunk (PW_CHUNK_ROWS events) plus the number of
-//   strings, tids and CPUs, never by the number of events.
+// - Memory is bounded by a few chunks (PW_CHUNK_ROWS events each: two in the
+//   writer, PW_READ_SLOTS in the reader) plus the number of strings, tids and
+//   CPUs, never by the number of events.
+// - The reader decodes chunks ahead on background threads when the input is
+//   a large regular file (pw_reader_set_threads()); what it delivers, and
+//   every error and its place, are the same with threads or without.
 //
 // Writing:
 //	struct pw_writer *w;
@@ -30,6 +35,10 @@
 //	int err = pw_reader_open(&r, "run.cdict");
 //	while ((err = pw_reader_next(r, &ev)) > 0)
 //		use(&ev, pw_reader_string(r, ev.task.name));
+//	// or a chunk's events at a time:
+//	const struct pw_event *v; size_t n;
+//	while ((err = pw_reader_next_batch(r, &v, &n)) > 0)
+//		for (size_t i = 0; i < n; i++) use(&v[i]);
 //	if (err == PW_ETRUNC) ...             // every complete chunk was delivered
 //	else if (err < 0) { char msg[512]; pw_reader_describe(r, err, msg, sizeof(msg)); }
 //	pw_reader_free(r);
@@ -42,7 +51,8 @@
 #include "pw_error.h"
 
 #define PW_CDICT_MAGIC "PWCDICT\n"	// 8 bytes at offset 0
-#define PW_CDICT_VERSION 2		// major version; readers refuse others
+#define PW_CDICT_VERSION 3		// major version the writer writes
+#define PW_CDICT_VERSION_MIN 2		// oldest major version the reader reads
 #define PW_CDICT_MINOR 0
 #define PW_HEADER_SIZE 16
 #define PW_CHUNK_HEADER_SIZE 16
@@ -51,6 +61,7 @@
 #define PW_LEGACY_MAX (1u << 30)	// cap on a legacy file, decompressed
 #define PW_MAX_CPUS 65536		// a cpu number >= this is corrupt
 #define PW_NAME_MAX 4096		// longest string kept
+#define PW_READ_THREADS_MAX 8		// decoding threads of one reader
 
 // Event kinds. The numbers are on disk: append, never renumber.
 #define PW_EVENT_KINDS(_)                                                      \
@@ -241,7 +252,7 @@ void pw_writer_free(struct pw_writer *w);
 
 struct pw_reader;
 
-// pw_reader_open: open a .cdict v2 file, or a legacy perfwhiz file (detected
+// pw_reader_open: open a .cdict file, or a legacy perfwhiz file (detected
 // from its first bytes), and read its header and metadata. Returns 0 with
 // *out set, or a PW_E* code; on an input error *out is still set (so that
 // pw_reader_describe() can say where) and the caller frees it.
@@ -251,11 +262,25 @@ int pw_reader_open(struct pw_reader **out, const char *path);
 // `name` is used in messages.
 int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name);
 
+// pw_reader_set_threads: decode with n background threads (0: in the
+// caller, as each chunk is needed), before the first pw_reader_next(). By
+// default a regular file of at least 1 MiB gets min(2, online CPUs) threads
+// and anything else none; threads are never used on pipes. Returns 0, or
+// PW_EINVAL after reading began or for n > PW_READ_THREADS_MAX.
+int pw_reader_set_threads(struct pw_reader *r, unsigned n);
+
 // pw_reader_next: the next event into *ev. Returns 1, or 0 at the end of a
 // whole file, or a negative code: PW_ETRUNC when the file stops short of its
 // trailer (every complete chunk was delivered before), PW_ECRC/PW_ECORRUPT/
-// PW_ETOOBIG on bad data (events before the bad chunk were delivered).
+// PW_ETOOBIG on bad data (events before the bad row were delivered).
 int pw_reader_next(struct pw_reader *r, struct pw_event *ev);
+
+// pw_reader_next_batch: the next events, as many as are decoded in a row:
+// sets *ev to an array of *n >= 1 events (borrowed: valid until the next call
+// of pw_reader_next*() or pw_reader_free()). Returns 1, 0 or an error, as
+// pw_reader_next(); mixing the two calls is fine.
+int pw_reader_next_batch(struct pw_reader *r, const struct pw_event **ev,
+			 size_t *n);
 
 // pw_reader_string: the string of an id, or NULL if the id is unknown.
 // Borrowed: valid until pw_reader_free().
@@ -293,7 +318,8 @@ void pw_reader_free(struct pw_reader *r);
 // malloc'd strings and arrays, and zero it. NULL is fine.
 void pw_meta_release(struct pw_meta *m);
 
-// pw_crc32: zlib's CRC-32 of a buffer, continuing from `crc` (0 to start).
+// pw_crc32: the CRC-32 of zlib's crc32() over a buffer, continuing from `crc`
+// (0 to start).
 uint32_t pw_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

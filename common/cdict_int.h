@@ -40,9 +40,111 @@ extern const uint8_t pw_kind_group[PW_EV__COUNT];
 // written here, the writer applies its elision on top).
 void pw_ev_to_cols(const struct pw_event *ev, int64_t v[PW_GROUP_MAXCOLS]);
 
-// pw_ev_from_cols: fill the kind-specific fields from column values; returns
-// 0, or -1 when a value is out of its field's range.
-int pw_ev_from_cols(struct pw_event *ev, const int64_t v[PW_GROUP_MAXCOLS]);
+static inline int pw_in_i32(int64_t x)
+{
+	return x >= INT32_MIN && x <= INT32_MAX;
+}
+
+static inline int pw_in_u32(int64_t x)
+{
+	return x >= 0 && x <= (int64_t)UINT32_MAX;
+}
+
+// pw_ev_from_cols: fill the kind-specific fields from column values (the
+// reader's hot path: inline); returns 0, or -1 when a value is out of its
+// field's range.
+static inline int pw_ev_from_cols(struct pw_event *ev, const int64_t v[PW_GROUP_MAXCOLS])
+{
+	if (!pw_in_i32(v[0]))
+		return -1;
+	ev->tid = (int32_t)v[0];
+	switch (pw_kind_group[ev->kind]) {
+	case PW_G_SW:
+		if (!pw_in_i32(v[1]) || !pw_in_u32(v[2]))
+			return -1;
+		ev->sw.next_tid = (int32_t)v[1];
+		ev->sw.prev_state = (uint32_t)v[2];
+		ev->sw.runtime_ns = 0;
+		break;
+	case PW_G_WK:
+		if (!pw_in_i32(v[1]))
+			return -1;
+		ev->wk.target_cpu = (int32_t)v[1];
+		break;
+	case PW_G_MG:
+		if (!pw_in_i32(v[1]) || !pw_in_i32(v[2]))
+			return -1;
+		ev->mg.orig_cpu = (int32_t)v[1];
+		ev->mg.dest_cpu = (int32_t)v[2];
+		break;
+	case PW_G_KX:
+		if (!pw_in_u32(v[1]) || !pw_in_u32(v[2]))
+			return -1;
+		ev->kx.reason = (uint32_t)v[1];
+		ev->kx.isa = (uint32_t)v[2];
+		break;
+	case PW_G_KE:
+		if (!pw_in_u32(v[1]))
+			return -1;
+		ev->ke.vcpu_id = (uint32_t)v[1];
+		break;
+	case PW_G_KU:
+		if (!pw_in_u32(v[1]))
+			return -1;
+		ev->kx.reason = (uint32_t)v[1];
+		ev->kx.isa = 0;
+		break;
+	case PW_G_TK:
+		if (!pw_in_i32(v[1]) || !pw_in_u32(v[2]))
+			return -1;
+		ev->task.pid = (int32_t)v[1];
+		ev->task.name = (uint32_t)v[2];
+		break;
+	case PW_G_FK:
+		if (!pw_in_i32(v[1]) || !pw_in_i32(v[2]) || !pw_in_u32(v[3]))
+			return -1;
+		ev->fk.child_tid = (int32_t)v[1];
+		ev->fk.child_pid = (int32_t)v[2];
+		ev->fk.child_name = (uint32_t)v[3];
+		break;
+	case PW_G_EX:
+		break;
+	case PW_G_ST:
+		if (v[1] < 0)
+			return -1;
+		ev->st.delay_ns = (uint64_t)v[1];
+		break;
+	}
+	return 0;
+}
+
+
+// Integer columns of format 3 are byte planes (docs/cdict-format.md, "Integer
+// columns"): a msgpack bin of 1 + w * n bytes, w the width of the widest
+// zigzag value, then plane 0 (bits 0-7 of every value), plane 1, ... The
+// high planes of small numbers are runs of zeros, which deflate shrinks to
+// almost nothing, and decoding is a few byte loads per value.
+static inline uint64_t pw_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t pw_unzigzag(uint64_t z)
+{
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+}
+
+// pw_planes_width: bytes needed for the widest zigzag value of v[0..n).
+unsigned pw_planes_width(const int64_t *v, uint32_t n);
+
+// pw_planes_encode: write the column (width byte, then the planes) into out,
+// which has room for 1 + width * n bytes; returns the bytes written.
+size_t pw_planes_encode(uint8_t *out, const int64_t *v, uint32_t n, unsigned width);
+
+// pw_planes_decode: decode a column of n values from bin[0..len) into v;
+// returns 0, or -1 when the length does not match its width (or the width
+// is over 8).
+int pw_planes_decode(const uint8_t *bin, size_t len, uint32_t n, int64_t *v);
 
 static inline void pw_put_le32(uint8_t *p, uint32_t v)
 {

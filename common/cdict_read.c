@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-// cdict_read.c: the streaming .cdict v2 reader: one chunk in memory at a time,
-// every checksum and length checked before use; legacy files are handed to
-// cdict_legacy.c behind the same interface.
+// cdict_read.c: the streaming .cdict reader (formats 3 and 2): every checksum
+// and length checked before use; chunks decoded into arrays of events, ahead
+// of the caller on background threads for large files; legacy files are
+// handed to cdict_legacy.c behind the same interface.
+//
+// A chunk goes through a slot: it is read (in file order, under the lock),
+// then checked, inflated, unpacked and decoded into pw_events (by a worker
+// thread, or by the caller when there is none), then taken by the caller, in
+// file order, who applies what depends on earlier chunks (the string table,
+// the sw.prev elision, slice runtimes) and hands the events out. At most
+// nslots chunks are in memory. An error belongs to its slot, so whatever is
+// decoded ahead, the caller sees the events before the bad row and then the
+// same error at the same place as a reader without threads.
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,22 +31,64 @@
 #include "cdict_legacy.h"
 #include "msgpack_guard.h"
 
+// Rows a reader accepts in one event chunk (the writer puts PW_CHUNK_ROWS):
+// what bounds a slot's event array (48 bytes a row).
+#define PW_READ_ROWS_MAX (4u * PW_CHUNK_ROWS)
+// Files smaller than this are decoded without threads (starting them costs
+// more than they save).
+#define PW_READ_THREADED_MIN (1u << 20)
+
 // Every corrupt-input path goes through here: one breakpoint for bad input.
-#define CORRUPT(r, off, ...) reader_fail((r), PW_ECORRUPT, (off), __LINE__, __VA_ARGS__)
-#define FAIL(r, err, off, ...) reader_fail((r), (err), (off), __LINE__, __VA_ARGS__)
+#define CORRUPT(f, off, ...) fail_set((f), PW_ECORRUPT, (off), __LINE__, __VA_ARGS__)
+#define FAIL(f, err, off, ...) fail_set((f), (err), (off), __LINE__, __VA_ARGS__)
+
+// An error and where: the reader's, or a slot's until the caller reaches it.
+struct fail {
+	int err;
+	uint64_t off;
+	int line;
+	char detail[192];
+};
+
+enum { CH_EOF, CH_META, CH_EV, CH_END, CH_SKIP, CH_ERR };
+
+struct slot {
+	uint64_t seq;		// chunk number (0 = the metadata)
+	int ready;		// decoded, for the caller to take
+
+	// what was read: header and payload, or why not
+	uint64_t off, end;	// the chunk's offset, and the offset after it
+	uint8_t hdr[PW_CHUNK_HEADER_SIZE];
+	uint32_t zlen, rawlen;
+	unsigned char *zbuf, *raw;
+	size_t zcap, rawcap;
+	struct libdeflate_decompressor *inflater;
+	msgpack_unpacked upk;
+
+	// what was decoded
+	int type;		// CH_*
+	struct fail f;		// the chunk's error (err 0: none); for an event
+				// chunk, the rows before `nev` are good
+	struct pw_event *ev;	// nev events
+	uint32_t nev;
+	const int64_t *prev;	// per switch: sw.prev as stored (0 = elided)
+	const msgpack_object *str;	// the chunk's new strings, or NULL
+	struct pw_trailer tr;	// CH_END
+	// the decoded columns: dt, cpu, then each group's
+	int64_t *cols;
+	uint32_t cap;		// rows ev holds (cols: 6 times as many values)
+};
 
 struct pw_reader {
 	int fd;
 	int own_fd;
 	char *name;
 	uint64_t file_size;	// 0 when not a regular file
-	uint64_t off;		// bytes consumed
+	uint64_t off;		// bytes consumed (by the chunk reads)
+	unsigned version;	// major version of the file
 
-	int err;		// sticky: once failed, stays failed
+	struct fail f;		// sticky: once failed, stays failed
 	int done;
-	uint64_t err_off;
-	int err_line;
-	char detail[192];
 
 	struct pw_meta meta;
 	struct pw_trailer tr;
@@ -43,17 +97,23 @@ struct pw_reader {
 	char **strs;
 	uint32_t nstrs, capstrs;
 
-	// the current event chunk
-	unsigned char *zbuf, *raw;
-	size_t zcap, rawcap;
-	msgpack_unpacked upk;
-	uint64_t chunk_off;
-	uint32_t rows, row;
-	const uint8_t *kind;
-	const msgpack_object *dt, *cpu;
-	const msgpack_object *cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
-	uint32_t cur[PW_G__COUNT];
-	uint64_t time;
+	// the chunk pipeline
+	struct slot *slots;
+	unsigned nslots, nthreads;
+	int started;		// reading began: threads fixed
+	pthread_t threads[PW_READ_THREADS_MAX];
+	unsigned running;	// threads started
+	pthread_mutex_t mu;
+	pthread_cond_t work, ready;
+	uint64_t next_read;	// the chunk the next read takes
+	uint64_t next_take;	// the chunk the caller takes next
+	int read_stop;		// end of input, an error or the trailer: no more reads
+	int quit;
+
+	// the chunk being handed out
+	struct slot *cur;
+	uint32_t pos, deliver;	// next event, events to hand out
+	struct fail pending;	// the error after them
 
 	// derived state, per cpu
 	uint64_t *cpu_last;	// time of the last switch + 1, 0 = none
@@ -64,23 +124,33 @@ struct pw_reader {
 
 	uint64_t events;
 	struct pw_legacy *legacy;
-	struct libdeflate_decompressor *inflater;
+	struct pw_event one;	// a legacy event, for pw_reader_next_batch
 };
 
-static int reader_fail(struct pw_reader *r, int err, uint64_t off, int line,
-		       const char *fmt, ...)
+static int fail_set(struct fail *f, int err, uint64_t off, int line,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail_set(struct fail *f, int err, uint64_t off, int line,
+		    const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->err)
-		return r->err;
+	if (f->err)
+		return f->err;
 	va_start(ap, fmt);
-	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
 	va_end(ap);
-	r->err = err;
-	r->err_off = off;
-	r->err_line = line;
+	f->err = err;
+	f->off = off;
+	f->line = line;
 	return err;
+}
+
+// The reader fails with a slot's error (the first error stays).
+static int fail_copy(struct pw_reader *r, const struct fail *f)
+{
+	if (!r->f.err)
+		r->f = *f;
+	return r->f.err;
 }
 
 // Read exactly n bytes unless the input ends; returns bytes read or -1.
@@ -104,8 +174,10 @@ static ssize_t read_full(struct pw_reader *r, void *buf, size_t n)
 	return (ssize_t)got;
 }
 
-static int grow(unsigned char **buf, size_t *cap, size_t need)
+static int grow(void *bufp, size_t *cap, size_t need)
 {
+	unsigned char **buf = bufp;
+
 	if (need <= *cap)
 		return 0;
 	unsigned char *nb = realloc(*buf, need);
@@ -192,265 +264,297 @@ int pw_reader_intern_(struct pw_reader *r, const char *p, size_t n, uint32_t *id
 	return add_string(r, p, n);
 }
 
-// Read the next chunk into r->upk. Returns 1, 0 at a clean end of input (no
-// byte after the last chunk), or an error.
-static int read_chunk(struct pw_reader *r)
+static void trailer_release(struct pw_trailer *tr)
 {
-	uint8_t hdr[PW_CHUNK_HEADER_SIZE];
-	uint32_t zlen, rawlen;
-	uint64_t off = r->off;
-	ssize_t n;
-	size_t outlen = 0;
-	size_t used = 0;
-
-	r->chunk_off = off;
-	n = read_full(r, hdr, sizeof(hdr));
-	if (n < 0)
-		return FAIL(r, PW_EIO, off, "%s", strerror(errno));
-	if (n == 0)
-		return 0;
-	if ((size_t)n < sizeof(hdr))
-		return FAIL(r, PW_ETRUNC, off, "chunk header cut short");
-	if (pw_get_le32(hdr + 12) != pw_crc32(0, hdr, 12))
-		return FAIL(r, PW_ECRC, off, "chunk header checksum mismatch");
-	zlen = pw_get_le32(hdr);
-	rawlen = pw_get_le32(hdr + 4);
-	if (zlen > PW_CHUNK_MAX || rawlen > PW_CHUNK_MAX)
-		return FAIL(r, PW_ETOOBIG, off,
-			    "chunk claims %" PRIu32 " bytes (%" PRIu32
-			    " decompressed), limit is %u",
-			    zlen, rawlen, PW_CHUNK_MAX);
-	if (r->file_size && zlen > r->file_size - r->off)
-		return FAIL(r, PW_ETRUNC, off,
-			    "chunk of %" PRIu32 " bytes cut short at end of file", zlen);
-	if (grow(&r->zbuf, &r->zcap, zlen ? zlen : 1) ||
-	    grow(&r->raw, &r->rawcap, rawlen ? rawlen : 1))
-		return FAIL(r, PW_ENOMEM, off, "out of memory");
-	n = read_full(r, r->zbuf, zlen);
-	if (n < 0)
-		return FAIL(r, PW_EIO, off, "%s", strerror(errno));
-	if ((size_t)n < zlen)
-		return FAIL(r, PW_ETRUNC, off,
-			    "chunk of %" PRIu32 " bytes cut short at end of file", zlen);
-	if (pw_get_le32(hdr + 8) != pw_crc32(0, r->zbuf, zlen))
-		return FAIL(r, PW_ECRC, off, "chunk checksum mismatch");
-	// libdeflate inflates into exactly the declared room, never past it
-	if (!r->inflater && !(r->inflater = libdeflate_alloc_decompressor()))
-		return FAIL(r, PW_ENOMEM, off, "out of memory");
-	if (libdeflate_zlib_decompress(r->inflater, r->zbuf, zlen, r->raw, rawlen,
-				       &outlen) != LIBDEFLATE_SUCCESS || outlen != rawlen)
-		return CORRUPT(r, off, "chunk does not inflate to its declared %" PRIu32
-			       " bytes", rawlen);
-	msgpack_unpacked_destroy(&r->upk);
-	msgpack_unpacked_init(&r->upk);
-	// bound what msgpack-c allocates: rows * columns, with room to spare
-	if (pw_msgpack_check(r->raw, rawlen, PW_CHUNK_ROWS * 64ull))
-		return CORRUPT(r, off, "chunk is not one well-formed msgpack map");
-	if (msgpack_unpack_next(&r->upk, (const char *)r->raw, rawlen, &used) !=
-		    MSGPACK_UNPACK_SUCCESS ||
-	    used != rawlen || r->upk.data.type != MSGPACK_OBJECT_MAP)
-		return CORRUPT(r, off, "chunk is not one msgpack map");
-	return 1;
+	for (size_t i = 0; i < tr->nr_stats; i++) {
+		free(tr->stats[i].group);
+		free(tr->stats[i].name);
+	}
+	free(tr->stats);
+	memset(tr, 0, sizeof(*tr));
 }
 
-static const char *chunk_type(const msgpack_object *map)
+/* ---- reading a chunk (file order, under the lock) ----------------------- */
+
+// Read the next chunk's header and payload into s. Sets s->type to CH_EOF at
+// a clean end of input (no byte where a chunk header would start), CH_ERR
+// (with s->f) when the input is cut short, damaged or unreadable, and
+// otherwise leaves the payload for decode_slot().
+static void read_slot(struct pw_reader *r, struct slot *s)
+{
+	uint64_t off = r->off;
+	ssize_t n;
+
+	s->off = off;
+	s->type = CH_ERR;
+	memset(&s->f, 0, sizeof(s->f));
+	n = read_full(r, s->hdr, sizeof(s->hdr));
+	if (n < 0) {
+		FAIL(&s->f, PW_EIO, off, "%s", strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		s->type = CH_EOF;
+		return;
+	}
+	if ((size_t)n < sizeof(s->hdr)) {
+		FAIL(&s->f, PW_ETRUNC, off, "chunk header cut short");
+		return;
+	}
+	if (pw_get_le32(s->hdr + 12) != pw_crc32(0, s->hdr, 12)) {
+		FAIL(&s->f, PW_ECRC, off, "chunk header checksum mismatch");
+		return;
+	}
+	s->zlen = pw_get_le32(s->hdr);
+	s->rawlen = pw_get_le32(s->hdr + 4);
+	if (s->zlen > PW_CHUNK_MAX || s->rawlen > PW_CHUNK_MAX) {
+		FAIL(&s->f, PW_ETOOBIG, off,
+		     "chunk claims %" PRIu32 " bytes (%" PRIu32
+		     " decompressed), limit is %u", s->zlen, s->rawlen, PW_CHUNK_MAX);
+		return;
+	}
+	if (r->file_size && s->zlen > r->file_size - r->off) {
+		FAIL(&s->f, PW_ETRUNC, off,
+		     "chunk of %" PRIu32 " bytes cut short at end of file", s->zlen);
+		return;
+	}
+	if (grow(&s->zbuf, &s->zcap, s->zlen ? s->zlen : 1)) {
+		FAIL(&s->f, PW_ENOMEM, off, "out of memory");
+		return;
+	}
+	n = read_full(r, s->zbuf, s->zlen);
+	if (n < 0) {
+		FAIL(&s->f, PW_EIO, off, "%s", strerror(errno));
+		return;
+	}
+	if ((size_t)n < s->zlen) {
+		FAIL(&s->f, PW_ETRUNC, off,
+		     "chunk of %" PRIu32 " bytes cut short at end of file", s->zlen);
+		return;
+	}
+	s->end = r->off;
+	s->type = CH_SKIP;	// read; decode_slot() says what it is
+}
+
+/* ---- decoding a chunk (any thread) --------------------------------------- */
+
+static int chunk_type(const msgpack_object *map)
 {
 	const msgpack_object *t = map_get(map, "t");
 
 	if (!t || t->type != MSGPACK_OBJECT_STR)
-		return "";
+		return CH_SKIP;
 	if (t->via.str.size == 4 && !memcmp(t->via.str.ptr, "meta", 4))
-		return "meta";
+		return CH_META;
 	if (t->via.str.size == 2 && !memcmp(t->via.str.ptr, "ev", 2))
-		return "ev";
+		return CH_EV;
 	if (t->via.str.size == 3 && !memcmp(t->via.str.ptr, "end", 3))
-		return "end";
-	return "?";
+		return CH_END;
+	return CH_SKIP;
 }
 
-static int strlist(struct pw_reader *r, const msgpack_object *o, char ***out,
-		   size_t *nout)
+// Check, inflate and unpack the payload read into s; returns its type
+// (CH_ERR with s->f set on failure).
+static int unpack_slot(struct slot *s)
 {
-	if (!o)
+	size_t outlen = 0, used = 0;
+
+	if (pw_get_le32(s->hdr + 8) != pw_crc32(0, s->zbuf, s->zlen)) {
+		FAIL(&s->f, PW_ECRC, s->off, "chunk checksum mismatch");
+		return CH_ERR;
+	}
+	if (grow(&s->raw, &s->rawcap, s->rawlen ? s->rawlen : 1) ||
+	    (!s->inflater && !(s->inflater = libdeflate_alloc_decompressor()))) {
+		FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+		return CH_ERR;
+	}
+	// libdeflate inflates into exactly the declared room, never past it
+	if (libdeflate_zlib_decompress(s->inflater, s->zbuf, s->zlen, s->raw,
+				       s->rawlen, &outlen) != LIBDEFLATE_SUCCESS ||
+	    outlen != s->rawlen) {
+		CORRUPT(&s->f, s->off, "chunk does not inflate to its declared %" PRIu32
+			" bytes", s->rawlen);
+		return CH_ERR;
+	}
+	msgpack_unpacked_destroy(&s->upk);
+	msgpack_unpacked_init(&s->upk);
+	// bound what msgpack-c allocates: rows * columns, with room to spare
+	if (pw_msgpack_check(s->raw, s->rawlen, PW_CHUNK_ROWS * 64ull)) {
+		CORRUPT(&s->f, s->off, "chunk is not one well-formed msgpack map");
+		return CH_ERR;
+	}
+	if (msgpack_unpack_next(&s->upk, (const char *)s->raw, s->rawlen, &used) !=
+		    MSGPACK_UNPACK_SUCCESS ||
+	    used != s->rawlen || s->upk.data.type != MSGPACK_OBJECT_MAP) {
+		CORRUPT(&s->f, s->off, "chunk is not one msgpack map");
+		return CH_ERR;
+	}
+	return chunk_type(&s->upk.data);
+}
+
+static int slot_room(struct slot *s, uint32_t n)
+{
+	if (n <= s->cap)
 		return 0;
-	if (o->type != MSGPACK_OBJECT_ARRAY)
-		return CORRUPT(r, r->chunk_off, "metadata list is not an array");
-	if (!(*out = calloc(o->via.array.size + 1, sizeof(char *))))
-		return FAIL(r, PW_ENOMEM, r->chunk_off, "out of memory");
-	for (uint32_t i = 0; i < o->via.array.size; i++)
-		if (!((*out)[i] = obj_strdup(&o->via.array.ptr[i])))
-			return CORRUPT(r, r->chunk_off, "metadata list holds a non-string");
-	*nout = o->via.array.size;
+	struct pw_event *ev = realloc(s->ev, (size_t)n * sizeof(*ev));
+
+	if (!ev)
+		return PW_ENOMEM;
+	s->ev = ev;
+	int64_t *cols = realloc(s->cols, (size_t)n * (2 + PW_GROUP_MAXCOLS) * sizeof(*cols));
+
+	if (!cols)
+		return PW_ENOMEM;
+	s->cols = cols;
+	s->cap = n;
 	return 0;
 }
 
-static int intlist(struct pw_reader *r, const msgpack_object *o, int32_t **out,
-		   size_t n)
+// The integer column `key` of n values into v: byte planes (format 3) or a
+// msgpack array of integers (format 2). -1 when missing or malformed.
+static int get_column(const msgpack_object *m, const char *key, uint32_t n,
+		      unsigned version, int64_t *v)
 {
-	if (!o || o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != n)
-		return CORRUPT(r, r->chunk_off, "topology list of the wrong length");
-	if (!(*out = calloc(n + 1, sizeof(int32_t))))
-		return FAIL(r, PW_ENOMEM, r->chunk_off, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		const msgpack_object *e = &o->via.array.ptr[i];
+	const msgpack_object *o = map_get(m, key);
 
-		if (!obj_is_int(e) || e->via.i64 < INT32_MIN || e->via.i64 > INT32_MAX)
-			return CORRUPT(r, r->chunk_off, "topology id is not an integer");
-		(*out)[i] = (int32_t)e->via.i64;
-	}
-	return 0;
-}
-
-static int parse_meta(struct pw_reader *r, const msgpack_object *m)
-{
-	struct pw_meta *meta = &r->meta;
-	struct {
-		const char *key;
-		char **dst;
-	} strs[] = {
-		{ "perfwhiz", &meta->perfwhiz },     { "hostname", &meta->hostname },
-		{ "kernel", &meta->kernel },	     { "arch", &meta->arch },
-		{ "cpu_desc", &meta->cpu_desc },     { "cpuid", &meta->cpuid },
-		{ "perf_version", &meta->perf_version },
-		{ "cmdline", &meta->cmdline },	     { "source", &meta->source },
-	};
-	const msgpack_object *o;
-	int64_t v;
-	int err;
-
-	if ((o = map_get(m, "format")) && obj_uint(o) != PW_CDICT_VERSION)
-		return FAIL(r, PW_EVERSION, r->chunk_off,
-			    "metadata says format %" PRId64, obj_uint(o));
-	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if ((o = map_get(m, strs[i].key)) && !(*strs[i].dst = obj_strdup(o)))
-			return CORRUPT(r, r->chunk_off, "metadata '%s' is not a string",
-				       strs[i].key);
-	if ((o = map_get(m, "nr_cpus"))) {
-		if ((v = obj_uint(o)) < 0 || v > PW_MAX_CPUS)
-			return CORRUPT(r, r->chunk_off, "metadata nr_cpus out of range");
-		meta->nr_cpus = (uint32_t)v;
-	}
-	if ((o = map_get(m, "nr_cpus_avail"))) {
-		if ((v = obj_uint(o)) < 0 || v > PW_MAX_CPUS)
-			return CORRUPT(r, r->chunk_off, "metadata nr_cpus_avail out of range");
-		meta->nr_cpus_avail = (uint32_t)v;
-	}
-	if ((o = map_get(m, "capture_time"))) {
-		if (!obj_is_int(o))
-			return CORRUPT(r, r->chunk_off, "metadata capture_time is not an integer");
-		meta->capture_time = o->via.i64;
-	}
-	if ((err = strlist(r, map_get(m, "tracepoints"), &meta->tracepoints,
-			   &meta->nr_tracepoints)))
-		return err;
-	if ((o = map_get(m, "topology"))) {
-		const msgpack_object *ci, *si;
-
-		if (o->type != MSGPACK_OBJECT_MAP)
-			return CORRUPT(r, r->chunk_off, "metadata topology is not a map");
-		if ((err = strlist(r, map_get(o, "cores"), &meta->core_siblings,
-				   &meta->nr_core_siblings)) ||
-		    (err = strlist(r, map_get(o, "threads"), &meta->thread_siblings,
-				   &meta->nr_thread_siblings)))
-			return err;
-		ci = map_get(o, "core_id");
-		si = map_get(o, "socket_id");
-		if (ci && si && ci->type == MSGPACK_OBJECT_ARRAY &&
-		    ci->via.array.size <= PW_MAX_CPUS && ci->via.array.size) {
-			meta->nr_topo_cpus = ci->via.array.size;
-			if ((err = intlist(r, ci, &meta->core_id, meta->nr_topo_cpus)) ||
-			    (err = intlist(r, si, &meta->socket_id, meta->nr_topo_cpus)))
-				return err;
-		}
-	}
-	if ((o = map_get(m, "extra"))) {
-		if (o->type != MSGPACK_OBJECT_MAP)
-			return CORRUPT(r, r->chunk_off, "metadata extra is not a map");
-		meta->extra = calloc(o->via.map.size + 1, sizeof(*meta->extra));
-		if (!meta->extra)
-			return FAIL(r, PW_ENOMEM, r->chunk_off, "out of memory");
-		for (uint32_t i = 0; i < o->via.map.size; i++) {
-			struct pw_kv *kv = &meta->extra[meta->nr_extra++];
-
-			kv->key = obj_strdup(&o->via.map.ptr[i].key);
-			kv->value = obj_strdup(&o->via.map.ptr[i].val);
-			if (!kv->key || !kv->value)
-				return CORRUPT(r, r->chunk_off, "metadata extra holds a non-string");
-		}
-	}
-	return 0;
-}
-
-// An array of `n` integers, or NULL.
-static const msgpack_object *int_column(const msgpack_object *map,
-					const char *key, uint32_t n)
-{
-	const msgpack_object *o = map_get(map, key);
-
-	if (!o || o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != n)
-		return NULL;
-	for (uint32_t i = 0; i < n; i++)
+	if (!o)
+		return -1;
+	if (version >= 3)
+		return o->type == MSGPACK_OBJECT_BIN ?
+			pw_planes_decode((const uint8_t *)o->via.bin.ptr,
+					 o->via.bin.size, n, v) : -1;
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != n)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
 		if (!obj_is_int(&o->via.array.ptr[i]))
-			return NULL;
-	return o;
+			return -1;
+		v[i] = o->via.array.ptr[i].via.i64;
+	}
+	return 0;
 }
 
-static int load_events(struct pw_reader *r, const msgpack_object *m)
+// Decode an event chunk into s->ev: every column first (chunk-level damage
+// fails the whole chunk), then the events row by row, in one sequential
+// pass; a bad value stops at its row (the rows before it stay good).
+static void decode_events(struct slot *s, const msgpack_object *m, unsigned version)
 {
 	const msgpack_object *o, *k, *t0;
-	uint32_t count[PW_G__COUNT] = { 0 };
-	int64_t n;
-	int err;
+	uint32_t count[PW_G__COUNT] = { 0 }, cur[PW_G__COUNT] = { 0 }, n, i;
+	const int64_t *gcol[PW_G__COUNT][PW_GROUP_MAXCOLS];
+	int64_t v;
 
-	if ((n = obj_uint(map_get(m, "n"))) < 0 || n > PW_CHUNK_MAX)
-		return CORRUPT(r, r->chunk_off, "event chunk has no row count");
+	s->nev = 0;
+	s->str = NULL;
+	if ((v = obj_uint(map_get(m, "n"))) < 0 || v > PW_READ_ROWS_MAX) {
+		CORRUPT(&s->f, s->off, "event chunk has no row count (or over %u rows)",
+			PW_READ_ROWS_MAX);
+		return;
+	}
+	n = (uint32_t)v;
 	k = map_get(m, "k");
-	if (!k || k->type != MSGPACK_OBJECT_BIN || k->via.bin.size != n)
-		return CORRUPT(r, r->chunk_off, "event chunk kind column has the wrong length");
+	if (!k || k->type != MSGPACK_OBJECT_BIN || k->via.bin.size != n) {
+		CORRUPT(&s->f, s->off, "event chunk kind column has the wrong length");
+		return;
+	}
 	t0 = map_get(m, "t0");
-	if (!t0 || obj_uint(t0) < 0)
-		return CORRUPT(r, r->chunk_off, "event chunk has no base time");
+	if (!t0 || obj_uint(t0) < 0) {
+		CORRUPT(&s->f, s->off, "event chunk has no base time");
+		return;
+	}
 	if ((o = map_get(m, "str"))) {
-		if (o->type != MSGPACK_OBJECT_ARRAY)
-			return CORRUPT(r, r->chunk_off, "string table is not an array");
-		for (uint32_t i = 0; i < o->via.array.size; i++) {
-			const msgpack_object *s = &o->via.array.ptr[i];
+		if (o->type != MSGPACK_OBJECT_ARRAY) {
+			CORRUPT(&s->f, s->off, "string table is not an array");
+			return;
+		}
+		for (i = 0; i < o->via.array.size; i++)
+			if (o->via.array.ptr[i].type != MSGPACK_OBJECT_STR) {
+				CORRUPT(&s->f, s->off, "string table holds a non-string");
+				return;
+			}
+		s->str = o;
+	}
+	const uint8_t *kind = (const uint8_t *)k->via.bin.ptr;
 
-			if (s->type != MSGPACK_OBJECT_STR)
-				return CORRUPT(r, r->chunk_off, "string table holds a non-string");
-			if ((err = add_string(r, s->via.str.ptr, s->via.str.size)))
-				return FAIL(r, err, r->chunk_off, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (kind[i] >= PW_EV__COUNT) {
+			CORRUPT(&s->f, s->off, "unknown event kind %u in row %" PRIu32,
+				kind[i], i);
+			return;
 		}
+		count[pw_kind_group[kind[i]]]++;
 	}
-	r->kind = (const uint8_t *)k->via.bin.ptr;
-	for (uint32_t i = 0; i < n; i++) {
-		if (r->kind[i] >= PW_EV__COUNT)
-			return CORRUPT(r, r->chunk_off, "unknown event kind %u in row %" PRIu32,
-				       r->kind[i], i);
-		count[pw_kind_group[r->kind[i]]]++;
+	if (slot_room(s, n ? n : 1)) {
+		FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+		return;
 	}
-	if (!(r->dt = int_column(m, "dt", (uint32_t)n)) ||
-	    !(r->cpu = int_column(m, "cpu", (uint32_t)n)))
-		return CORRUPT(r, r->chunk_off, "time or cpu column missing or malformed");
-	for (unsigned g = 0; g < PW_G__COUNT; g++) {
+	int64_t *dt = s->cols, *cpu = dt + n, *next = cpu + n;
+
+	if (get_column(m, "dt", n, version, dt) || get_column(m, "cpu", n, version, cpu)) {
+		CORRUPT(&s->f, s->off, "time or cpu column missing or malformed");
+		return;
+	}
+	for (unsigned g = 0; g < PW_G__COUNT; g++)
 		for (unsigned c = 0; c < pw_groups[g].ncols; c++) {
-			r->cols[g][c] = NULL;
-			if (count[g] && !(r->cols[g][c] = int_column(m, pw_groups[g].cols[c],
-								     count[g])))
-				return CORRUPT(r, r->chunk_off, "column '%s' missing or malformed",
-					       pw_groups[g].cols[c]);
+			gcol[g][c] = next;
+			if (!count[g])
+				continue;
+			if (get_column(m, pw_groups[g].cols[c], count[g], version, next)) {
+				CORRUPT(&s->f, s->off, "column '%s' missing or malformed",
+					pw_groups[g].cols[c]);
+				return;
+			}
+			next += count[g];
 		}
-		r->cur[g] = 0;
+	s->prev = gcol[PW_G_SW][0];
+
+	uint64_t t = (uint64_t)obj_uint(t0);
+
+	// written in place (a copy from the stack stalls on store forwarding);
+	// a row that fails is not handed out
+	for (i = 0; i < n; i++) {
+		struct pw_event *ev = &s->ev[i];
+		unsigned g = pw_kind_group[kind[i]];
+		int64_t vals[PW_GROUP_MAXCOLS] = { 0 };
+		uint32_t j = cur[g]++;
+
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = kind[i];
+		if (i == 0 ? dt[i] != 0 : (dt[i] < 0 && (uint64_t)-dt[i] > t)) {
+			CORRUPT(&s->f, s->off, "time delta out of range in row %" PRIu32, i);
+			break;
+		}
+		t += (uint64_t)dt[i];
+		ev->time = t;
+		if (cpu[i] < 0 || cpu[i] >= PW_MAX_CPUS) {
+			CORRUPT(&s->f, s->off, "cpu %" PRId64 " out of range", cpu[i]);
+			break;
+		}
+		ev->cpu = (int32_t)cpu[i];
+		if (g == PW_G_SW) {	// most rows: without the generic path
+			int64_t nx = gcol[g][1][j], st = gcol[g][2][j];
+
+			if (!pw_in_i32(nx) || !pw_in_u32(st)) {
+				CORRUPT(&s->f, s->off, "switch field out of range");
+				break;
+			}
+			ev->sw.next_tid = (int32_t)nx;
+			ev->sw.prev_state = (uint32_t)st;
+			continue;
+		}
+		for (unsigned c = 0; c < pw_groups[g].ncols; c++)
+			vals[c] = gcol[g][c][j];
+		if (pw_ev_from_cols(ev, vals)) {
+			CORRUPT(&s->f, s->off, "%s field out of range in row %" PRIu32,
+				pw_event_name(ev->kind), i);
+			break;
+		}
 	}
-	r->rows = (uint32_t)n;
-	r->row = 0;
-	r->time = (uint64_t)obj_uint(t0);
-	return 0;
+	s->nev = i;
 }
 
-static int parse_trailer(struct pw_reader *r, const msgpack_object *m)
+static int parse_trailer(struct slot *s, const msgpack_object *m)
 {
-	struct pw_trailer *tr = &r->tr;
+	struct pw_trailer *tr = &s->tr;
 	const msgpack_object *o;
 	struct {
 		const char *key;
@@ -461,16 +565,17 @@ static int parse_trailer(struct pw_reader *r, const msgpack_object *m)
 		{ "chunks", &tr->chunks },
 	};
 
+	trailer_release(tr);
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		int64_t v = obj_uint(map_get(m, nums[i].key));
 
 		if (v < 0)
-			return CORRUPT(r, r->chunk_off, "trailer '%s' missing", nums[i].key);
+			return CORRUPT(&s->f, s->off, "trailer '%s' missing", nums[i].key);
 		*nums[i].dst = (uint64_t)v;
 	}
 	if ((o = map_get(m, "events"))) {
 		if (o->type != MSGPACK_OBJECT_MAP)
-			return CORRUPT(r, r->chunk_off, "trailer events is not a map");
+			return CORRUPT(&s->f, s->off, "trailer events is not a map");
 		for (uint32_t i = 0; i < o->via.map.size; i++) {
 			char *name = obj_strdup(&o->via.map.ptr[i].key);
 			int kind = name ? pw_event_kind_by_name(name) : -1;
@@ -488,50 +593,322 @@ static int parse_trailer(struct pw_reader *r, const msgpack_object *m)
 			if (o->via.map.ptr[i].val.type == MSGPACK_OBJECT_MAP)
 				total += o->via.map.ptr[i].val.via.map.size;
 		if (!(tr->stats = calloc(total + 1, sizeof(*tr->stats))))
-			return FAIL(r, PW_ENOMEM, r->chunk_off, "out of memory");
+			return FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
 		for (uint32_t i = 0; i < o->via.map.size; i++) {
 			const msgpack_object *g = &o->via.map.ptr[i].val;
 
 			if (g->type != MSGPACK_OBJECT_MAP)
 				continue;
 			for (uint32_t j = 0; j < g->via.map.size; j++) {
-				struct pw_stat *s = &tr->stats[tr->nr_stats];
+				struct pw_stat *st = &tr->stats[tr->nr_stats];
 				int64_t v = obj_uint(&g->via.map.ptr[j].val);
 
-				s->group = obj_strdup(&o->via.map.ptr[i].key);
-				s->name = obj_strdup(&g->via.map.ptr[j].key);
-				if (!s->group || !s->name || v < 0) {
-					free(s->group);
-					free(s->name);
-					return CORRUPT(r, r->chunk_off, "trailer stats malformed");
+				st->group = obj_strdup(&o->via.map.ptr[i].key);
+				st->name = obj_strdup(&g->via.map.ptr[j].key);
+				if (!st->group || !st->name || v < 0) {
+					free(st->group);
+					free(st->name);
+					return CORRUPT(&s->f, s->off, "trailer stats malformed");
 				}
-				s->value = (uint64_t)v;
+				st->value = (uint64_t)v;
 				tr->nr_stats++;
 			}
 		}
 	}
-	if (tr->rows != r->events)
-		return CORRUPT(r, r->chunk_off,
-			       "trailer counts %" PRIu64 " events, the chunks hold %" PRIu64,
-			       tr->rows, r->events);
 	return 0;
 }
 
-static int open_v2(struct pw_reader *r, const uint8_t *hdr)
+// Everything about a read chunk that needs no earlier chunk.
+static void decode_slot(struct slot *s, unsigned version)
 {
-	int n;
+	if (s->type != CH_SKIP)	// nothing was read: EOF or a read error
+		return;
+	s->type = unpack_slot(s);
+	switch (s->type) {
+	case CH_EV:
+		decode_events(s, &s->upk.data, version);
+		break;
+	case CH_END:
+		if (parse_trailer(s, &s->upk.data))
+			s->type = CH_ERR;
+		break;
+	case CH_META:
+		if (s->seq)	// the first chunk is read by pw_reader_open
+			CORRUPT(&s->f, s->off, "a second metadata chunk");
+		break;
+	}
+}
 
-	if (pw_get_le16(hdr + 8) != PW_CDICT_VERSION)
-		return FAIL(r, PW_EVERSION, 8, "version %u, this reader knows %u",
-			    pw_get_le16(hdr + 8), PW_CDICT_VERSION);
-	n = read_chunk(r);
-	if (n == 0)
-		return FAIL(r, PW_ETRUNC, r->off, "no metadata chunk after the header");
-	if (n < 0)
-		return n;
-	if (strcmp(chunk_type(&r->upk.data), "meta"))
-		return CORRUPT(r, r->chunk_off, "first chunk is not the metadata");
-	return parse_meta(r, &r->upk.data);
+/* ---- the pipeline ------------------------------------------------------ */
+
+// A read that ends the input: nothing after it is worth reading.
+static int slot_stops(const struct slot *s)
+{
+	return s->type == CH_EOF || s->type == CH_ERR || s->type == CH_END ||
+	       s->f.err || (s->type == CH_META && s->seq);
+}
+
+static void *worker(void *arg)
+{
+	struct pw_reader *r = arg;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->quit && (r->read_stop || r->next_read >= r->next_take + r->nslots))
+			pthread_cond_wait(&r->work, &r->mu);
+		if (r->quit)
+			break;
+		struct slot *s = &r->slots[r->next_read % r->nslots];
+
+		s->seq = r->next_read++;
+		read_slot(r, s);	// in file order: under the lock
+		if (s->type == CH_EOF || s->type == CH_ERR)
+			r->read_stop = 1;
+		pthread_mutex_unlock(&r->mu);
+		decode_slot(s, r->version);
+		pthread_mutex_lock(&r->mu);
+		if (slot_stops(s))
+			r->read_stop = 1;
+		s->ready = 1;
+		pthread_cond_broadcast(&r->ready);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static void stop_threads(struct pw_reader *r)
+{
+	if (!r->running)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->quit = 1;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	for (unsigned i = 0; i < r->running; i++)
+		pthread_join(r->threads[i], NULL);
+	r->running = 0;
+}
+
+// The first pw_reader_next: the slots, and the threads (all signals blocked:
+// they stay the caller's). Without threads, one slot.
+static int start_pipeline(struct pw_reader *r)
+{
+	sigset_t all, old;
+
+	r->started = 1;
+	r->nslots = r->nthreads ? r->nthreads + 2 : 1;
+	if (!(r->slots = calloc(r->nslots, sizeof(*r->slots))))
+		return FAIL(&r->f, PW_ENOMEM, r->off, "out of memory");
+	for (unsigned i = 0; i < r->nslots; i++)
+		msgpack_unpacked_init(&r->slots[i].upk);
+	r->next_read = r->next_take = 1;	// chunk 0 was the metadata
+	if (!r->nthreads)
+		return 0;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->ready, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		if (pthread_create(&r->threads[i], NULL, worker, r))
+			break;
+		r->running++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+// The slot of chunk r->next_take, read and decoded.
+static struct slot *get_slot(struct pw_reader *r)
+{
+	struct slot *s = &r->slots[r->next_take % r->nslots];
+
+	if (!r->running) {	// no thread: the caller reads and decodes
+		s->seq = r->next_take;
+		if (r->read_stop) {	// cannot happen: a stop is always taken last
+			s->type = CH_EOF;
+			return s;
+		}
+		read_slot(r, s);
+		decode_slot(s, r->version);
+		if (slot_stops(s))
+			r->read_stop = 1;
+		return s;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (!(s->ready && s->seq == r->next_take))
+		pthread_cond_wait(&r->ready, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	return s;
+}
+
+// Done with the slot in hand: its room goes back to the readers.
+static void put_slot(struct pw_reader *r)
+{
+	if (!r->cur)
+		return;
+	r->cur = NULL;
+	if (!r->running) {
+		r->next_take++;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	r->slots[r->next_take % r->nslots].ready = 0;
+	r->next_take++;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* ---- the metadata ---------------------------------------------------------- */
+
+static int strlist(struct fail *f, uint64_t off, const msgpack_object *o,
+		   char ***out, size_t *nout)
+{
+	if (!o)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return CORRUPT(f, off, "metadata list is not an array");
+	if (!(*out = calloc(o->via.array.size + 1, sizeof(char *))))
+		return FAIL(f, PW_ENOMEM, off, "out of memory");
+	for (uint32_t i = 0; i < o->via.array.size; i++)
+		if (!((*out)[i] = obj_strdup(&o->via.array.ptr[i])))
+			return CORRUPT(f, off, "metadata list holds a non-string");
+	*nout = o->via.array.size;
+	return 0;
+}
+
+static int intlist(struct fail *f, uint64_t off, const msgpack_object *o,
+		   int32_t **out, size_t n)
+{
+	if (!o || o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != n)
+		return CORRUPT(f, off, "topology list of the wrong length");
+	if (!(*out = calloc(n + 1, sizeof(int32_t))))
+		return FAIL(f, PW_ENOMEM, off, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const msgpack_object *e = &o->via.array.ptr[i];
+
+		if (!obj_is_int(e) || e->via.i64 < INT32_MIN || e->via.i64 > INT32_MAX)
+			return CORRUPT(f, off, "topology id is not an integer");
+		(*out)[i] = (int32_t)e->via.i64;
+	}
+	return 0;
+}
+
+static int parse_meta(struct pw_reader *r, const msgpack_object *m, uint64_t off)
+{
+	struct pw_meta *meta = &r->meta;
+	struct fail *f = &r->f;
+	struct {
+		const char *key;
+		char **dst;
+	} strs[] = {
+		{ "perfwhiz", &meta->perfwhiz },     { "hostname", &meta->hostname },
+		{ "kernel", &meta->kernel },	     { "arch", &meta->arch },
+		{ "cpu_desc", &meta->cpu_desc },     { "cpuid", &meta->cpuid },
+		{ "perf_version", &meta->perf_version },
+		{ "cmdline", &meta->cmdline },	     { "source", &meta->source },
+	};
+	const msgpack_object *o;
+	int64_t v;
+	int err;
+
+	if ((o = map_get(m, "format")) && obj_uint(o) != (int64_t)r->version)
+		return FAIL(f, PW_EVERSION, off, "metadata says format %" PRId64
+			    " in a version %u file", obj_uint(o), r->version);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if ((o = map_get(m, strs[i].key)) && !(*strs[i].dst = obj_strdup(o)))
+			return CORRUPT(f, off, "metadata '%s' is not a string", strs[i].key);
+	if ((o = map_get(m, "nr_cpus"))) {
+		if ((v = obj_uint(o)) < 0 || v > PW_MAX_CPUS)
+			return CORRUPT(f, off, "metadata nr_cpus out of range");
+		meta->nr_cpus = (uint32_t)v;
+	}
+	if ((o = map_get(m, "nr_cpus_avail"))) {
+		if ((v = obj_uint(o)) < 0 || v > PW_MAX_CPUS)
+			return CORRUPT(f, off, "metadata nr_cpus_avail out of range");
+		meta->nr_cpus_avail = (uint32_t)v;
+	}
+	if ((o = map_get(m, "capture_time"))) {
+		if (!obj_is_int(o))
+			return CORRUPT(f, off, "metadata capture_time is not an integer");
+		meta->capture_time = o->via.i64;
+	}
+	if ((err = strlist(f, off, map_get(m, "tracepoints"), &meta->tracepoints,
+			   &meta->nr_tracepoints)))
+		return err;
+	if ((o = map_get(m, "topology"))) {
+		const msgpack_object *ci, *si;
+
+		if (o->type != MSGPACK_OBJECT_MAP)
+			return CORRUPT(f, off, "metadata topology is not a map");
+		if ((err = strlist(f, off, map_get(o, "cores"), &meta->core_siblings,
+				   &meta->nr_core_siblings)) ||
+		    (err = strlist(f, off, map_get(o, "threads"), &meta->thread_siblings,
+				   &meta->nr_thread_siblings)))
+			return err;
+		ci = map_get(o, "core_id");
+		si = map_get(o, "socket_id");
+		if (ci && si && ci->type == MSGPACK_OBJECT_ARRAY &&
+		    ci->via.array.size <= PW_MAX_CPUS && ci->via.array.size) {
+			meta->nr_topo_cpus = ci->via.array.size;
+			if ((err = intlist(f, off, ci, &meta->core_id, meta->nr_topo_cpus)) ||
+			    (err = intlist(f, off, si, &meta->socket_id, meta->nr_topo_cpus)))
+				return err;
+		}
+	}
+	if ((o = map_get(m, "extra"))) {
+		if (o->type != MSGPACK_OBJECT_MAP)
+			return CORRUPT(f, off, "metadata extra is not a map");
+		meta->extra = calloc(o->via.map.size + 1, sizeof(*meta->extra));
+		if (!meta->extra)
+			return FAIL(f, PW_ENOMEM, off, "out of memory");
+		for (uint32_t i = 0; i < o->via.map.size; i++) {
+			struct pw_kv *kv = &meta->extra[meta->nr_extra++];
+
+			kv->key = obj_strdup(&o->via.map.ptr[i].key);
+			kv->value = obj_strdup(&o->via.map.ptr[i].val);
+			if (!kv->key || !kv->value)
+				return CORRUPT(f, off, "metadata extra holds a non-string");
+		}
+	}
+	return 0;
+}
+
+static void slot_release(struct slot *s)
+{
+	free(s->zbuf);
+	free(s->raw);
+	libdeflate_free_decompressor(s->inflater);
+	msgpack_unpacked_destroy(&s->upk);
+	free(s->ev);
+	free(s->cols);
+	trailer_release(&s->tr);
+}
+
+// After the file header: the metadata chunk, read here, before any thread.
+static int open_cdict(struct pw_reader *r, const uint8_t *hdr)
+{
+	struct slot s;
+	int err;
+
+	r->version = pw_get_le16(hdr + 8);
+	if (r->version < PW_CDICT_VERSION_MIN || r->version > PW_CDICT_VERSION)
+		return FAIL(&r->f, PW_EVERSION, 8, "version %u, this reader knows %u to %u",
+			    r->version, PW_CDICT_VERSION_MIN, PW_CDICT_VERSION);
+	memset(&s, 0, sizeof(s));
+	msgpack_unpacked_init(&s.upk);
+	read_slot(r, &s);
+	decode_slot(&s, r->version);
+	if (s.type == CH_EOF)
+		err = FAIL(&r->f, PW_ETRUNC, r->off, "no metadata chunk after the header");
+	else if (s.type == CH_ERR || s.f.err)
+		err = fail_copy(r, &s.f);
+	else if (s.type != CH_META)
+		err = CORRUPT(&r->f, s.off, "first chunk is not the metadata");
+	else
+		err = parse_meta(r, &s.upk.data, s.off);
+	slot_release(&s);
+	return err;
 }
 
 int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name)
@@ -545,28 +922,32 @@ int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name)
 	if (!r)
 		return PW_ENOMEM;
 	r->fd = fd;
-	msgpack_unpacked_init(&r->upk);
 	if (!(r->name = strdup(name ? name : "-")))
-		return FAIL(r, PW_ENOMEM, 0, "out of memory");
+		return FAIL(&r->f, PW_ENOMEM, 0, "out of memory");
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		r->file_size = (uint64_t)st.st_size;
+	if (r->file_size >= PW_READ_THREADED_MIN) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		r->nthreads = cpus > 1 ? 2 : 0;
+	}
 	n = read_full(r, hdr, 2);
 	if (n < 0)
-		return FAIL(r, PW_EIO, 0, "%s", strerror(errno));
+		return FAIL(&r->f, PW_EIO, 0, "%s", strerror(errno));
 	if (n == 0)
-		return FAIL(r, PW_EEMPTY, 0, "file is empty");
+		return FAIL(&r->f, PW_EEMPTY, 0, "file is empty");
 	if (n == 2 && pw_legacy_sniff(hdr)) {
 		int err = pw_legacy_open(&r->legacy, fd, hdr, r->file_size, r);
 
-		return err ? FAIL(r, err, pw_legacy_err_off(r->legacy), "%s",
+		return err ? FAIL(&r->f, err, pw_legacy_err_off(r->legacy), "%s",
 				  pw_legacy_detail(r->legacy)) : 0;
 	}
 	n += read_full(r, hdr + n, sizeof(hdr) - (size_t)n);
 	if (memcmp(hdr, PW_CDICT_MAGIC, (size_t)n < 8 ? (size_t)n : 8))
-		return FAIL(r, PW_EMAGIC, 0, "no .cdict magic");
+		return FAIL(&r->f, PW_EMAGIC, 0, "no .cdict magic");
 	if ((size_t)n < sizeof(hdr))
-		return FAIL(r, PW_ETRUNC, (uint64_t)n, "header cut short");
-	return open_v2(r, hdr);
+		return FAIL(&r->f, PW_ETRUNC, (uint64_t)n, "header cut short");
+	return open_cdict(r, hdr);
 }
 
 int pw_reader_open(struct pw_reader **out, const char *path)
@@ -581,9 +962,8 @@ int pw_reader_open(struct pw_reader **out, const char *path)
 		if (!r)
 			return PW_ENOMEM;
 		r->fd = -1;
-		msgpack_unpacked_init(&r->upk);
 		r->name = strdup(path);
-		return FAIL(r, PW_EIO, 0, "%s", strerror(errno));
+		return FAIL(&r->f, PW_EIO, 0, "%s", strerror(errno));
 	}
 	err = pw_reader_open_fd(out, fd, path);
 	if (*out)
@@ -592,6 +972,16 @@ int pw_reader_open(struct pw_reader **out, const char *path)
 		close(fd);
 	return err;
 }
+
+int pw_reader_set_threads(struct pw_reader *r, unsigned n)
+{
+	if (r->started || n > PW_READ_THREADS_MAX)
+		return PW_EINVAL;
+	r->nthreads = r->file_size ? n : 0;	// never on a pipe: see pw_reader_free
+	return 0;
+}
+
+/* ---- what depends on earlier chunks (the caller's thread) ----------------- */
 
 static int cpu_state(struct pw_reader *r, uint32_t cpu)
 {
@@ -616,20 +1006,21 @@ static int cpu_state(struct pw_reader *r, uint32_t cpu)
 
 // Reader-derived switch fields: prev from the elision, and the runtime of
 // the slice that ended (clipped to the first event's time).
-static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev)
+static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev,
+			 struct fail *f, uint64_t off)
 {
 	uint32_t cpu = (uint32_t)ev->cpu;
 
 	if (cpu_state(r, cpu))
-		return FAIL(r, PW_ENOMEM, r->chunk_off, "out of memory");
+		return FAIL(f, PW_ENOMEM, off, "out of memory");
 	if (prev == 0) {
 		if (!r->cpu_next[cpu])
-			return CORRUPT(r, r->chunk_off,
-				       "switch on cpu %" PRIu32 " elides an unknown prev", cpu);
+			return CORRUPT(f, off, "switch on cpu %" PRIu32 " elides an unknown prev",
+				       cpu);
 		ev->tid = (int32_t)(r->cpu_next[cpu] - 1);
 	} else {
 		if (prev - 1 > INT32_MAX || prev - 1 < INT32_MIN)
-			return CORRUPT(r, r->chunk_off, "switch prev tid out of range");
+			return CORRUPT(f, off, "switch prev tid out of range");
 		ev->tid = (int32_t)(prev - 1);
 	}
 	r->cpu_next[cpu] = (int64_t)ev->sw.next_tid + 1;
@@ -645,113 +1036,176 @@ static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev)
 	return 0;
 }
 
-static int next_v2(struct pw_reader *r, struct pw_event *ev)
+// An event chunk, taken in file order: its strings join the table, its
+// switches get prev and runtime; the events up to the first bad one are
+// handed out, then the error (r->pending).
+static void take_events(struct pw_reader *r, struct slot *s)
 {
-	int64_t v[PW_GROUP_MAXCOLS] = { 0 };
-	int64_t dt, cpu;
-	unsigned g;
-	uint32_t i;
-	int n;
+	uint32_t i, sw = 0;
 
-	while (r->row >= r->rows) {
-		n = read_chunk(r);
-		if (n == 0)
-			return FAIL(r, PW_ETRUNC, r->off,
-				    "no trailer: %" PRIu64 " events recovered", r->events);
-		if (n < 0) {
-			if (r->err == PW_ETRUNC)
-				snprintf(r->detail + strlen(r->detail),
-					 sizeof(r->detail) - strlen(r->detail),
-					 ": %" PRIu64 " events recovered", r->events);
-			return n;
+	memset(&r->pending, 0, sizeof(r->pending));
+	for (uint32_t k = 0; s->str && k < s->str->via.array.size; k++) {
+		const msgpack_object *o = &s->str->via.array.ptr[k];
+
+		if (add_string(r, o->via.str.ptr, o->via.str.size)) {
+			FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
+			r->pos = r->deliver = 0;
+			return;
 		}
-		const char *t = chunk_type(&r->upk.data);
+	}
+	if (s->nev && !r->have_first) {
+		r->first_ns = s->ev[0].time;
+		r->have_first = 1;
+	}
+	for (i = 0; i < s->nev; i++) {
+		struct pw_event *ev = &s->ev[i];
+		unsigned g = pw_kind_group[ev->kind];
 
-		if (!strcmp(t, "ev")) {
-			if ((n = load_events(r, &r->upk.data)))
-				return n;
-		} else if (!strcmp(t, "end")) {
-			uint8_t extra;
+		if (g == PW_G_SW) {
+			if (derive_switch(r, ev, s->prev[sw++], &r->pending, s->off))
+				break;
+		} else if ((g == PW_G_TK && ev->task.name >= r->nstrs) ||
+			   (g == PW_G_FK && ev->fk.child_name >= r->nstrs)) {
+			CORRUPT(&r->pending, s->off, "string id out of range in row %" PRIu32, i);
+			break;
+		}
+	}
+	if (!r->pending.err)
+		r->pending = s->f;
+	r->pos = 0;
+	r->deliver = i;
+}
 
-			if ((n = parse_trailer(r, &r->upk.data)))
-				return n;
-			if (read_full(r, &extra, 1) != 0)
-				return CORRUPT(r, r->off - 1, "data after the trailer");
-			r->have_trailer = 1;
-			r->done = 1;
-			return 0;
-		} else if (!strcmp(t, "meta")) {
-			return CORRUPT(r, r->chunk_off, "a second metadata chunk");
+// The trailer, taken in file order: the last chunk of a whole file.
+static int take_trailer(struct pw_reader *r, struct slot *s)
+{
+	uint8_t extra;
+
+	if (s->tr.rows != r->events)
+		return CORRUPT(&r->f, s->off,
+			       "trailer counts %" PRIu64 " events, the chunks hold %" PRIu64,
+			       s->tr.rows, r->events);
+	if (r->file_size ? r->file_size > s->end : read_full(r, &extra, 1) != 0)
+		return CORRUPT(&r->f, s->end, "data after the trailer");
+	trailer_release(&r->tr);
+	r->tr = s->tr;
+	memset(&s->tr, 0, sizeof(s->tr));
+	r->have_trailer = 1;
+	r->done = 1;
+	return 0;
+}
+
+// Move on to the next chunk with events. Returns 1, 0 at the end of a whole
+// file, or an error.
+static int take_slot(struct pw_reader *r)
+{
+	if (!r->started && start_pipeline(r))
+		return r->f.err;
+	for (;;) {
+		put_slot(r);
+		struct slot *s = get_slot(r);
+		size_t len;
+
+		r->cur = s;
+		switch (s->type) {
+		case CH_EOF:
+			return FAIL(&r->f, PW_ETRUNC, s->off,
+				    "no trailer: %" PRIu64 " events recovered", r->events);
+		case CH_ERR:
+			fail_copy(r, &s->f);
+			if (r->f.err == PW_ETRUNC && (len = strlen(r->f.detail)) < sizeof(r->f.detail))
+				snprintf(r->f.detail + len, sizeof(r->f.detail) - len,
+					 ": %" PRIu64 " events recovered", r->events);
+			return r->f.err;
+		case CH_META:
+			return fail_copy(r, &s->f);
+		case CH_END:
+			return take_trailer(r, s) ? r->f.err : 0;
+		case CH_EV:
+			take_events(r, s);
+			return 1;
 		}
 		// an unknown chunk type from a later minor version: skipped
 	}
-	i = r->row++;
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = r->kind[i];
-	dt = r->dt->via.array.ptr[i].via.i64;
-	cpu = r->cpu->via.array.ptr[i].via.i64;
-	if (i == 0 ? dt != 0 : (dt < 0 && (uint64_t)-dt > r->time))
-		return CORRUPT(r, r->chunk_off, "time delta out of range in row %" PRIu32, i);
-	if (cpu < 0 || cpu >= PW_MAX_CPUS)
-		return CORRUPT(r, r->chunk_off, "cpu %" PRId64 " out of range", cpu);
-	r->time += (uint64_t)dt;
-	ev->time = r->time;
-	ev->cpu = (int32_t)cpu;
-	if (!r->have_first) {
-		r->first_ns = ev->time;
-		r->have_first = 1;
-	}
-	g = pw_kind_group[ev->kind];
-	for (unsigned c = 0; c < pw_groups[g].ncols; c++)
-		v[c] = r->cols[g][c]->via.array.ptr[r->cur[g]].via.i64;
-	r->cur[g]++;
-	if (g == PW_G_SW) {
-		int64_t prev = v[0];
+}
 
-		v[0] = 0;
-		if (pw_ev_from_cols(ev, v) || (n = derive_switch(r, ev, prev)))
-			return r->err ? r->err : CORRUPT(r, r->chunk_off,
-							 "switch field out of range");
-	} else if (pw_ev_from_cols(ev, v)) {
-		return CORRUPT(r, r->chunk_off, "%s field out of range in row %" PRIu32,
-			       pw_event_name(ev->kind), i);
+static int next_legacy(struct pw_reader *r, struct pw_event *ev)
+{
+	int n = pw_legacy_next(r->legacy, ev, r);
+
+	if (n > 0) {
+		if (!r->have_first) {
+			r->first_ns = ev->time;
+			r->have_first = 1;
+		}
+		// legacy switches carry a tid and no elision: derive the
+		// runtime exactly as for .cdict files
+		if (ev->kind == PW_EV_SWITCH &&
+		    derive_switch(r, ev, (int64_t)ev->tid + 1, &r->f, 0))
+			return r->f.err;
+		r->events++;
+	} else if (n == 0) {
+		r->done = 1;
+	} else {
+		return FAIL(&r->f, n, pw_legacy_err_off(r->legacy), "%s",
+			    pw_legacy_detail(r->legacy));
 	}
-	if ((g == PW_G_TK && ev->task.name >= r->nstrs) ||
-	    (g == PW_G_FK && ev->fk.child_name >= r->nstrs))
-		return CORRUPT(r, r->chunk_off, "string id out of range in row %" PRIu32, i);
-	r->events++;
-	return 1;
+	return n;
+}
+
+// Events to hand out at r->cur[r->pos .. r->deliver): 1, or 0 at the end of a
+// whole file, or an error. Not for legacy files.
+static int refill(struct pw_reader *r)
+{
+	int k;
+
+	for (;;) {
+		if (r->f.err)
+			return r->f.err;
+		if (r->done)
+			return 0;
+		if (r->cur && r->pos < r->deliver)
+			return 1;
+		if (r->cur && r->pending.err)
+			return fail_copy(r, &r->pending);
+		if ((k = take_slot(r)) <= 0)
+			return k;
+	}
 }
 
 int pw_reader_next(struct pw_reader *r, struct pw_event *ev)
 {
-	int n;
+	int k;
 
-	if (r->err)
-		return r->err;
-	if (r->done)
-		return 0;
+	if (r->legacy)
+		return r->f.err ? r->f.err : r->done ? 0 : next_legacy(r, ev);
+	if ((k = refill(r)) <= 0)
+		return k;
+	*ev = r->cur->ev[r->pos++];
+	r->events++;
+	return 1;
+}
+
+int pw_reader_next_batch(struct pw_reader *r, const struct pw_event **ev,
+			 size_t *n)
+{
+	int k;
+
+	*n = 0;
 	if (r->legacy) {
-		n = pw_legacy_next(r->legacy, ev, r);
-		if (n > 0) {
-			if (!r->have_first) {
-				r->first_ns = ev->time;
-				r->have_first = 1;
-			}
-			// legacy switches carry a tid and no elision: derive
-			// the runtime exactly as for v2 files
-			if (ev->kind == PW_EV_SWITCH &&
-			    derive_switch(r, ev, (int64_t)ev->tid + 1))
-				return r->err;
-			r->events++;
-		} else if (n == 0)
-			r->done = 1;
-		else
-			return FAIL(r, n, pw_legacy_err_off(r->legacy), "%s",
-				    pw_legacy_detail(r->legacy));
-		return n;
+		if ((k = pw_reader_next(r, &r->one)) > 0) {
+			*ev = &r->one;
+			*n = 1;
+		}
+		return k;
 	}
-	return next_v2(r, ev);
+	if ((k = refill(r)) <= 0)
+		return k;
+	*ev = r->cur->ev + r->pos;
+	*n = r->deliver - r->pos;
+	r->events += *n;
+	r->pos = r->deliver;
+	return 1;
 }
 
 const char *pw_reader_string(const struct pw_reader *r, uint32_t id)
@@ -794,16 +1248,16 @@ char *pw_reader_describe(const struct pw_reader *r, int err, char *buf,
 {
 	const char *name = r && r->name ? r->name : "-";
 
-	if (r && r->err == err && r->detail[0]) {
+	if (r && r->f.err == err && r->f.detail[0]) {
 		if (err == PW_EIO || err == PW_EEMPTY || err == PW_ENOMEM)
 			snprintf(buf, size, "%s '%s': %s", pw_strerror(err), name,
-				 r->detail);
+				 r->f.detail);
 		else
 			snprintf(buf, size, "%s '%s' at offset 0x%" PRIx64 ": %s",
 				 err == PW_ECRC || err == PW_ETOOBIG ||
 					 err == PW_EMAGIC || err == PW_EVERSION
 					 ? "corrupt input" : pw_strerror(err),
-				 name, r->err_off, r->detail);
+				 name, r->f.off, r->f.detail);
 	} else {
 		snprintf(buf, size, "%s '%s'", pw_strerror(err), name);
 	}
@@ -846,24 +1300,27 @@ void pw_reader_free(struct pw_reader *r)
 {
 	if (!r)
 		return;
+	// the threads only ever block on the lock, never in read(): they are
+	// used on regular files only
+	stop_threads(r);
+	if (r->nslots && r->nthreads) {
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->work);
+		pthread_cond_destroy(&r->ready);
+	}
+	for (unsigned i = 0; i < r->nslots; i++)
+		slot_release(&r->slots[i]);
+	free(r->slots);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	pw_legacy_free(r->legacy);
 	pw_meta_release(&r->meta);
-	for (size_t i = 0; i < r->tr.nr_stats; i++) {
-		free(r->tr.stats[i].group);
-		free(r->tr.stats[i].name);
-	}
-	free(r->tr.stats);
+	trailer_release(&r->tr);
 	for (uint32_t i = 0; i < r->nstrs; i++)
 		free(r->strs[i]);
 	free(r->strs);
-	msgpack_unpacked_destroy(&r->upk);
-	free(r->zbuf);
-	free(r->raw);
 	free(r->cpu_last);
 	free(r->cpu_next);
 	free(r->name);
-	libdeflate_free_decompressor(r->inflater);
 	free(r);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// cdict_write.c: the streaming .cdict v2 writer: events are buffered in
-// columns, one chunk at a time, then packed (msgpack), compressed (zlib),
-// checksummed and appended to a temporary file renamed into place at the end.
+// cdict_write.c: the streaming .cdict writer (format 3): events are buffered
+// in columns, one chunk at a time, then encoded as byte planes, packed
+// (msgpack), compressed (deflate), checksummed and appended to a temporary
+// file renamed into place at the end.
 //
 // Full event chunks are packed, compressed and written by a background
 // thread, so that the caller (perf's only thread, in the plugin) spends its
@@ -27,22 +28,15 @@
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
 // Event chunks are the bulk and are compressed on the writer thread while
 // perf decodes on the other core: the thread must keep up with perf's
-// ~200 ns per sample, which zlib cannot (level 1 took 160-320 ns per row,
-// docs/bench.md). They go through libdeflate, which writes the same zlib
-// format (any zlib reader inflates it) two to three times faster: first at
-// PW_ZLEVEL_FAST; when that gives at most PW_ZDENSE bytes per row (real
-// captures of few tasks: regular ids, times and states) again at
-// PW_ZLEVEL_DENSE, keeping the smaller. The choice depends on the bytes
-// only: the same events give the same file.
+// ~200-300 ns per sample and leave that core to perf as much as it can.
+// libdeflate writes the same zlib format (any zlib reader inflates it) two
+// to three times faster than zlib. On byte planes (see cdict_int.h) level 2
+// is 4-6 % smaller than level 1 on near-random captures (generated,
+// `perf bench sched messaging`) and within 1 % on regular ones, at 56-115 ns
+// a row; levels 5-6 gain 1-3 % more at 2-3 times the time, and inflate no
+// faster (docs/bench.md).
 #define PW_ZLEVEL 6
-#define PW_ZLEVEL_FAST 1
-#define PW_ZLEVEL_DENSE 6
-#define PW_ZDENSE 3
-
-struct col {
-	int64_t *v;
-	uint32_t n, cap;
-};
+#define PW_ZLEVEL_EV 2
 
 // A string table: open addressing over ids, strings kept in insertion order.
 struct strtab {
@@ -52,19 +46,24 @@ struct strtab {
 	uint32_t nslots;	// power of two
 };
 
-// A set of tids seen, for the trailer's task count.
+// A set of tids seen, for the trailer's task count (kept by the thread that
+// encodes the chunks: off the caller's hot path).
 struct tidset {
 	int64_t *slots;		// tid + 1, 0 = empty
 	uint32_t n, nslots;
 };
 
-// The columns of one event chunk.
+// The columns of one event chunk: kind, dt and cpu have a row per event,
+// each group's columns a row per event of the group's kinds. Every column
+// holds PW_CHUNK_ROWS values, allocated when the chunk (kind, dt, cpu) or the
+// group is first used, so that pushes never check room.
 struct chunk {
 	uint32_t rows;
 	uint64_t t0;
-	uint8_t *kind;		// PW_CHUNK_ROWS bytes
-	struct col dt, cpu;
-	struct col cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
+	uint8_t *kind;
+	int64_t *dt, *cpu;
+	int64_t *cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
+	uint32_t gn[PW_G__COUNT];	// rows of each group
 	char **str;		// strings new in this chunk, borrowed from the table
 	uint32_t nstr, str_cap;
 };
@@ -73,8 +72,9 @@ struct chunk {
 struct zctx {
 	msgpack_sbuffer sbuf;
 	msgpack_packer pk;
-	struct libdeflate_compressor *dfast, *ddense;
-	unsigned char *zbuf[2];
+	struct libdeflate_compressor *dc;
+	uint8_t *planes;	// one column's byte planes
+	unsigned char *zbuf;
 	size_t zcap;
 };
 
@@ -121,25 +121,14 @@ struct pw_writer {
 	size_t zcap;
 };
 
-// A column's first push reserves room for a whole chunk: pushes then never
-// reallocate (this is the caller's hot path).
-static __attribute__((noinline)) int col_grow(struct col *c)
+// Room for a whole chunk in each column of group g (first use of the group
+// in this buffer); -1 when out of memory.
+static __attribute__((noinline)) int group_alloc(struct chunk *c, unsigned g)
 {
-	uint32_t cap = c->cap ? c->cap * 2 : PW_CHUNK_ROWS;
-	int64_t *nv = realloc(c->v, (size_t)cap * sizeof(*nv));
-
-	if (!nv)
-		return PW_ENOMEM;
-	c->v = nv;
-	c->cap = cap;
-	return 0;
-}
-
-static inline int col_push(struct col *c, int64_t v)
-{
-	if (c->n == c->cap && col_grow(c))
-		return PW_ENOMEM;
-	c->v[c->n++] = v;
+	for (unsigned k = 0; k < pw_groups[g].ncols; k++)
+		if (!c->cols[g][k] &&
+		    !(c->cols[g][k] = malloc(PW_CHUNK_ROWS * sizeof(int64_t))))
+			return -1;
 	return 0;
 }
 
@@ -306,41 +295,29 @@ static int emit_chunk(struct pw_writer *w)
 	return 0;
 }
 
-// Compress the packed event chunk in ez->sbuf and append it (see PW_ZDENSE).
-static int emit_events(struct pw_writer *w, struct zctx *ez, uint32_t rows,
-		       int *err_no)
+// Compress the packed event chunk in ez->sbuf and append it.
+static int emit_events(struct pw_writer *w, struct zctx *ez, int *err_no)
 {
-	size_t raw = ez->sbuf.size, zlen[2] = { 0, 0 }, cap;
-	int pick = 0, err;
+	size_t raw = ez->sbuf.size, zlen, cap;
+	int err;
 
 	if (raw > PW_CHUNK_MAX)
 		return PW_ETOOBIG;
-	if (!ez->dfast && !(ez->dfast = libdeflate_alloc_compressor(PW_ZLEVEL_FAST)))
+	if (!ez->dc && !(ez->dc = libdeflate_alloc_compressor(PW_ZLEVEL_EV)))
 		return PW_ENOMEM;
-	if (!ez->ddense && !(ez->ddense = libdeflate_alloc_compressor(PW_ZLEVEL_DENSE)))
-		return PW_ENOMEM;
-	cap = libdeflate_zlib_compress_bound(NULL, raw);
+	cap = libdeflate_zlib_compress_bound(ez->dc, raw);
 	if (cap > ez->zcap) {
-		for (int i = 0; i < 2; i++) {
-			unsigned char *nb = realloc(ez->zbuf[i], cap);
+		unsigned char *nb = realloc(ez->zbuf, cap);
 
-			if (!nb)
-				return PW_ENOMEM;
-			ez->zbuf[i] = nb;
-		}
+		if (!nb)
+			return PW_ENOMEM;
+		ez->zbuf = nb;
 		ez->zcap = cap;
 	}
-	zlen[0] = libdeflate_zlib_compress(ez->dfast, ez->sbuf.data, raw,
-					   ez->zbuf[0], ez->zcap);
-	if (!zlen[0])
+	zlen = libdeflate_zlib_compress(ez->dc, ez->sbuf.data, raw, ez->zbuf, ez->zcap);
+	if (!zlen)
 		return PW_ENOMEM;	// cannot happen with the bound's room
-	if (zlen[0] <= (size_t)rows * PW_ZDENSE) {
-		zlen[1] = libdeflate_zlib_compress(ez->ddense, ez->sbuf.data, raw,
-						   ez->zbuf[1], ez->zcap);
-		if (zlen[1] && zlen[1] <= zlen[0])
-			pick = 1;
-	}
-	err = write_chunk(w, ez->zbuf[pick], zlen[pick], raw, err_no);
+	err = write_chunk(w, ez->zbuf, zlen, raw, err_no);
 	msgpack_sbuffer_clear(&ez->sbuf);
 	return err;
 }
@@ -365,12 +342,19 @@ static void pack_kv_u64(msgpack_packer *pk, const char *k, uint64_t v)
 	msgpack_pack_uint64(pk, v);
 }
 
-static void pack_col(msgpack_packer *pk, const char *key, const struct col *c)
+// An integer column as byte planes (a msgpack bin, see cdict_int.h).
+static int pack_col(struct zctx *ez, const char *key, const int64_t *v, uint32_t n)
 {
-	pack_str(pk, key);
-	msgpack_pack_array(pk, c->n);
-	for (uint32_t i = 0; i < c->n; i++)
-		msgpack_pack_int64(pk, c->v[i]);
+	unsigned width = pw_planes_width(v, n);
+	size_t len;
+
+	if (!ez->planes && !(ez->planes = malloc(1 + 8 * (size_t)PW_CHUNK_ROWS)))
+		return PW_ENOMEM;
+	len = pw_planes_encode(ez->planes, v, n, width);
+	pack_str(&ez->pk, key);
+	msgpack_pack_bin(&ez->pk, len);
+	msgpack_pack_bin_body(&ez->pk, ez->planes, len);
+	return 0;
 }
 
 static void pack_strlist(msgpack_packer *pk, const char *key, char **v, size_t n)
@@ -512,18 +496,40 @@ int64_t pw_writer_intern(struct pw_writer *w, const char *s)
 	return strtab_intern(&w->strs, s ? s : "");
 }
 
+// The chunk's tids into the trailer's set: every event's tid and every
+// switch's next (an elided prev is the cpu's previous next: already in).
+static int add_tids(struct pw_writer *w, const struct chunk *c)
+{
+	int err;
+
+	for (unsigned g = 0; g < PW_G__COUNT; g++) {
+		const int64_t *a = c->cols[g][0];
+
+		for (uint32_t i = 0; i < c->gn[g]; i++) {
+			if (g == PW_G_SW) {
+				if ((a[i] && (err = tidset_add(&w->tids, (int32_t)(a[i] - 1)))) ||
+				    (err = tidset_add(&w->tids, (int32_t)c->cols[g][1][i])))
+					return err;
+			} else if ((err = tidset_add(&w->tids, (int32_t)a[i]))) {
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
 // Pack an event chunk into ez->sbuf and append it; then empty the chunk.
 static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
 		       int *err_no)
 {
 	msgpack_packer *pk = &ez->pk;
-	size_t n = 5 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
-	int err;
+	size_t n = 6 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
+	int err = add_tids(w, c);
 
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		if (c->cols[g][0].n)
+		if (c->gn[g])
 			n += pw_groups[g].ncols;
-	msgpack_pack_map(pk, n + 1);
+	msgpack_pack_map(pk, n);
 	pack_kv_str(pk, "t", "ev");
 	pack_kv_u64(pk, "n", c->rows);
 	pack_kv_u64(pk, "t0", c->t0);
@@ -532,18 +538,19 @@ static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
 	pack_str(pk, "k");
 	msgpack_pack_bin(pk, c->rows);
 	msgpack_pack_bin_body(pk, c->kind, c->rows);
-	pack_col(pk, "dt", &c->dt);
-	pack_col(pk, "cpu", &c->cpu);
+	if (!err)
+		err = pack_col(ez, "dt", c->dt, c->rows);
+	if (!err)
+		err = pack_col(ez, "cpu", c->cpu, c->rows);
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		for (unsigned k = 0; c->cols[g][0].n && k < pw_groups[g].ncols; k++)
-			pack_col(pk, pw_groups[g].cols[k], &c->cols[g][k]);
-	err = emit_events(w, ez, c->rows, err_no);
+		for (unsigned k = 0; !err && c->gn[g] && k < pw_groups[g].ncols; k++)
+			err = pack_col(ez, pw_groups[g].cols[k], c->cols[g][k], c->gn[g]);
+	if (!err)
+		err = emit_events(w, ez, err_no);
+	msgpack_sbuffer_clear(&ez->sbuf);
 	c->rows = 0;
 	c->nstr = 0;
-	c->dt.n = c->cpu.n = 0;
-	for (unsigned g = 0; g < PW_G__COUNT; g++)
-		for (unsigned k = 0; k < PW_GROUP_MAXCOLS; k++)
-			c->cols[g][k].n = 0;
+	memset(c->gn, 0, sizeof(c->gn));
 	return err;
 }
 
@@ -660,56 +667,73 @@ static int flush_events(struct pw_writer *w)
 	return 0;
 }
 
+static __attribute__((noinline)) int cpu_grow(struct pw_writer *w, uint32_t cpu)
+{
+	uint32_t n = cpu + 1;
+	int64_t *nc = realloc(w->cpu_next, n * sizeof(*nc));
+
+	if (!nc)
+		return PW_ENOMEM;
+	memset(nc + w->ncpu, 0, (n - w->ncpu) * sizeof(*nc));
+	w->cpu_next = nc;
+	w->ncpu = n;
+	return 0;
+}
+
+static __attribute__((noinline)) int chunk_alloc(struct chunk *c)
+{
+	if (!c->dt && !(c->dt = malloc(PW_CHUNK_ROWS * sizeof(*c->dt))))
+		return PW_ENOMEM;
+	if (!c->cpu && !(c->cpu = malloc(PW_CHUNK_ROWS * sizeof(*c->cpu))))
+		return PW_ENOMEM;
+	return 0;
+}
+
+// The caller's hot path (perf's thread, in the plugin): a few stores per
+// event; everything else (tid set, encoding, compression) is the thread's.
 int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 {
 	struct chunk *c = w->cur;
-	int64_t v[PW_GROUP_MAXCOLS];
 	unsigned g;
-	int err, seen = 0;
+	uint32_t j;
+	int err;
 
 	if (ev->kind >= PW_EV__COUNT || ev->cpu < 0 || ev->cpu >= PW_MAX_CPUS)
 		return PW_EINVAL;
 	if ((err = atomic_load_explicit(&w->bg_err, memory_order_relaxed)))
 		return wait_idle(w);
-	pw_ev_to_cols(ev, v);
 	g = pw_kind_group[ev->kind];
-	if ((g == PW_G_TK && v[2] >= w->strs.n) ||
-	    (g == PW_G_FK && v[3] >= w->strs.n))
-		return PW_EINVAL;
+	if ((!c->dt && chunk_alloc(c)) || (!c->cols[g][0] && group_alloc(c, g)))
+		return PW_ENOMEM;
+	j = c->gn[g];
 	if (g == PW_G_SW) {
 		// prev is almost always the task the cpu's last switch ran:
 		// store 0 then, tid + 1 otherwise (see the format spec)
-		if ((uint32_t)ev->cpu >= w->ncpu) {
-			uint32_t n = (uint32_t)ev->cpu + 1;
-			int64_t *nc = realloc(w->cpu_next, n * sizeof(*nc));
+		if ((uint32_t)ev->cpu >= w->ncpu && cpu_grow(w, (uint32_t)ev->cpu))
+			return PW_ENOMEM;
+		int64_t *last = &w->cpu_next[ev->cpu], prev = (int64_t)ev->tid + 1;
 
-			if (!nc)
-				return PW_ENOMEM;
-			memset(nc + w->ncpu, 0, (n - w->ncpu) * sizeof(*nc));
-			w->cpu_next = nc;
-			w->ncpu = n;
-		}
-		int64_t *last = &w->cpu_next[ev->cpu];
-
-		// prev came in as an earlier next: already in the tid set
-		seen = *last != 0 && *last == (int64_t)ev->tid + 1;
-		v[0] = *last == (int64_t)ev->tid + 1 ? 0 : (int64_t)ev->tid + 1;
+		c->cols[g][0][j] = *last == prev ? 0 : prev;
+		c->cols[g][1][j] = ev->sw.next_tid;
+		c->cols[g][2][j] = ev->sw.prev_state;
 		*last = (int64_t)ev->sw.next_tid + 1;
-		if ((err = tidset_add(&w->tids, ev->sw.next_tid)))
-			return err;
+	} else {
+		int64_t v[PW_GROUP_MAXCOLS];
+
+		pw_ev_to_cols(ev, v);
+		if ((g == PW_G_TK && v[2] >= w->strs.n) ||
+		    (g == PW_G_FK && v[3] >= w->strs.n))
+			return PW_EINVAL;
+		for (unsigned k = 0; k < pw_groups[g].ncols; k++)
+			c->cols[g][k][j] = v[k];
 	}
+	c->gn[g] = j + 1;
 	if (!c->rows) {
 		c->t0 = ev->time;
 		w->last_time = ev->time;
 	}
-	if ((err = col_push(&c->dt, (int64_t)(ev->time - w->last_time))) ||
-	    (err = col_push(&c->cpu, ev->cpu)))
-		return err;
-	for (unsigned k = 0; k < pw_groups[g].ncols; k++)
-		if ((err = col_push(&c->cols[g][k], v[k])))
-			return err;
-	if (!seen && (err = tidset_add(&w->tids, ev->tid)))
-		return err;
+	c->dt[c->rows] = (int64_t)(ev->time - w->last_time);
+	c->cpu[c->rows] = ev->cpu;
 	c->kind[c->rows++] = ev->kind;
 	w->last_time = ev->time;
 	if (!w->have_first) {
@@ -846,11 +870,11 @@ int pw_writer_errno(const struct pw_writer *w)
 static void chunk_release(struct chunk *c)
 {
 	free(c->kind);
-	free(c->dt.v);
-	free(c->cpu.v);
+	free(c->dt);
+	free(c->cpu);
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
 		for (unsigned k = 0; k < PW_GROUP_MAXCOLS; k++)
-			free(c->cols[g][k].v);
+			free(c->cols[g][k]);
 	free(c->str);
 }
 
@@ -889,9 +913,8 @@ void pw_writer_free(struct pw_writer *w)
 	msgpack_sbuffer_destroy(&w->sbuf);
 	free(w->zbuf);
 	msgpack_sbuffer_destroy(&w->ez.sbuf);
-	libdeflate_free_compressor(w->ez.dfast);
-	libdeflate_free_compressor(w->ez.ddense);
-	free(w->ez.zbuf[0]);
-	free(w->ez.zbuf[1]);
+	libdeflate_free_compressor(w->ez.dc);
+	free(w->ez.zbuf);
+	free(w->ez.planes);
 	free(w);
 }

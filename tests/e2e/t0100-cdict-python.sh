@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # t0100: the Python reader of docs/cdict-format.md loads what the C reader
-# reads, column for column; the smallest file matches the spec's hex dump.
+# reads, column for column, for version 3 and version 2 files; the smallest
+# file matches the spec's hex dump.
 . "$(dirname "$0")/../lib.sh"
 
 sample=$BUILD/tests/cdict-sample
@@ -39,13 +40,27 @@ if $py -c 'import msgpack' 2>/dev/null; then
 		$py compare.py s.cdict want.json >out &&
 		grep "^70000 rows" out
 	'
+	# a version-2 file, as perfwhiz 0.1.0 wrote it (kept in the fuzz corpus)
+	test_expect_success 'python snippet and C reader agree on a version-2 file' '
+		v2="$SRCDIR/tests/fuzz/corpus/cdict/sample-300.cdict" &&
+		test "$(od -An -tu2 -j8 -N2 "$v2" | tr -d " ")" = 2 &&
+		"$sample" columns "$v2" >want2.json &&
+		$py compare.py "$v2" want2.json >out2 &&
+		grep "^300 rows" out2
+	'
+	test_expect_success 'a version-2 file reads as its version-3 rewrite' '
+		"$sample" sample s300.cdict 300 &&
+		test "$(od -An -tu2 -j8 -N2 s300.cdict | tr -d " ")" = 3 &&
+		"$sample" columns s300.cdict >want3.json &&
+		test_cmp want2.json want3.json
+	'
 	test_expect_success 'python snippet reads the smallest file' '
 		"$sample" empty e.cdict &&
 		$py -c "
 import sys; sys.path.insert(0, \".\")
 from load_cdict import load_cdict
 m, c, s, t = load_cdict(\"e.cdict\")
-assert m == {\"t\": \"meta\", \"format\": 2, \"perfwhiz\": m[\"perfwhiz\"]}, m
+assert m == {\"t\": \"meta\", \"format\": 3, \"perfwhiz\": m[\"perfwhiz\"]}, m
 assert t[\"rows\"] == 0 and c[\"kind\"] == [], t
 "
 	'

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// fuzz-cdict.c: libFuzzer target for the .cdict v2 reader. An input starting
-// with 'F' is framed by the harness (header, then each 0xff 0xfe 0xfd
-// separated segment compressed and checksummed as a chunk) so that the
-// fuzzer reaches past the CRCs into the msgpack payloads; any other input is
-// the file itself.
+// fuzz-cdict.c: libFuzzer target for the .cdict reader. An input starting
+// with 'F' (version 3) or 'E' (version 2) is framed by the harness (header,
+// then each 0xff 0xfe 0xfd separated segment compressed and checksummed as a
+// chunk) so that the fuzzer reaches past the CRCs into the msgpack payloads;
+// any other input is the file itself.
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -26,9 +26,9 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static void frame(int fd, const uint8_t *data, size_t size)
+static void frame(int fd, uint8_t version, const uint8_t *data, size_t size)
 {
-	static const uint8_t hdr[16] = { 'P', 'W', 'C', 'D', 'I', 'C', 'T', '\n', 2 };
+	const uint8_t hdr[16] = { 'P', 'W', 'C', 'D', 'I', 'C', 'T', '\n', version };
 	const uint8_t *end = data + size;
 
 	if (write(fd, hdr, sizeof(hdr)) != sizeof(hdr))
@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fd < 0)
 		return 0;
-	if (size > 0 && data[0] == 'F')
-		frame(fd, data + 1, size - 1);
+	if (size > 0 && (data[0] == 'F' || data[0] == 'E'))
+		frame(fd, data[0] == 'F' ? 3 : 2, data + 1, size - 1);
 	else if (size && write(fd, data, size) != (ssize_t)size)
 		abort();
 	lseek(fd, 0, SEEK_SET);

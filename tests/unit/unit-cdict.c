@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// unit-cdict.c: the .cdict v2 writer and reader, and the legacy reader:
-// round trips, corruption, truncation, caps and bad input.
+// unit-cdict.c: the .cdict writer and reader (format 3; format 2 files are
+// read too), and the legacy reader: round trips, byte planes, corruption and
+// truncation with and without decoding threads, caps and bad input.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include <msgpack.h>
 #include <zlib.h>
 
-#include "cdict.h"
+#include "cdict_int.h"
 #include "check.h"
 
 #define NROWS 1000000
@@ -28,6 +29,19 @@ static char *path_of(const char *name)
 }
 
 static uint64_t rng_state = 88172645463325252ull;
+
+// Decoding threads of the readers the tests open: -1 the reader's default;
+// the truncation and corruption tests run with 0 and with 2.
+static int threads = -1;
+
+static int open_reader(struct pw_reader **r, const char *path)
+{
+	int err = pw_reader_open(r, path);
+
+	if (!err && threads >= 0)
+		err = pw_reader_set_threads(*r, (unsigned)threads);
+	return err;
+}
 
 static uint64_t rnd(void)
 {
@@ -157,7 +171,7 @@ static int64_t read_compare(const char *path, uint64_t seed, int *final_err)
 
 	rng_state = seed;
 	m.names = 50;
-	if ((err = pw_reader_open(&r, path))) {
+	if ((err = open_reader(&r, path))) {
 		*final_err = err;
 		pw_reader_free(r);
 		return -1;
@@ -300,7 +314,7 @@ static void test_truncation(void)
 		char msg[256];
 
 		copy_prefix(path_of("tr.cdict"), path_of("cut.cdict"), offs[3] + 40);
-		check_int(pw_reader_open(&r, path_of("cut.cdict")), ==, 0);
+		check_int(open_reader(&r, path_of("cut.cdict")), ==, 0);
 		while ((err = pw_reader_next(r, &ev)) > 0)
 			;
 		check_int(err, ==, PW_ETRUNC);
@@ -351,7 +365,7 @@ static void test_corruption(void)
 	check_int(flip_byte(path_of("bad.cdict"), offs[3] + 100), ==, 0);
 	check_int(read_compare(path_of("bad.cdict"), 9, &err), ==, 2 * PW_CHUNK_ROWS);
 	check_int(err, ==, PW_ECRC);
-	check_int(pw_reader_open(&r, path_of("bad.cdict")), ==, 0);
+	check_int(open_reader(&r, path_of("bad.cdict")), ==, 0);
 	while ((err = pw_reader_next(r, &ev)) > 0)
 		;
 	pw_reader_describe(r, err, msg, sizeof(msg));
@@ -452,12 +466,31 @@ static void test_bad_input(void)
 	check_str(msg, "i/o error 'unit-cdict.d/missing.cdict': No such file or directory");
 	pw_reader_free(r);
 
-	// a future major version
-	check_int(write_stream(path_of("v3.cdict"), 10, 3), ==, 0);
-	fd = open(path_of("v3.cdict"), O_WRONLY);
-	check_int(pwrite(fd, "\x03", 1, 8), ==, 1);
+	// a future major version, and one older than format 2
+	check_int(write_stream(path_of("v4.cdict"), 10, 3), ==, 0);
+	fd = open(path_of("v4.cdict"), O_WRONLY);
+	check_int(pwrite(fd, "\x04", 1, 8), ==, 1);
 	close(fd);
-	check_int(pw_reader_open(&r, path_of("v3.cdict")), ==, PW_EVERSION);
+	check_int(err = pw_reader_open(&r, path_of("v4.cdict")), ==, PW_EVERSION);
+	pw_reader_describe(r, err, msg, sizeof(msg));
+	check_str(msg, "corrupt input 'unit-cdict.d/v4.cdict' at offset 0x8: version 4, "
+		  "this reader knows 2 to 3");
+	pw_reader_free(r);
+	fd = open(path_of("v4.cdict"), O_WRONLY);
+	check_int(pwrite(fd, "\x01", 1, 8), ==, 1);
+	close(fd);
+	check_int(pw_reader_open(&r, path_of("v4.cdict")), ==, PW_EVERSION);
+	pw_reader_free(r);
+	// the threads knob: refused once reading began, and past the cap
+	check_int(pw_reader_open(&r, path_of("small.cdict")), ==, 0);
+	check_int(pw_reader_set_threads(r, PW_READ_THREADS_MAX + 1), ==, PW_EINVAL);
+	check_int(pw_reader_set_threads(r, 1), ==, 0);
+	{
+		struct pw_event ev;
+
+		check_int(pw_reader_next(r, &ev), ==, 1);
+	}
+	check_int(pw_reader_set_threads(r, 0), ==, PW_EINVAL);
 	pw_reader_free(r);
 }
 
@@ -643,6 +676,48 @@ static void test_legacy(void)
 	pw_reader_free(r);
 }
 
+// Byte planes: widths 0 to 8, the extremes of int64, and lengths that do not
+// match their width.
+static void test_planes(void)
+{
+	static const int64_t v[] = { 0, 1, -1, 63, -64, 127, -128, 300, -70000,
+				     INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN };
+	uint8_t buf[1 + 8 * 16];
+	int64_t out[16];
+	size_t len;
+
+	for (uint32_t n = 1; n <= sizeof(v) / sizeof(v[0]); n++) {
+		unsigned w = pw_planes_width(v, n);
+
+		len = pw_planes_encode(buf, v, n, w);
+		check_uint(len, ==, 1 + (size_t)w * n);
+		check_int(pw_planes_decode(buf, len, n, out), ==, 0);
+		check(!memcmp(out, v, n * sizeof(*v)));
+		check_int(pw_planes_decode(buf, len - 1, n, out), ==, -1);
+	}
+	check_uint(pw_planes_width(v, 1), ==, 0);	// all zero: no plane
+	check_uint(pw_planes_width(v, 3), ==, 1);	// -1 is zigzag 1
+	check_uint(pw_planes_width(v, 8), ==, 2);	// 300 is zigzag 600
+	check_uint(pw_planes_width(v, 12), ==, 8);
+	buf[0] = 9;	// no width over 8
+	check_int(pw_planes_decode(buf, 1, 0, out), ==, -1);
+	len = pw_planes_encode(buf, v, 4, 1);
+	check_int(pw_planes_decode(buf, len, 4, out), ==, 0);
+	check_int(out[3], ==, 63);
+}
+
+// Truncation and corruption, with decoding threads and without: the same
+// events, errors and places.
+static void test_threads(void)
+{
+	for (int t = 0; t <= 2; t += 2) {
+		threads = t;
+		test_truncation();
+		test_corruption();
+	}
+	threads = -1;
+}
+
 int main(void)
 {
 	system("rm -rf unit-cdict.d");	// a crashed earlier run may have left files
@@ -652,6 +727,8 @@ int main(void)
 	TEST(test_corruption(), "cdict: flipped bits are named as checksum errors");
 	TEST(test_huge_chunk(), "cdict: a chunk claiming 4 GiB is refused");
 	TEST(test_bad_input(), "cdict: empty, random, missing, future-version files");
+	TEST(test_planes(), "cdict: byte planes of every width, bad lengths refused");
+	TEST(test_threads(), "cdict: truncation and corruption read alike with 0 and 2 threads");
 	TEST(test_writer_never_clobbers(), "cdict: a failed write leaves the old file");
 	TEST(test_legacy(), "cdict: legacy perfwhiz files");
 	system("rm -rf unit-cdict.d");
