@@ -48,48 +48,6 @@ const uint8_t pw_kind_group[PW_EV__COUNT] = {
 	[PW_EV_TASK] = PW_G_TK,
 };
 
-void pw_ev_to_cols(const struct pw_event *ev, int64_t v[PW_GROUP_MAXCOLS])
-{
-	v[0] = ev->tid;
-	v[1] = v[2] = v[3] = 0;
-	switch (pw_kind_group[ev->kind]) {
-	case PW_G_SW:
-		v[1] = ev->sw.next_tid;
-		v[2] = ev->sw.prev_state;
-		break;
-	case PW_G_WK:
-		v[1] = ev->wk.target_cpu;
-		break;
-	case PW_G_MG:
-		v[1] = ev->mg.orig_cpu;
-		v[2] = ev->mg.dest_cpu;
-		break;
-	case PW_G_KX:
-		v[1] = ev->kx.reason;
-		v[2] = ev->kx.isa;
-		break;
-	case PW_G_KE:
-		v[1] = ev->ke.vcpu_id;
-		break;
-	case PW_G_KU:
-		v[1] = ev->kx.reason;
-		break;
-	case PW_G_TK:
-		v[1] = ev->task.pid;
-		v[2] = ev->task.name;
-		break;
-	case PW_G_FK:
-		v[1] = ev->fk.child_tid;
-		v[2] = ev->fk.child_pid;
-		v[3] = ev->fk.child_name;
-		break;
-	case PW_G_EX:
-		break;
-	case PW_G_ST:
-		v[1] = (int64_t)ev->st.delay_ns;
-		break;
-	}
-}
 
 unsigned pw_planes_width(const int64_t *v, uint32_t n)
 {
