@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# tests/bench/bench.mk: the benchmark's no-op dlfilter (perf's decoding floor).
+# tests/bench/bench.mk: the benchmark's no-op dlfilters (perf's decoding
+# floors, in filter_event_early and in filter_event) and its entropy tool.
 $(B)/bench/noop-dlfilter.so: tests/bench/noop-dlfilter.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
+
+$(B)/bench/noop-early-dlfilter.so: tests/bench/noop-early-dlfilter.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
 
