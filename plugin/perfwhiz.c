@@ -83,6 +83,9 @@ static const struct known known[] = {
 // A decoder: one known event whose format was found and resolved.
 struct decoder {
 	const struct known *k;
+	uint8_t kind;		// k->kind, one load less per sample
+	uint8_t ct_u16;		// common_type is the usual unsigned 2 bytes
+	uint8_t comm16;		// bit f: field f is a plain char[16] (a comm)
 	int id;			// tracepoint id
 	int usable;		// every required field resolved
 	uint32_t min_raw;	// largest offset+size of the fields read
@@ -101,7 +104,6 @@ struct route {
 	char *name;		// "sched:sched_switch"
 	uint64_t count;		// samples (R_IGNORE) or samples not decoded (R_MISSING)
 	uint64_t invalid;	// R_DECODE samples that failed validation
-	uint64_t stored;
 };
 
 /* ---- tasks -------------------------------------------------------------- */
@@ -114,9 +116,9 @@ struct route {
 struct task {
 	int32_t tid;
 	int32_t pid;		// tgid, -1 unknown
-	uint8_t flags;
-	char comm[COMM_LEN];	// last comm seen, NUL-padded
+	char comm[COMM_LEN];	// last comm seen, NUL-padded: comm[15] is 0
 	const char *fixed;	// name from map= or autoname (borrowed)
+	uint8_t flags;
 };
 
 struct autoname {
@@ -146,7 +148,7 @@ struct state {
 	// tasks: a hash of tid -> task, tasks in fixed blocks (stable pointers)
 	struct task **blocks;
 	size_t nr_blocks, nr_tasks;
-	int32_t *hash;		// index + 1, 0 empty
+	struct task **hash;	// open addressing, NULL empty
 	size_t hash_size;
 	uint8_t *cpu_seen;	// PW_MAX_CPUS bytes
 	uint32_t nr_cpus_seen;
@@ -155,7 +157,7 @@ struct state {
 	struct pw_writer *w;
 	int werr;
 	int failed;		// werr was reported and the output abandoned
-	uint64_t samples, stored, invalid_total, ignored_total, missing_total;
+	uint64_t samples, invalid_total, ignored_total, missing_total;
 	uint64_t by_kind[PW_EV__COUNT];
 	struct timespec t0;
 };
@@ -185,15 +187,16 @@ static size_t hash_tid(int32_t tid, size_t size)
 static int hash_grow(struct state *st)
 {
 	size_t n = st->hash_size ? st->hash_size * 2 : 1024;
-	int32_t *h = calloc(n, sizeof(*h));
+	struct task **h = calloc(n, sizeof(*h));
 
 	if (!h)
 		return PW_ENOMEM;
 	for (size_t i = 0; i < st->nr_tasks; i++) {
-		size_t j = hash_tid(task_at(st, i)->tid, n);
+		struct task *t = task_at(st, i);
+		size_t j = hash_tid(t->tid, n);
 		while (h[j])
 			j = (j + 1) & (n - 1);
-		h[j] = (int32_t)i + 1;
+		h[j] = t;
 	}
 	free(st->hash);
 	st->hash = h;
@@ -211,13 +214,14 @@ static const char *fixed_name(struct state *st, int32_t tid)
 	return n;
 }
 
-// The task of tid, created on first sight; NULL only when out of memory.
-static struct task *task_get(struct state *st, int32_t tid)
+// task_get() past its first probe: the rest of the chain, else a new task.
+static __attribute__((noinline)) struct task *task_get_slow(struct state *st,
+							    int32_t tid)
 {
 	size_t j = hash_tid(tid, st->hash_size);
+	struct task *t;
 
-	while (st->hash[j]) {
-		struct task *t = task_at(st, (size_t)st->hash[j] - 1);
+	while ((t = st->hash[j])) {
 		if (t->tid == tid)
 			return t;
 		j = (j + 1) & (st->hash_size - 1);
@@ -225,7 +229,7 @@ static struct task *task_get(struct state *st, int32_t tid)
 	if ((st->nr_tasks + 1) * 2 > st->hash_size) {
 		if (hash_grow(st))
 			return NULL;
-		return task_get(st, tid);
+		return task_get_slow(st, tid);
 	}
 	if (st->nr_tasks == st->nr_blocks * TASK_BLOCK) {
 		struct task **b = realloc(st->blocks,
@@ -238,7 +242,7 @@ static struct task *task_get(struct state *st, int32_t tid)
 			return NULL;
 		st->nr_blocks++;
 	}
-	struct task *t = task_at(st, st->nr_tasks);
+	t = task_at(st, st->nr_tasks);
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->pid = tid == 0 ? 0 : -1;
@@ -246,8 +250,21 @@ static struct task *task_get(struct state *st, int32_t tid)
 	t->fixed = fixed_name(st, tid);
 	if (tid == 0)
 		memcpy(t->comm, "swapper", 8);
-	st->hash[j] = (int32_t)++st->nr_tasks;
+	st->hash[j] = t;
+	st->nr_tasks++;
 	return t;
+}
+
+// The task of tid, created on first sight; NULL only when out of memory.
+// Inline for the common case, a task found at its first probe (the table
+// is kept at most half full).
+static inline struct task *task_get(struct state *st, int32_t tid)
+{
+	struct task *t = st->hash[hash_tid(tid, st->hash_size)];
+
+	if (__builtin_expect(t && t->tid == tid, 1))
+		return t;
+	return task_get_slow(st, tid);
 }
 
 static const char *task_name(const struct task *t)
@@ -256,7 +273,8 @@ static const char *task_name(const struct task *t)
 }
 
 // A comm seen for t (len bytes, no NUL inside).
-static void note_comm(struct task *t, const char *s, size_t len)
+static __attribute__((noinline)) void note_comm(struct task *t, const char *s,
+						size_t len)
 {
 	if (t->tid == 0)	// the idle task is swapper/N on every cpu
 		return;
@@ -270,7 +288,44 @@ static void note_comm(struct task *t, const char *s, size_t len)
 		t->flags = (uint8_t)((t->flags | TF_DIRTY) & ~TF_MATCH_KNOWN);
 }
 
-static void note_pid(struct task *t, int32_t pid)
+// A comm of a plain char[16] field (sched_switch's prev_comm and next_comm,
+// the wakeup's comm): the kernel copies task->comm, NUL-padded, so the 16
+// bytes are nearly always those of t->comm (NUL-padded too, comm[15] = 0),
+// which proves the string unchanged without measuring it: two 8-byte
+// compares. Anything else (a new comm, bytes after the NUL) takes
+// note_comm(), which decides exactly as for any other string.
+static inline void note_comm16(struct task *t, const char *p)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, p, 8);
+	memcpy(&a1, p + 8, 8);
+	memcpy(&b0, t->comm, 8);
+	memcpy(&b1, t->comm + 8, 8);
+	if (((a0 ^ b0) | (a1 ^ b1)) == 0 || t->tid == 0)
+		return;
+	const char *nul = memchr(p, 0, COMM_LEN);
+	note_comm(t, p, nul ? (size_t)(nul - p) : COMM_LEN);
+}
+
+// The comm of field f (slot of decoder d) of sample s, if the record has one.
+static inline void note_comm_field(const struct decoder *d, int slot,
+				   struct task *t,
+				   const struct perf_dlfilter_sample *s)
+{
+	const struct pw_field *f = &d->f[slot];
+	const char *str;
+	size_t len;
+
+	if (__builtin_expect(!!(d->comm16 & (1u << slot)), 1)) {
+		note_comm16(t, (const char *)s->raw_data + f->offset);
+		return;
+	}
+	if ((str = pw_field_str(f, s->raw_data, s->raw_size, &len)))
+		note_comm(t, str, len);
+}
+
+static inline void note_pid(struct task *t, int32_t pid)
 {
 	if (t->tid > 0 && pid > 0 && t->pid != pid) {
 		t->pid = pid;
@@ -278,10 +333,9 @@ static void note_pid(struct task *t, int32_t pid)
 	}
 }
 
-static int task_match(struct state *st, struct task *t)
+static __attribute__((noinline)) int task_match_re(struct state *st,
+						    struct task *t)
 {
-	if (!st->have_re)
-		return 1;
 	if (!(t->flags & TF_MATCH_KNOWN)) {
 		int m = regexec(&st->re, task_name(t), 0, NULL, 0) == 0;
 		t->flags = (uint8_t)((t->flags & ~TF_MATCH) | TF_MATCH_KNOWN |
@@ -290,7 +344,12 @@ static int task_match(struct state *st, struct task *t)
 	return t->flags & TF_MATCH;
 }
 
-static void add(struct state *st, const struct pw_event *ev)
+static inline int task_match(struct state *st, struct task *t)
+{
+	return !st->have_re || task_match_re(st, t);
+}
+
+static inline void add(struct state *st, const struct pw_event *ev)
 {
 	if (st->werr)
 		return;
@@ -299,8 +358,17 @@ static void add(struct state *st, const struct pw_event *ev)
 		st->werr = err;
 		return;
 	}
-	st->stored++;
-	st->by_kind[ev->kind]++;
+	st->by_kind[ev->kind]++;	// stored = their sum, see stored()
+}
+
+// Events stored: by_kind[] is counted per event, so its sum.
+static uint64_t stored(const struct state *st)
+{
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < PW_EV__COUNT; k++)
+		n += st->by_kind[k];
+	return n;
 }
 
 static int64_t intern(struct state *st, const char *s)
@@ -314,10 +382,10 @@ static int64_t intern(struct state *st, const char *s)
 }
 
 // Write t's TASK record if its name or tgid changed since the last one.
-static void task_emit(struct state *st, struct task *t, uint64_t time, int cpu)
+static __attribute__((noinline)) void task_emit_dirty(struct state *st,
+						      struct task *t,
+						      uint64_t time, int cpu)
 {
-	if (!(t->flags & TF_DIRTY))
-		return;
 	int64_t id = intern(st, task_name(t));
 	if (id < 0)
 		return;
@@ -327,6 +395,13 @@ static void task_emit(struct state *st, struct task *t, uint64_t time, int cpu)
 	ev.task.name = (uint32_t)id;
 	add(st, &ev);
 	t->flags = (uint8_t)((t->flags & ~TF_DIRTY) | TF_EMITTED);
+}
+
+static inline void task_emit(struct state *st, struct task *t, uint64_t time,
+			     int cpu)
+{
+	if (__builtin_expect(!!(t->flags & TF_DIRTY), 0))
+		task_emit_dirty(st, t, time, cpu);
 }
 
 /* ---- formats ------------------------------------------------------------- */
@@ -362,6 +437,7 @@ static void build_decoders(struct state *st)
 			pw_tpfmts_find(st->fmts, known[i].system, known[i].name);
 
 		d->k = &known[i];
+		d->kind = known[i].kind;
 		d->id = -1;
 		if (!ev)
 			continue;
@@ -369,6 +445,8 @@ static void build_decoders(struct state *st)
 		d->usable = 1;
 		if (pw_tpevent_field(ev, "common_type", &d->common_type) == 0)
 			d->min_raw = pw_field_end(&d->common_type);
+		d->ct_u16 = d->common_type.size == 2 &&
+			    !(d->common_type.flags & PW_FLD_SIGNED);
 		for (int f = 0; f < NR_FIELDS && known[i].fields[f]; f++) {
 			const char *fname = known[i].fields[f];
 			int optional = fname[0] == '?';
@@ -381,6 +459,9 @@ static void build_decoders(struct state *st)
 				}
 				continue;
 			}
+			if (d->f[f].size == COMM_LEN &&
+			    !(d->f[f].flags & (PW_FLD_DYNAMIC | PW_FLD_RELATIVE)))
+				d->comm16 |= (uint8_t)(1u << f);
 			uint32_t end = pw_field_end(&d->f[f]);
 			if (end > d->min_raw)
 				d->min_raw = end;
@@ -1065,22 +1146,18 @@ static struct route *route_find(struct state *st,
 }
 
 // A record about two tasks (switch: prev and next; fork: parent and child):
-// find both, note the comms the record carries (fields fa and fb) and the
-// sample's tgid, and emit their names if either is kept. Returns 1 to store
-// the record, 0 when neither task is kept, -1 when out of memory.
-static int two_tasks(struct state *st, const struct perf_dlfilter_sample *s,
-		     const struct pw_field *fa, int32_t a, const struct pw_field *fb,
-		     int32_t b, struct task **ta, struct task **tb)
+// find both, note the comms the record carries (field slots fa and fb) and
+// the sample's tgid, and emit their names if either is kept. Returns 1 to
+// store the record, 0 when neither task is kept, -1 when out of memory.
+static inline int two_tasks(struct state *st, const struct decoder *d,
+			    const struct perf_dlfilter_sample *s, int fa,
+			    int32_t a, int fb, int32_t b, struct task **ta,
+			    struct task **tb)
 {
-	const char *str;
-	size_t len;
-
 	if (!(*ta = task_get(st, a)) || !(*tb = task_get(st, b)))
 		return -1;
-	if ((str = pw_field_str(fa, s->raw_data, s->raw_size, &len)))
-		note_comm(*ta, str, len);
-	if ((str = pw_field_str(fb, s->raw_data, s->raw_size, &len)))
-		note_comm(*tb, str, len);
+	note_comm_field(d, fa, *ta, s);
+	note_comm_field(d, fb, *tb, s);
 	if (s->tid == a)
 		note_pid(*ta, s->pid);
 	if (!task_match(st, *ta) && !task_match(st, *tb))
@@ -1090,78 +1167,142 @@ static int two_tasks(struct state *st, const struct perf_dlfilter_sample *s,
 	return 1;
 }
 
-static void decode(struct state *st, struct route *r,
-		   const struct perf_dlfilter_sample *s)
+// The checks before any field of a sample is read: the record holds every
+// field the decoder reads, is of the decoder's event (common_type) and has
+// a cpu in range. 0 (counted as failed validation) when one fails.
+static inline int sample_ok(struct state *st, struct route *r,
+			    const struct decoder *d,
+			    const struct perf_dlfilter_sample *s)
 {
-	const struct decoder *d = r->dec;
-	const void *raw = s->raw_data;
-	const struct pw_field *f = d->f;
-	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
-			       .kind = d->k->kind };
-	struct task *t, *o = NULL;
-	const char *str;
-	size_t len;
-	int n;
+	const unsigned char *raw = s->raw_data;
+	int bad;
 
-	if (!raw || s->raw_size < d->min_raw || s->cpu < 0 ||
-	    s->cpu >= PW_MAX_CPUS ||
-	    (d->common_type.size &&
-	     pw_field_int(&d->common_type, raw) != d->id)) {
+	if (!raw || s->raw_size < d->min_raw || (uint32_t)s->cpu >= PW_MAX_CPUS) {
+		bad = 1;
+	} else if (d->ct_u16) {
+		uint16_t ct;
+		memcpy(&ct, raw + d->common_type.offset, 2);
+		bad = ct != d->id;
+	} else {
+		bad = d->common_type.size &&
+		      pw_field_int(&d->common_type, raw) != d->id;
+	}
+	if (__builtin_expect(bad, 0)) {
 		r->invalid++;
 		st->invalid_total++;
-		return;
+		return 0;
 	}
 	if (!st->cpu_seen[s->cpu]) {
 		st->cpu_seen[s->cpu] = 1;
 		st->nr_cpus_seen++;
 	}
-	switch (d->k->kind) {
-	case PW_EV_SWITCH:
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		ev.sw.prev_state = (uint32_t)pw_field_int(&f[2], raw);
-		ev.sw.next_tid = (int32_t)pw_field_int(&f[4], raw);
-		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[3], ev.sw.next_tid, &t, &o)) < 0)
-			goto nomem;
-		if (!n)
-			return;
-		break;
-	case PW_EV_WAKEUP:
-	case PW_EV_WAKING:
-	case PW_EV_WAKEUP_NEW:
-	case PW_EV_MIGRATE:
-	case PW_EV_EXIT:
-	case PW_EV_STAT_SLEEP:
-	case PW_EV_STAT_IOWAIT:
-	case PW_EV_STAT_RUNTIME:
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+	return 1;
+}
+
+// Returns 0, or -1 when out of memory.
+static inline int dec_switch(struct state *st, const struct decoder *d,
+			     const struct perf_dlfilter_sample *s)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
+			       .kind = PW_EV_SWITCH };
+	struct task *t, *o;
+	int n;
+
+	ev.tid = (int32_t)pw_field_u32(&f[1], raw);
+	ev.sw.prev_state = pw_field_u32(&f[2], raw);
+	ev.sw.next_tid = (int32_t)pw_field_u32(&f[4], raw);
+	if ((n = two_tasks(st, d, s, 0, ev.tid, 3, ev.sw.next_tid, &t, &o)) <= 0)
+		return n;
+	add(st, &ev);
+	return 0;
+}
+
+// WAKEUP, WAKING, WAKEUP_NEW, MIGRATE, EXIT, STAT_*: one task, its comm
+// in slot 0 and its tid in slot 1.
+static inline int dec_one_task(struct state *st, const struct decoder *d,
+			       const struct perf_dlfilter_sample *s)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind };
+	struct task *t;
+
+	ev.tid = (int32_t)pw_field_u32(&f[1], raw);
+	if (!(t = task_get(st, ev.tid)))
+		return -1;
+	note_comm_field(d, 0, t, s);
+	if (s->tid == ev.tid)
+		note_pid(t, s->pid);
+	if (d->kind == PW_EV_MIGRATE) {
+		ev.mg.orig_cpu = (int32_t)pw_field_u32(&f[2], raw);
+		ev.mg.dest_cpu = (int32_t)pw_field_u32(&f[3], raw);
+	} else if (d->kind >= PW_EV_STAT_SLEEP) {
+		ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
+	} else if (d->kind != PW_EV_EXIT) {
+		ev.wk.target_cpu = f[2].size ? (int32_t)pw_field_u32(&f[2], raw) :
+					       -1;
+	}
+	if (!task_match(st, t))
+		return 0;
+	task_emit(st, t, ev.time, ev.cpu);
+	add(st, &ev);
+	return 0;
+}
+
+// KVM_EXIT, KVM_ENTRY, KVM_USEREXIT: about the vCPU thread the event fired on.
+static inline int dec_kvm(struct state *st, const struct decoder *d,
+			  const struct perf_dlfilter_sample *s)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind,
+			       .tid = s->tid };
+	struct task *t;
+
+	if (!(t = task_get(st, ev.tid)))
+		return -1;
+	note_pid(t, s->pid);
+	if (d->kind == PW_EV_KVM_EXIT) {
+		ev.kx.reason = pw_field_u32(&f[0], raw);
+		ev.kx.isa = f[1].size ? pw_field_u32(&f[1], raw) : PW_ISA_VMX;
+	} else if (d->kind == PW_EV_KVM_USEREXIT) {
+		ev.kx.reason = pw_field_u32(&f[0], raw);
+	} else {
+		ev.ke.vcpu_id = f[0].size ? pw_field_u32(&f[0], raw) : UINT32_MAX;
+	}
+	if (!task_match(st, t))
+		return 0;
+	task_emit(st, t, ev.time, ev.cpu);
+	add(st, &ev);
+	return 0;
+}
+
+// EXEC and FORK, rare: kept out of the hot path.
+static __attribute__((noinline)) int dec_rare(struct state *st,
+					      struct route *r,
+					      const struct decoder *d,
+					      const struct perf_dlfilter_sample *s)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind };
+	struct task *t, *o;
+	const char *str;
+	size_t len;
+	int64_t id;
+	int n;
+
+	if (d->kind == PW_EV_EXEC) {
+		ev.tid = (int32_t)pw_field_u32(&f[1], raw);
 		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
-		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
-			note_comm(t, str, len);
-		if (s->tid == ev.tid)
-			note_pid(t, s->pid);
-		if (d->k->kind == PW_EV_MIGRATE) {
-			ev.mg.orig_cpu = (int32_t)pw_field_int(&f[2], raw);
-			ev.mg.dest_cpu = (int32_t)pw_field_int(&f[3], raw);
-		} else if (d->k->kind >= PW_EV_STAT_SLEEP) {
-			ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
-		} else if (d->k->kind != PW_EV_EXIT) {
-			ev.wk.target_cpu = f[2].size ?
-				(int32_t)pw_field_int(&f[2], raw) : -1;
-		}
-		if (!task_match(st, t))
-			return;
-		task_emit(st, t, ev.time, ev.cpu);
-		break;
-	case PW_EV_EXEC: {
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
+			return -1;
 		str = pw_field_str(&f[0], raw, s->raw_size, &len);
 		if (!str && f[0].size) {
 			r->invalid++;
 			st->invalid_total++;
-			return;
+			return 0;
 		}
 		if (str && len) {	// the new comm: the file's basename
 			const char *b = memrchr(str, '/', len);
@@ -1173,58 +1314,62 @@ static void decode(struct state *st, struct route *r,
 		}
 		note_pid(t, s->pid);
 		if (!task_match(st, t))
-			return;
+			return 0;
 		task_emit(st, t, ev.time, ev.cpu);
-		int64_t id = intern(st, task_name(t));
-		if (id < 0)
-			return;
+		if ((id = intern(st, task_name(t))) < 0)
+			return 0;
 		ev.task.pid = t->pid;
 		ev.task.name = (uint32_t)id;
-		break;
-	}
-	case PW_EV_FORK: {
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		ev.fk.child_tid = (int32_t)pw_field_int(&f[3], raw);
+	} else {
+		ev.tid = (int32_t)pw_field_u32(&f[1], raw);
+		ev.fk.child_tid = (int32_t)pw_field_u32(&f[3], raw);
 		ev.fk.child_pid = -1;
-		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[2], ev.fk.child_tid, &t, &o)) < 0)
-			goto nomem;
-		if (!n)
-			return;
-		int64_t id = intern(st, task_name(o));
-		if (id < 0)
-			return;
+		if ((n = two_tasks(st, d, s, 0, ev.tid, 2, ev.fk.child_tid, &t,
+				   &o)) <= 0)
+			return n;
+		if ((id = intern(st, task_name(o))) < 0)
+			return 0;
 		ev.fk.child_name = (uint32_t)id;
-		break;
 	}
+	add(st, &ev);
+	return 0;
+}
+
+static inline void decode(struct state *st, struct route *r,
+			  const struct perf_dlfilter_sample *s)
+{
+	const struct decoder *d = r->dec;
+	int err;
+
+	if (!sample_ok(st, r, d, s))
+		return;
+	switch (d->kind) {
+	case PW_EV_SWITCH:
+		err = dec_switch(st, d, s);
+		break;
+	case PW_EV_WAKEUP:
+	case PW_EV_WAKING:
+	case PW_EV_WAKEUP_NEW:
+	case PW_EV_MIGRATE:
+	case PW_EV_EXIT:
+	case PW_EV_STAT_SLEEP:
+	case PW_EV_STAT_IOWAIT:
+	case PW_EV_STAT_RUNTIME:
+		err = dec_one_task(st, d, s);
+		break;
 	case PW_EV_KVM_EXIT:
 	case PW_EV_KVM_ENTRY:
 	case PW_EV_KVM_USEREXIT:
-		ev.tid = s->tid;	// the vCPU thread the event fired on
-		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
-		note_pid(t, s->pid);
-		if (d->k->kind == PW_EV_KVM_EXIT) {
-			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
-			ev.kx.isa = f[1].size ? (uint32_t)pw_field_int(&f[1], raw) :
-						PW_ISA_VMX;
-		} else if (d->k->kind == PW_EV_KVM_USEREXIT) {
-			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
-		} else {
-			ev.ke.vcpu_id = f[0].size ?
-				(uint32_t)pw_field_int(&f[0], raw) : UINT32_MAX;
-		}
-		if (!task_match(st, t))
-			return;
-		task_emit(st, t, ev.time, ev.cpu);
+		err = dec_kvm(st, d, s);
+		break;
+	case PW_EV_EXEC:
+	case PW_EV_FORK:
+		err = dec_rare(st, r, d, s);
 		break;
 	default:
 		return;
 	}
-	add(st, &ev);
-	r->stored++;
-	return;
-nomem:
-	if (!st->werr)
+	if (err && !st->werr)
 		st->werr = PW_ENOMEM;
 }
 
@@ -1311,7 +1456,7 @@ static void summary(struct state *st, uint64_t bytes, int ok)
 	if (ok)
 		msg("wrote '%s' from '%s'", st->out_path, st->input);
 	fprintf(stderr, PROG ": %llu samples, %llu events stored:",
-		(unsigned long long)st->samples, (unsigned long long)st->stored);
+		(unsigned long long)st->samples, (unsigned long long)stored(st));
 	for (unsigned k = 0; k < PW_EV__COUNT; k++)
 		if (st->by_kind[k])
 			fprintf(stderr, " %s %llu", pw_event_name(k),
@@ -1335,7 +1480,7 @@ static void summary(struct state *st, uint64_t bytes, int ok)
 		st->nr_cpus_seen);
 	fprintf(stderr, PROG ": output %llu bytes, %.2f bytes/event, %.3f s\n",
 		(unsigned long long)bytes,
-		st->stored ? (double)bytes / (double)st->stored : 0.0,
+		stored(st) ? (double)bytes / (double)stored(st) : 0.0,
 		elapsed(&st->t0));
 	free(v);
 }
@@ -1399,7 +1544,7 @@ int stop(void *data, void *ctx)
 		pw_writer_set_stat(st->w, "invalid", v[i]->name, v[i]->count);
 	free(v);
 	pw_writer_set_stat(st->w, "plugin", "samples", st->samples);
-	pw_writer_set_stat(st->w, "plugin", "stored", st->stored);
+	pw_writer_set_stat(st->w, "plugin", "stored", stored(st));
 	pw_writer_set_stat(st->w, "plugin", "ignored", st->ignored_total);
 	pw_writer_set_stat(st->w, "plugin", "invalid",
 			   st->invalid_total + st->missing_total);
