@@ -30,10 +30,15 @@
 #include "tpformat.h"
 
 #define PW_API __attribute__((visibility("default")))
+// The hot path is filter_event() with its helpers inlined (one call per
+// sample: it runs on perf's only thread); what is rare stays out of line.
+#define HOT static inline __attribute__((always_inline))
+#define RARE static __attribute__((noinline))
 #define PROG "perfwhiz"
 #define COMM_LEN 16
 #define NR_FIELDS 6
 #define TASK_BLOCK 1024
+#define ID_ROUTES 1024		// slots of the route cache by sample id
 
 // perf fills this in before start() (perf's dlfilter.c looks it up by name)
 PW_API struct perf_dlfilter_fns perf_dlfilter_fns;
@@ -47,43 +52,62 @@ PW_API const char *filter_description(const char **long_description);
 /* ---- the events we decode ----------------------------------------------- */
 
 // Field names per kind, in slot order; a leading '?' marks an optional field.
+// num32: the slots read as 32-bit numbers, comm: the slots holding a comm
+// (bit i for slot i), for the decoders' fast path (see struct decoder).
 struct known {
 	const char *system, *name;
 	uint8_t kind;
 	const char *fields[NR_FIELDS];
+	uint8_t num32, comm;
 };
+
+#define S(i) (1u << (i))
 
 // the temporary output, for the SIGTERM handler (see signals_start)
 static char term_unlink[4096];
 
 static const struct known known[] = {
 	{ "sched", "sched_switch", PW_EV_SWITCH,
-	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" } },
-	{ "sched", "sched_wakeup", PW_EV_WAKEUP, { "?comm", "pid", "?target_cpu" } },
-	{ "sched", "sched_waking", PW_EV_WAKING, { "?comm", "pid", "?target_cpu" } },
+	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" },
+	  S(1) | S(2) | S(4), S(0) | S(3) },
+	{ "sched", "sched_wakeup", PW_EV_WAKEUP, { "?comm", "pid", "?target_cpu" },
+	  S(1) | S(2), S(0) },
+	{ "sched", "sched_waking", PW_EV_WAKING, { "?comm", "pid", "?target_cpu" },
+	  S(1) | S(2), S(0) },
 	{ "sched", "sched_wakeup_new", PW_EV_WAKEUP_NEW,
-	  { "?comm", "pid", "?target_cpu" } },
+	  { "?comm", "pid", "?target_cpu" }, S(1) | S(2), S(0) },
 	{ "sched", "sched_migrate_task", PW_EV_MIGRATE,
-	  { "?comm", "pid", "orig_cpu", "dest_cpu" } },
-	{ "sched", "sched_process_exec", PW_EV_EXEC, { "?filename", "pid" } },
+	  { "?comm", "pid", "orig_cpu", "dest_cpu" }, S(1) | S(2) | S(3), S(0) },
+	{ "sched", "sched_process_exec", PW_EV_EXEC, { "?filename", "pid" },
+	  S(1), 0 },
 	{ "sched", "sched_process_fork", PW_EV_FORK,
-	  { "?parent_comm", "parent_pid", "?child_comm", "child_pid" } },
-	{ "sched", "sched_process_exit", PW_EV_EXIT, { "?comm", "pid" } },
-	{ "sched", "sched_stat_sleep", PW_EV_STAT_SLEEP, { "?comm", "pid", "delay" } },
+	  { "?parent_comm", "parent_pid", "?child_comm", "child_pid" },
+	  S(1) | S(3), S(0) | S(2) },
+	{ "sched", "sched_process_exit", PW_EV_EXIT, { "?comm", "pid" }, S(1), S(0) },
+	{ "sched", "sched_stat_sleep", PW_EV_STAT_SLEEP, { "?comm", "pid", "delay" },
+	  S(1), S(0) },
 	{ "sched", "sched_stat_iowait", PW_EV_STAT_IOWAIT,
-	  { "?comm", "pid", "delay" } },
+	  { "?comm", "pid", "delay" }, S(1), S(0) },
 	{ "sched", "sched_stat_runtime", PW_EV_STAT_RUNTIME,
-	  { "?comm", "pid", "runtime" } },
-	{ "kvm", "kvm_exit", PW_EV_KVM_EXIT, { "exit_reason", "?isa" } },
-	{ "kvm", "kvm_entry", PW_EV_KVM_ENTRY, { "?vcpu_id" } },
-	{ "kvm", "kvm_userspace_exit", PW_EV_KVM_USEREXIT, { "reason" } },
+	  { "?comm", "pid", "runtime" }, S(1), S(0) },
+	{ "kvm", "kvm_exit", PW_EV_KVM_EXIT, { "exit_reason", "?isa" },
+	  S(0) | S(1), 0 },
+	{ "kvm", "kvm_entry", PW_EV_KVM_ENTRY, { "?vcpu_id" }, S(0), 0 },
+	{ "kvm", "kvm_userspace_exit", PW_EV_KVM_USEREXIT, { "reason" }, S(0), 0 },
 };
 #define NR_KNOWN (sizeof(known) / sizeof(known[0]))
 
 // A decoder: one known event whose format was found and resolved.
+//
+// fast: the format is the usual one, so the hot path needs no test per
+// field: common_type is an unsigned 2 bytes, every 32-bit number it reads
+// (known.num32) is 4 or 8 bytes wide or an absent optional field, every
+// comm (known.comm) a plain char[16]. Other layouts, old or hostile, take
+// the general reads; both paths give the same values.
 struct decoder {
 	const struct known *k;
 	uint8_t kind;		// k->kind, one load less per sample
+	uint8_t fast;
 	uint8_t ct_u16;		// common_type is the usual unsigned 2 bytes
 	uint8_t comm16;		// bit f: field f is a plain char[16] (a comm)
 	int id;			// tracepoint id
@@ -104,6 +128,12 @@ struct route {
 	char *name;		// "sched:sched_switch"
 	uint64_t count;		// samples (R_IGNORE) or samples not decoded (R_MISSING)
 	uint64_t invalid;	// R_DECODE samples that failed validation
+};
+
+// The route of the samples of one sample id (see route_of()).
+struct id_route {
+	uint64_t id;
+	struct route *r;	// NULL: empty
 };
 
 /* ---- tasks -------------------------------------------------------------- */
@@ -144,12 +174,14 @@ struct state {
 	struct route *routes;
 	size_t nr_routes, alloc_routes;
 	struct route *last_route;
+	struct id_route *id_routes;	// ID_ROUTES slots, by id % ID_ROUTES
 
 	// tasks: a hash of tid -> task, tasks in fixed blocks (stable pointers)
 	struct task **blocks;
 	size_t nr_blocks, nr_tasks;
 	struct task **hash;	// open addressing, NULL empty
-	size_t hash_size;
+	size_t hash_size, hash_mask;	// a power of two, and it - 1
+	unsigned hash_shift;		// 32 - log2(hash_size)
 	uint8_t *cpu_seen;	// PW_MAX_CPUS bytes
 	uint32_t nr_cpus_seen;
 
@@ -179,21 +211,26 @@ static struct task *task_at(struct state *st, size_t i)
 	return &st->blocks[i / TASK_BLOCK][i % TASK_BLOCK];
 }
 
-static size_t hash_tid(int32_t tid, size_t size)
+// Fibonacci hashing: the top bits of the product, which depend on every bit
+// of the tid (the low bits would depend on the tid's low bits only, and
+// tids a multiple of the table size apart would share a chain).
+static size_t hash_tid(int32_t tid, unsigned shift)
 {
-	return ((uint32_t)tid * 2654435761u) & (size - 1);
+	return ((uint32_t)tid * 2654435761u) >> shift;
 }
 
 static int hash_grow(struct state *st)
 {
 	size_t n = st->hash_size ? st->hash_size * 2 : 1024;
-	struct task **h = calloc(n, sizeof(*h));
+	unsigned shift = st->hash_size ? st->hash_shift - 1 : 32 - 10;
+	// (at most 2^31 slots, for the shift)
+	struct task **h = n <= (1u << 31) ? calloc(n, sizeof(*h)) : NULL;
 
 	if (!h)
 		return PW_ENOMEM;
 	for (size_t i = 0; i < st->nr_tasks; i++) {
 		struct task *t = task_at(st, i);
-		size_t j = hash_tid(t->tid, n);
+		size_t j = hash_tid(t->tid, shift);
 		while (h[j])
 			j = (j + 1) & (n - 1);
 		h[j] = t;
@@ -201,6 +238,8 @@ static int hash_grow(struct state *st)
 	free(st->hash);
 	st->hash = h;
 	st->hash_size = n;
+	st->hash_mask = n - 1;
+	st->hash_shift = shift;
 	return 0;
 }
 
@@ -215,16 +254,15 @@ static const char *fixed_name(struct state *st, int32_t tid)
 }
 
 // task_get() past its first probe: the rest of the chain, else a new task.
-static __attribute__((noinline)) struct task *task_get_slow(struct state *st,
-							    int32_t tid)
+RARE struct task *task_get_slow(struct state *st, int32_t tid)
 {
-	size_t j = hash_tid(tid, st->hash_size);
+	size_t j = hash_tid(tid, st->hash_shift);
 	struct task *t;
 
 	while ((t = st->hash[j])) {
 		if (t->tid == tid)
 			return t;
-		j = (j + 1) & (st->hash_size - 1);
+		j = (j + 1) & st->hash_mask;
 	}
 	if ((st->nr_tasks + 1) * 2 > st->hash_size) {
 		if (hash_grow(st))
@@ -260,7 +298,7 @@ static __attribute__((noinline)) struct task *task_get_slow(struct state *st,
 // is kept at most half full).
 static inline struct task *task_get(struct state *st, int32_t tid)
 {
-	struct task *t = st->hash[hash_tid(tid, st->hash_size)];
+	struct task *t = st->hash[hash_tid(tid, st->hash_shift)];
 
 	if (__builtin_expect(t && t->tid == tid, 1))
 		return t;
@@ -273,8 +311,7 @@ static const char *task_name(const struct task *t)
 }
 
 // A comm seen for t (len bytes, no NUL inside).
-static __attribute__((noinline)) void note_comm(struct task *t, const char *s,
-						size_t len)
+RARE void note_comm(struct task *t, const char *s, size_t len)
 {
 	if (t->tid == 0)	// the idle task is swapper/N on every cpu
 		return;
@@ -327,14 +364,13 @@ static inline void note_comm_field(const struct decoder *d, int slot,
 
 static inline void note_pid(struct task *t, int32_t pid)
 {
-	if (t->tid > 0 && pid > 0 && t->pid != pid) {
+	if (t->pid != pid && t->tid > 0 && pid > 0) {
 		t->pid = pid;
 		t->flags |= TF_DIRTY;
 	}
 }
 
-static __attribute__((noinline)) int task_match_re(struct state *st,
-						    struct task *t)
+RARE int task_match_re(struct state *st, struct task *t)
 {
 	if (!(t->flags & TF_MATCH_KNOWN)) {
 		int m = regexec(&st->re, task_name(t), 0, NULL, 0) == 0;
@@ -382,9 +418,8 @@ static int64_t intern(struct state *st, const char *s)
 }
 
 // Write t's TASK record if its name or tgid changed since the last one.
-static __attribute__((noinline)) void task_emit_dirty(struct state *st,
-						      struct task *t,
-						      uint64_t time, int cpu)
+RARE void task_emit_dirty(struct state *st, struct task *t, uint64_t time,
+			  int cpu)
 {
 	int64_t id = intern(st, task_name(t));
 	if (id < 0)
@@ -466,6 +501,12 @@ static void build_decoders(struct state *st)
 			if (end > d->min_raw)
 				d->min_raw = end;
 		}
+		d->fast = d->ct_u16 &&
+			  (d->comm16 & known[i].comm) == known[i].comm;
+		for (int f = 0; f < NR_FIELDS; f++)
+			if ((known[i].num32 & S(f)) && d->f[f].size &&
+			    !(d->f[f].flags & PW_FLD_LO32))
+				d->fast = 0;
 	}
 }
 
@@ -974,6 +1015,7 @@ static void state_free(struct state *st)
 	free(st->blocks);
 	free(st->hash);
 	free(st->cpu_seen);
+	free(st->id_routes);
 	for (size_t i = 0; i < st->nr_auto; i++)
 		free(st->auto_names[i].name);
 	free(st->auto_names);
@@ -1051,7 +1093,8 @@ int start(void **data, void *ctx)
 	if (!st->out_path)
 		st->out_path = default_out(st->input, st->pipe_mode);
 	st->cpu_seen = calloc(PW_MAX_CPUS, 1);
-	if (!st->out_path || !st->cpu_seen || hash_grow(st)) {
+	st->id_routes = calloc(ID_ROUTES, sizeof(*st->id_routes));
+	if (!st->out_path || !st->cpu_seen || !st->id_routes || hash_grow(st)) {
 		err = PW_ENOMEM;
 		goto fail;
 	}
@@ -1082,7 +1125,9 @@ static struct route *route_new(struct state *st, uint32_t type,
 			return NULL;
 		st->routes = r;
 		st->alloc_routes = n;
-		st->last_route = NULL;	// moved
+		// moved: drop the pointers to the old array
+		st->last_route = NULL;
+		memset(st->id_routes, 0, ID_ROUTES * sizeof(*st->id_routes));
 	}
 	struct route *r = &st->routes[st->nr_routes];
 	memset(r, 0, sizeof(*r));
@@ -1115,11 +1160,12 @@ static struct route *route_new(struct state *st, uint32_t type,
 	return r;
 }
 
+// The route of a sample of attr (NULL: the host gives none) by its type and
+// config, made on the first sample of an attr.
 static struct route *route_find(struct state *st,
-				const struct perf_dlfilter_sample *s, void *ctx)
+				const struct perf_dlfilter_sample *s,
+				const struct perf_event_attr *attr)
 {
-	struct perf_event_attr *attr =
-		perf_dlfilter_fns.attr ? perf_dlfilter_fns.attr(ctx) : NULL;
 	uint32_t type = attr ? attr->type : PERF_TYPE_TRACEPOINT;
 	uint64_t config = attr ? attr->config : UINT64_MAX;
 	struct route *r = st->last_route;
@@ -1145,19 +1191,75 @@ static struct route *route_find(struct state *st,
 	return st->last_route = r;
 }
 
+// The route of sample s. perf gives each sample the id of its event (one
+// per event and cpu, PERF_SAMPLE_IDENTIFIER) and takes the sample's evsel,
+// hence the attr that attr() returns, from that id alone
+// (evlist__id2evsel(); id 0 means its first evsel), so the route found once
+// for an id holds for every later sample with that id; several events of
+// the same tracepoint have ids of their own and share the route of their
+// (type, config). That spares perf's attr() callback and our compare on
+// nearly every sample. Only ids of attrs that say they sample ids are kept
+// (a host whose attrs do not, like the unit tests' fake one, routes by attr
+// alone), and never id 0: the kernel's ids start at 1, and a host that
+// leaves the field 0 must not send every sample down the first route.
+static inline struct route *route_of(struct state *st,
+				     const struct perf_dlfilter_sample *s,
+				     void *ctx)
+{
+	struct id_route *c = &st->id_routes[s->id % ID_ROUTES];
+	const struct perf_event_attr *attr;
+	struct route *r;
+
+	if (__builtin_expect(c->r && c->id == s->id, 1))
+		return c->r;
+	attr = perf_dlfilter_fns.attr ? perf_dlfilter_fns.attr(ctx) : NULL;
+	r = route_find(st, s, attr);
+	if (r && attr && s->id &&
+	    (attr->sample_type & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_ID))) {
+		c->id = s->id;
+		c->r = r;
+	}
+	return r;
+}
+
+// A 32-bit number of slot i of decoder d from raw, and the comm of slot i
+// for task t, on a decoder's fast path (fast = d->fast, a constant in each
+// copy of decode_as()) or the general one.
+#define RD32(fast, d, i, raw)                                                  \
+	((fast) ? ld32((const unsigned char *)(raw) + (d)->f[i].offset) :       \
+		  pw_field_u32(&(d)->f[i], (raw)))
+
+static inline uint32_t ld32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+HOT void
+note_comm_slot(const struct decoder *d, int slot, struct task *t,
+	       const struct perf_dlfilter_sample *s, const int fast)
+{
+	if (fast)
+		note_comm16(t, (const char *)s->raw_data + d->f[slot].offset);
+	else
+		note_comm_field(d, slot, t, s);
+}
+
 // A record about two tasks (switch: prev and next; fork: parent and child):
 // find both, note the comms the record carries (field slots fa and fb) and
 // the sample's tgid, and emit their names if either is kept. Returns 1 to
 // store the record, 0 when neither task is kept, -1 when out of memory.
-static inline int two_tasks(struct state *st, const struct decoder *d,
-			    const struct perf_dlfilter_sample *s, int fa,
-			    int32_t a, int fb, int32_t b, struct task **ta,
-			    struct task **tb)
+HOT int
+two_tasks(struct state *st, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, int fa, int32_t a, int fb,
+	  int32_t b, struct task **ta, struct task **tb, const int fast)
 {
 	if (!(*ta = task_get(st, a)) || !(*tb = task_get(st, b)))
 		return -1;
-	note_comm_field(d, fa, *ta, s);
-	note_comm_field(d, fb, *tb, s);
+	note_comm_slot(d, fa, *ta, s, fast);
+	note_comm_slot(d, fb, *tb, s, fast);
 	if (s->tid == a)
 		note_pid(*ta, s->pid);
 	if (!task_match(st, *ta) && !task_match(st, *tb))
@@ -1170,16 +1272,16 @@ static inline int two_tasks(struct state *st, const struct decoder *d,
 // The checks before any field of a sample is read: the record holds every
 // field the decoder reads, is of the decoder's event (common_type) and has
 // a cpu in range. 0 (counted as failed validation) when one fails.
-static inline int sample_ok(struct state *st, struct route *r,
-			    const struct decoder *d,
-			    const struct perf_dlfilter_sample *s)
+HOT int
+sample_ok(struct state *st, struct route *r, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, const int fast)
 {
 	const unsigned char *raw = s->raw_data;
 	int bad;
 
 	if (!raw || s->raw_size < d->min_raw || (uint32_t)s->cpu >= PW_MAX_CPUS) {
 		bad = 1;
-	} else if (d->ct_u16) {
+	} else if (fast || d->ct_u16) {
 		uint16_t ct;
 		memcpy(&ct, raw + d->common_type.offset, 2);
 		bad = ct != d->id;
@@ -1200,20 +1302,21 @@ static inline int sample_ok(struct state *st, struct route *r,
 }
 
 // Returns 0, or -1 when out of memory.
-static inline int dec_switch(struct state *st, const struct decoder *d,
-			     const struct perf_dlfilter_sample *s)
+HOT int
+dec_switch(struct state *st, const struct decoder *d,
+	   const struct perf_dlfilter_sample *s, const int fast)
 {
 	const void *raw = s->raw_data;
-	const struct pw_field *f = d->f;
 	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
 			       .kind = PW_EV_SWITCH };
 	struct task *t, *o;
 	int n;
 
-	ev.tid = (int32_t)pw_field_u32(&f[1], raw);
-	ev.sw.prev_state = pw_field_u32(&f[2], raw);
-	ev.sw.next_tid = (int32_t)pw_field_u32(&f[4], raw);
-	if ((n = two_tasks(st, d, s, 0, ev.tid, 3, ev.sw.next_tid, &t, &o)) <= 0)
+	ev.tid = (int32_t)RD32(fast, d, 1, raw);
+	ev.sw.prev_state = RD32(fast, d, 2, raw);
+	ev.sw.next_tid = (int32_t)RD32(fast, d, 4, raw);
+	if ((n = two_tasks(st, d, s, 0, ev.tid, 3, ev.sw.next_tid, &t, &o,
+			   fast)) <= 0)
 		return n;
 	add(st, &ev);
 	return 0;
@@ -1221,27 +1324,28 @@ static inline int dec_switch(struct state *st, const struct decoder *d,
 
 // WAKEUP, WAKING, WAKEUP_NEW, MIGRATE, EXIT, STAT_*: one task, its comm
 // in slot 0 and its tid in slot 1.
-static inline int dec_one_task(struct state *st, const struct decoder *d,
-			       const struct perf_dlfilter_sample *s)
+HOT int
+dec_one_task(struct state *st, const struct decoder *d,
+	     const struct perf_dlfilter_sample *s, const int fast)
 {
 	const void *raw = s->raw_data;
 	const struct pw_field *f = d->f;
 	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind };
 	struct task *t;
 
-	ev.tid = (int32_t)pw_field_u32(&f[1], raw);
+	ev.tid = (int32_t)RD32(fast, d, 1, raw);
 	if (!(t = task_get(st, ev.tid)))
 		return -1;
-	note_comm_field(d, 0, t, s);
+	note_comm_slot(d, 0, t, s, fast);
 	if (s->tid == ev.tid)
 		note_pid(t, s->pid);
 	if (d->kind == PW_EV_MIGRATE) {
-		ev.mg.orig_cpu = (int32_t)pw_field_u32(&f[2], raw);
-		ev.mg.dest_cpu = (int32_t)pw_field_u32(&f[3], raw);
+		ev.mg.orig_cpu = (int32_t)RD32(fast, d, 2, raw);
+		ev.mg.dest_cpu = (int32_t)RD32(fast, d, 3, raw);
 	} else if (d->kind >= PW_EV_STAT_SLEEP) {
 		ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
 	} else if (d->kind != PW_EV_EXIT) {
-		ev.wk.target_cpu = f[2].size ? (int32_t)pw_field_u32(&f[2], raw) :
+		ev.wk.target_cpu = f[2].size ? (int32_t)RD32(fast, d, 2, raw) :
 					       -1;
 	}
 	if (!task_match(st, t))
@@ -1252,8 +1356,9 @@ static inline int dec_one_task(struct state *st, const struct decoder *d,
 }
 
 // KVM_EXIT, KVM_ENTRY, KVM_USEREXIT: about the vCPU thread the event fired on.
-static inline int dec_kvm(struct state *st, const struct decoder *d,
-			  const struct perf_dlfilter_sample *s)
+HOT int
+dec_kvm(struct state *st, const struct decoder *d,
+	const struct perf_dlfilter_sample *s, const int fast)
 {
 	const void *raw = s->raw_data;
 	const struct pw_field *f = d->f;
@@ -1265,12 +1370,12 @@ static inline int dec_kvm(struct state *st, const struct decoder *d,
 		return -1;
 	note_pid(t, s->pid);
 	if (d->kind == PW_EV_KVM_EXIT) {
-		ev.kx.reason = pw_field_u32(&f[0], raw);
-		ev.kx.isa = f[1].size ? pw_field_u32(&f[1], raw) : PW_ISA_VMX;
+		ev.kx.reason = RD32(fast, d, 0, raw);
+		ev.kx.isa = f[1].size ? RD32(fast, d, 1, raw) : PW_ISA_VMX;
 	} else if (d->kind == PW_EV_KVM_USEREXIT) {
-		ev.kx.reason = pw_field_u32(&f[0], raw);
+		ev.kx.reason = RD32(fast, d, 0, raw);
 	} else {
-		ev.ke.vcpu_id = f[0].size ? pw_field_u32(&f[0], raw) : UINT32_MAX;
+		ev.ke.vcpu_id = f[0].size ? RD32(fast, d, 0, raw) : UINT32_MAX;
 	}
 	if (!task_match(st, t))
 		return 0;
@@ -1280,10 +1385,8 @@ static inline int dec_kvm(struct state *st, const struct decoder *d,
 }
 
 // EXEC and FORK, rare: kept out of the hot path.
-static __attribute__((noinline)) int dec_rare(struct state *st,
-					      struct route *r,
-					      const struct decoder *d,
-					      const struct perf_dlfilter_sample *s)
+RARE int dec_rare(struct state *st, struct route *r, const struct decoder *d,
+		  const struct perf_dlfilter_sample *s)
 {
 	const void *raw = s->raw_data;
 	const struct pw_field *f = d->f;
@@ -1325,7 +1428,7 @@ static __attribute__((noinline)) int dec_rare(struct state *st,
 		ev.fk.child_tid = (int32_t)pw_field_u32(&f[3], raw);
 		ev.fk.child_pid = -1;
 		if ((n = two_tasks(st, d, s, 0, ev.tid, 2, ev.fk.child_tid, &t,
-				   &o)) <= 0)
+				   &o, 0)) <= 0)
 			return n;
 		if ((id = intern(st, task_name(o))) < 0)
 			return 0;
@@ -1335,18 +1438,20 @@ static __attribute__((noinline)) int dec_rare(struct state *st,
 	return 0;
 }
 
-static inline void decode(struct state *st, struct route *r,
-			  const struct perf_dlfilter_sample *s)
+// decode() for one value of d->fast, so that each copy is specialised.
+HOT void
+decode_as(struct state *st, struct route *r, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, const int fast)
 {
-	const struct decoder *d = r->dec;
 	int err;
 
-	if (!sample_ok(st, r, d, s))
+	if (!sample_ok(st, r, d, s, fast))
 		return;
+	if (d->kind == PW_EV_SWITCH) {	// most samples: no jump table
+		err = dec_switch(st, d, s, fast);
+		goto out;
+	}
 	switch (d->kind) {
-	case PW_EV_SWITCH:
-		err = dec_switch(st, d, s);
-		break;
 	case PW_EV_WAKEUP:
 	case PW_EV_WAKING:
 	case PW_EV_WAKEUP_NEW:
@@ -1355,12 +1460,12 @@ static inline void decode(struct state *st, struct route *r,
 	case PW_EV_STAT_SLEEP:
 	case PW_EV_STAT_IOWAIT:
 	case PW_EV_STAT_RUNTIME:
-		err = dec_one_task(st, d, s);
+		err = dec_one_task(st, d, s, fast);
 		break;
 	case PW_EV_KVM_EXIT:
 	case PW_EV_KVM_ENTRY:
 	case PW_EV_KVM_USEREXIT:
-		err = dec_kvm(st, d, s);
+		err = dec_kvm(st, d, s, fast);
 		break;
 	case PW_EV_EXEC:
 	case PW_EV_FORK:
@@ -1369,8 +1474,20 @@ static inline void decode(struct state *st, struct route *r,
 	default:
 		return;
 	}
+out:
 	if (err && !st->werr)
 		st->werr = PW_ENOMEM;
+}
+
+static inline void decode(struct state *st, struct route *r,
+			  const struct perf_dlfilter_sample *s)
+{
+	const struct decoder *d = r->dec;
+
+	if (__builtin_expect(d->fast, 1))
+		decode_as(st, r, d, s, 1);
+	else
+		decode_as(st, r, d, s, 0);
 }
 
 // Say why the output failed, in one line, and drop the temporary file.
@@ -1397,7 +1514,7 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 	if (!st->samples)
 		signals_run();
 	st->samples++;
-	r = route_find(st, s, ctx);
+	r = route_of(st, s, ctx);
 	if (!r) {
 		if (!st->werr)
 			st->werr = PW_ENOMEM;
