@@ -160,6 +160,7 @@ struct state {
 	// dlargs
 	char *out_path, *input, *map_path, *tasks_re;
 	int autoname, keep, quiet;
+	int ret;		// filter_event()'s: 1 drops the sample, 0 (keep) not
 	regex_t re;
 	int have_re;
 	struct pw_map map;
@@ -1047,6 +1048,7 @@ int start(void **data, void *ctx)
 	err = parse_dlargs(st, argc, argv);
 	if (err)
 		goto fail;
+	st->ret = st->keep ? 0 : 1;
 	if (st->map_path) {
 		size_t line;
 		err = pw_map_load(&st->map, st->map_path, &line);
@@ -1532,7 +1534,7 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 		report_failure(st, st->werr);
 		return -st->failed;
 	}
-	return st->keep ? 0 : 1;
+	return st->ret;
 }
 
 static double elapsed(const struct timespec *t0)
