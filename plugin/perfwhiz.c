@@ -6,9 +6,11 @@
 //
 // start() finds the event formats (the perf.data's tracing data, else the
 // local tracefs in pipe mode), resolves every field the decoders read, and
-// opens the writer; filter_event() routes each sample by its attr (cached by
-// tracepoint id), checks it, and appends events; stop() writes the trailer
-// and prints the summary. Memory grows with tasks, CPUs and event types only.
+// opens the writer; filter_event() routes each sample by its attr (type and
+// tracepoint id; the route is then cached by the sample's id), checks it, and
+// appends events; stop() writes the trailer and prints the summary. Memory
+// grows with tasks, CPUs and event types only. filter_event() runs on perf's
+// only thread for every sample: see HOT below.
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>
