@@ -6,9 +6,11 @@
 //
 // start() finds the event formats (the perf.data's tracing data, else the
 // local tracefs in pipe mode), resolves every field the decoders read, and
-// opens the writer; filter_event() routes each sample by its attr (cached by
-// tracepoint id), checks it, and appends events; stop() writes the trailer
-// and prints the summary. Memory grows with tasks, CPUs and event types only.
+// opens the writer; filter_event() routes each sample by its attr (type and
+// tracepoint id; the route is then cached by the sample's id), checks it, and
+// appends events; stop() writes the trailer and prints the summary. Memory
+// grows with tasks, CPUs and event types only. filter_event() runs on perf's
+// only thread for every sample: see HOT below.
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>
@@ -30,10 +32,15 @@
 #include "tpformat.h"
 
 #define PW_API __attribute__((visibility("default")))
+// The hot path is filter_event() with its helpers inlined (one call per
+// sample: it runs on perf's only thread); what is rare stays out of line.
+#define HOT static inline __attribute__((always_inline))
+#define RARE static __attribute__((noinline))
 #define PROG "perfwhiz"
 #define COMM_LEN 16
 #define NR_FIELDS 6
 #define TASK_BLOCK 1024
+#define ID_ROUTES 1024		// slots of the route cache by sample id
 
 // perf fills this in before start() (perf's dlfilter.c looks it up by name)
 PW_API struct perf_dlfilter_fns perf_dlfilter_fns;
@@ -47,42 +54,64 @@ PW_API const char *filter_description(const char **long_description);
 /* ---- the events we decode ----------------------------------------------- */
 
 // Field names per kind, in slot order; a leading '?' marks an optional field.
+// num32: the slots read as 32-bit numbers, comm: the slots holding a comm
+// (bit i for slot i), for the decoders' fast path (see struct decoder).
 struct known {
 	const char *system, *name;
 	uint8_t kind;
 	const char *fields[NR_FIELDS];
+	uint8_t num32, comm;
 };
+
+#define S(i) (1u << (i))
 
 // the temporary output, for the SIGTERM handler (see signals_start)
 static char term_unlink[4096];
 
 static const struct known known[] = {
 	{ "sched", "sched_switch", PW_EV_SWITCH,
-	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" } },
-	{ "sched", "sched_wakeup", PW_EV_WAKEUP, { "?comm", "pid", "?target_cpu" } },
-	{ "sched", "sched_waking", PW_EV_WAKING, { "?comm", "pid", "?target_cpu" } },
+	  { "?prev_comm", "prev_pid", "prev_state", "?next_comm", "next_pid" },
+	  S(1) | S(2) | S(4), S(0) | S(3) },
+	{ "sched", "sched_wakeup", PW_EV_WAKEUP, { "?comm", "pid", "?target_cpu" },
+	  S(1) | S(2), S(0) },
+	{ "sched", "sched_waking", PW_EV_WAKING, { "?comm", "pid", "?target_cpu" },
+	  S(1) | S(2), S(0) },
 	{ "sched", "sched_wakeup_new", PW_EV_WAKEUP_NEW,
-	  { "?comm", "pid", "?target_cpu" } },
+	  { "?comm", "pid", "?target_cpu" }, S(1) | S(2), S(0) },
 	{ "sched", "sched_migrate_task", PW_EV_MIGRATE,
-	  { "?comm", "pid", "orig_cpu", "dest_cpu" } },
-	{ "sched", "sched_process_exec", PW_EV_EXEC, { "?filename", "pid" } },
+	  { "?comm", "pid", "orig_cpu", "dest_cpu" }, S(1) | S(2) | S(3), S(0) },
+	{ "sched", "sched_process_exec", PW_EV_EXEC, { "?filename", "pid" },
+	  S(1), 0 },
 	{ "sched", "sched_process_fork", PW_EV_FORK,
-	  { "?parent_comm", "parent_pid", "?child_comm", "child_pid" } },
-	{ "sched", "sched_process_exit", PW_EV_EXIT, { "?comm", "pid" } },
-	{ "sched", "sched_stat_sleep", PW_EV_STAT_SLEEP, { "?comm", "pid", "delay" } },
+	  { "?parent_comm", "parent_pid", "?child_comm", "child_pid" },
+	  S(1) | S(3), S(0) | S(2) },
+	{ "sched", "sched_process_exit", PW_EV_EXIT, { "?comm", "pid" }, S(1), S(0) },
+	{ "sched", "sched_stat_sleep", PW_EV_STAT_SLEEP, { "?comm", "pid", "delay" },
+	  S(1), S(0) },
 	{ "sched", "sched_stat_iowait", PW_EV_STAT_IOWAIT,
-	  { "?comm", "pid", "delay" } },
+	  { "?comm", "pid", "delay" }, S(1), S(0) },
 	{ "sched", "sched_stat_runtime", PW_EV_STAT_RUNTIME,
-	  { "?comm", "pid", "runtime" } },
-	{ "kvm", "kvm_exit", PW_EV_KVM_EXIT, { "exit_reason", "?isa" } },
-	{ "kvm", "kvm_entry", PW_EV_KVM_ENTRY, { "?vcpu_id" } },
-	{ "kvm", "kvm_userspace_exit", PW_EV_KVM_USEREXIT, { "reason" } },
+	  { "?comm", "pid", "runtime" }, S(1), S(0) },
+	{ "kvm", "kvm_exit", PW_EV_KVM_EXIT, { "exit_reason", "?isa" },
+	  S(0) | S(1), 0 },
+	{ "kvm", "kvm_entry", PW_EV_KVM_ENTRY, { "?vcpu_id" }, S(0), 0 },
+	{ "kvm", "kvm_userspace_exit", PW_EV_KVM_USEREXIT, { "reason" }, S(0), 0 },
 };
 #define NR_KNOWN (sizeof(known) / sizeof(known[0]))
 
 // A decoder: one known event whose format was found and resolved.
+//
+// fast: the format is the usual one, so the hot path needs no test per
+// field: common_type is an unsigned 2 bytes, every 32-bit number it reads
+// (known.num32) is 4 or 8 bytes wide or an absent optional field, every
+// comm (known.comm) a plain char[16]. Other layouts, old or hostile, take
+// the general reads; both paths give the same values.
 struct decoder {
 	const struct known *k;
+	uint8_t kind;		// k->kind, one load less per sample
+	uint8_t fast;
+	uint8_t ct_u16;		// common_type is the usual unsigned 2 bytes
+	uint8_t comm16;		// bit f: field f is a plain char[16] (a comm)
 	int id;			// tracepoint id
 	int usable;		// every required field resolved
 	uint32_t min_raw;	// largest offset+size of the fields read
@@ -101,7 +130,12 @@ struct route {
 	char *name;		// "sched:sched_switch"
 	uint64_t count;		// samples (R_IGNORE) or samples not decoded (R_MISSING)
 	uint64_t invalid;	// R_DECODE samples that failed validation
-	uint64_t stored;
+};
+
+// The route of the samples of one sample id (see route_of()).
+struct id_route {
+	uint64_t id;
+	struct route *r;	// NULL: empty
 };
 
 /* ---- tasks -------------------------------------------------------------- */
@@ -114,9 +148,9 @@ struct route {
 struct task {
 	int32_t tid;
 	int32_t pid;		// tgid, -1 unknown
-	uint8_t flags;
-	char comm[COMM_LEN];	// last comm seen, NUL-padded
+	char comm[COMM_LEN];	// last comm seen, NUL-padded: comm[15] is 0
 	const char *fixed;	// name from map= or autoname (borrowed)
+	uint8_t flags;
 };
 
 struct autoname {
@@ -128,6 +162,7 @@ struct state {
 	// dlargs
 	char *out_path, *input, *map_path, *tasks_re;
 	int autoname, keep, quiet;
+	int ret;		// filter_event()'s: 1 drops the sample, 0 (keep) not
 	regex_t re;
 	int have_re;
 	struct pw_map map;
@@ -142,12 +177,14 @@ struct state {
 	struct route *routes;
 	size_t nr_routes, alloc_routes;
 	struct route *last_route;
+	struct id_route *id_routes;	// ID_ROUTES slots, by id % ID_ROUTES
 
 	// tasks: a hash of tid -> task, tasks in fixed blocks (stable pointers)
 	struct task **blocks;
 	size_t nr_blocks, nr_tasks;
-	int32_t *hash;		// index + 1, 0 empty
-	size_t hash_size;
+	struct task **hash;	// open addressing, NULL empty
+	size_t hash_size, hash_mask;	// a power of two, and it - 1
+	unsigned hash_shift;		// 32 - log2(hash_size)
 	uint8_t *cpu_seen;	// PW_MAX_CPUS bytes
 	uint32_t nr_cpus_seen;
 
@@ -155,7 +192,7 @@ struct state {
 	struct pw_writer *w;
 	int werr;
 	int failed;		// werr was reported and the output abandoned
-	uint64_t samples, stored, invalid_total, ignored_total, missing_total;
+	uint64_t samples, invalid_total, ignored_total, missing_total;
 	uint64_t by_kind[PW_EV__COUNT];
 	struct timespec t0;
 };
@@ -177,27 +214,35 @@ static struct task *task_at(struct state *st, size_t i)
 	return &st->blocks[i / TASK_BLOCK][i % TASK_BLOCK];
 }
 
-static size_t hash_tid(int32_t tid, size_t size)
+// Fibonacci hashing: the top bits of the product, which depend on every bit
+// of the tid (the low bits would depend on the tid's low bits only, and
+// tids a multiple of the table size apart would share a chain).
+static size_t hash_tid(int32_t tid, unsigned shift)
 {
-	return ((uint32_t)tid * 2654435761u) & (size - 1);
+	return ((uint32_t)tid * 2654435761u) >> shift;
 }
 
 static int hash_grow(struct state *st)
 {
 	size_t n = st->hash_size ? st->hash_size * 2 : 1024;
-	int32_t *h = calloc(n, sizeof(*h));
+	unsigned shift = st->hash_size ? st->hash_shift - 1 : 32 - 10;
+	// (at most 2^31 slots, for the shift)
+	struct task **h = n <= (1u << 31) ? calloc(n, sizeof(*h)) : NULL;
 
 	if (!h)
 		return PW_ENOMEM;
 	for (size_t i = 0; i < st->nr_tasks; i++) {
-		size_t j = hash_tid(task_at(st, i)->tid, n);
+		struct task *t = task_at(st, i);
+		size_t j = hash_tid(t->tid, shift);
 		while (h[j])
 			j = (j + 1) & (n - 1);
-		h[j] = (int32_t)i + 1;
+		h[j] = t;
 	}
 	free(st->hash);
 	st->hash = h;
 	st->hash_size = n;
+	st->hash_mask = n - 1;
+	st->hash_shift = shift;
 	return 0;
 }
 
@@ -211,21 +256,21 @@ static const char *fixed_name(struct state *st, int32_t tid)
 	return n;
 }
 
-// The task of tid, created on first sight; NULL only when out of memory.
-static struct task *task_get(struct state *st, int32_t tid)
+// task_get() past its first probe: the rest of the chain, else a new task.
+RARE struct task *task_get_slow(struct state *st, int32_t tid)
 {
-	size_t j = hash_tid(tid, st->hash_size);
+	size_t j = hash_tid(tid, st->hash_shift);
+	struct task *t;
 
-	while (st->hash[j]) {
-		struct task *t = task_at(st, (size_t)st->hash[j] - 1);
+	while ((t = st->hash[j])) {
 		if (t->tid == tid)
 			return t;
-		j = (j + 1) & (st->hash_size - 1);
+		j = (j + 1) & st->hash_mask;
 	}
 	if ((st->nr_tasks + 1) * 2 > st->hash_size) {
 		if (hash_grow(st))
 			return NULL;
-		return task_get(st, tid);
+		return task_get_slow(st, tid);
 	}
 	if (st->nr_tasks == st->nr_blocks * TASK_BLOCK) {
 		struct task **b = realloc(st->blocks,
@@ -238,7 +283,7 @@ static struct task *task_get(struct state *st, int32_t tid)
 			return NULL;
 		st->nr_blocks++;
 	}
-	struct task *t = task_at(st, st->nr_tasks);
+	t = task_at(st, st->nr_tasks);
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->pid = tid == 0 ? 0 : -1;
@@ -246,8 +291,21 @@ static struct task *task_get(struct state *st, int32_t tid)
 	t->fixed = fixed_name(st, tid);
 	if (tid == 0)
 		memcpy(t->comm, "swapper", 8);
-	st->hash[j] = (int32_t)++st->nr_tasks;
+	st->hash[j] = t;
+	st->nr_tasks++;
 	return t;
+}
+
+// The task of tid, created on first sight; NULL only when out of memory.
+// Inline for the common case, a task found at its first probe (the table
+// is kept at most half full).
+static inline struct task *task_get(struct state *st, int32_t tid)
+{
+	struct task *t = st->hash[hash_tid(tid, st->hash_shift)];
+
+	if (__builtin_expect(t && t->tid == tid, 1))
+		return t;
+	return task_get_slow(st, tid);
 }
 
 static const char *task_name(const struct task *t)
@@ -256,7 +314,7 @@ static const char *task_name(const struct task *t)
 }
 
 // A comm seen for t (len bytes, no NUL inside).
-static void note_comm(struct task *t, const char *s, size_t len)
+RARE void note_comm(struct task *t, const char *s, size_t len)
 {
 	if (t->tid == 0)	// the idle task is swapper/N on every cpu
 		return;
@@ -270,18 +328,53 @@ static void note_comm(struct task *t, const char *s, size_t len)
 		t->flags = (uint8_t)((t->flags | TF_DIRTY) & ~TF_MATCH_KNOWN);
 }
 
-static void note_pid(struct task *t, int32_t pid)
+// A comm of a plain char[16] field (sched_switch's prev_comm and next_comm,
+// the wakeup's comm): the kernel copies task->comm, NUL-padded, so the 16
+// bytes are nearly always those of t->comm (NUL-padded too, comm[15] = 0),
+// which proves the string unchanged without measuring it: two 8-byte
+// compares. Anything else (a new comm, bytes after the NUL) takes
+// note_comm(), which decides exactly as for any other string.
+static inline void note_comm16(struct task *t, const char *p)
 {
-	if (t->tid > 0 && pid > 0 && t->pid != pid) {
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, p, 8);
+	memcpy(&a1, p + 8, 8);
+	memcpy(&b0, t->comm, 8);
+	memcpy(&b1, t->comm + 8, 8);
+	if (((a0 ^ b0) | (a1 ^ b1)) == 0 || t->tid == 0)
+		return;
+	const char *nul = memchr(p, 0, COMM_LEN);
+	note_comm(t, p, nul ? (size_t)(nul - p) : COMM_LEN);
+}
+
+// The comm of field f (slot of decoder d) of sample s, if the record has one.
+static inline void note_comm_field(const struct decoder *d, int slot,
+				   struct task *t,
+				   const struct perf_dlfilter_sample *s)
+{
+	const struct pw_field *f = &d->f[slot];
+	const char *str;
+	size_t len;
+
+	if (__builtin_expect(!!(d->comm16 & (1u << slot)), 1)) {
+		note_comm16(t, (const char *)s->raw_data + f->offset);
+		return;
+	}
+	if ((str = pw_field_str(f, s->raw_data, s->raw_size, &len)))
+		note_comm(t, str, len);
+}
+
+static inline void note_pid(struct task *t, int32_t pid)
+{
+	if (t->pid != pid && t->tid > 0 && pid > 0) {
 		t->pid = pid;
 		t->flags |= TF_DIRTY;
 	}
 }
 
-static int task_match(struct state *st, struct task *t)
+RARE int task_match_re(struct state *st, struct task *t)
 {
-	if (!st->have_re)
-		return 1;
 	if (!(t->flags & TF_MATCH_KNOWN)) {
 		int m = regexec(&st->re, task_name(t), 0, NULL, 0) == 0;
 		t->flags = (uint8_t)((t->flags & ~TF_MATCH) | TF_MATCH_KNOWN |
@@ -290,7 +383,12 @@ static int task_match(struct state *st, struct task *t)
 	return t->flags & TF_MATCH;
 }
 
-static void add(struct state *st, const struct pw_event *ev)
+static inline int task_match(struct state *st, struct task *t)
+{
+	return !st->have_re || task_match_re(st, t);
+}
+
+static inline void add(struct state *st, const struct pw_event *ev)
 {
 	if (st->werr)
 		return;
@@ -299,8 +397,17 @@ static void add(struct state *st, const struct pw_event *ev)
 		st->werr = err;
 		return;
 	}
-	st->stored++;
-	st->by_kind[ev->kind]++;
+	st->by_kind[ev->kind]++;	// stored = their sum, see stored()
+}
+
+// Events stored: by_kind[] is counted per event, so its sum.
+static uint64_t stored(const struct state *st)
+{
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < PW_EV__COUNT; k++)
+		n += st->by_kind[k];
+	return n;
 }
 
 static int64_t intern(struct state *st, const char *s)
@@ -314,10 +421,9 @@ static int64_t intern(struct state *st, const char *s)
 }
 
 // Write t's TASK record if its name or tgid changed since the last one.
-static void task_emit(struct state *st, struct task *t, uint64_t time, int cpu)
+RARE void task_emit_dirty(struct state *st, struct task *t, uint64_t time,
+			  int cpu)
 {
-	if (!(t->flags & TF_DIRTY))
-		return;
 	int64_t id = intern(st, task_name(t));
 	if (id < 0)
 		return;
@@ -327,6 +433,13 @@ static void task_emit(struct state *st, struct task *t, uint64_t time, int cpu)
 	ev.task.name = (uint32_t)id;
 	add(st, &ev);
 	t->flags = (uint8_t)((t->flags & ~TF_DIRTY) | TF_EMITTED);
+}
+
+static inline void task_emit(struct state *st, struct task *t, uint64_t time,
+			     int cpu)
+{
+	if (__builtin_expect(!!(t->flags & TF_DIRTY), 0))
+		task_emit_dirty(st, t, time, cpu);
 }
 
 /* ---- formats ------------------------------------------------------------- */
@@ -362,6 +475,7 @@ static void build_decoders(struct state *st)
 			pw_tpfmts_find(st->fmts, known[i].system, known[i].name);
 
 		d->k = &known[i];
+		d->kind = known[i].kind;
 		d->id = -1;
 		if (!ev)
 			continue;
@@ -369,6 +483,8 @@ static void build_decoders(struct state *st)
 		d->usable = 1;
 		if (pw_tpevent_field(ev, "common_type", &d->common_type) == 0)
 			d->min_raw = pw_field_end(&d->common_type);
+		d->ct_u16 = d->common_type.size == 2 &&
+			    !(d->common_type.flags & PW_FLD_SIGNED);
 		for (int f = 0; f < NR_FIELDS && known[i].fields[f]; f++) {
 			const char *fname = known[i].fields[f];
 			int optional = fname[0] == '?';
@@ -381,10 +497,19 @@ static void build_decoders(struct state *st)
 				}
 				continue;
 			}
+			if (d->f[f].size == COMM_LEN &&
+			    !(d->f[f].flags & (PW_FLD_DYNAMIC | PW_FLD_RELATIVE)))
+				d->comm16 |= (uint8_t)(1u << f);
 			uint32_t end = pw_field_end(&d->f[f]);
 			if (end > d->min_raw)
 				d->min_raw = end;
 		}
+		d->fast = d->ct_u16 &&
+			  (d->comm16 & known[i].comm) == known[i].comm;
+		for (int f = 0; f < NR_FIELDS; f++)
+			if ((known[i].num32 & S(f)) && d->f[f].size &&
+			    !(d->f[f].flags & PW_FLD_LO32))
+				d->fast = 0;
 	}
 }
 
@@ -893,6 +1018,7 @@ static void state_free(struct state *st)
 	free(st->blocks);
 	free(st->hash);
 	free(st->cpu_seen);
+	free(st->id_routes);
 	for (size_t i = 0; i < st->nr_auto; i++)
 		free(st->auto_names[i].name);
 	free(st->auto_names);
@@ -924,6 +1050,7 @@ int start(void **data, void *ctx)
 	err = parse_dlargs(st, argc, argv);
 	if (err)
 		goto fail;
+	st->ret = st->keep ? 0 : 1;
 	if (st->map_path) {
 		size_t line;
 		err = pw_map_load(&st->map, st->map_path, &line);
@@ -970,7 +1097,8 @@ int start(void **data, void *ctx)
 	if (!st->out_path)
 		st->out_path = default_out(st->input, st->pipe_mode);
 	st->cpu_seen = calloc(PW_MAX_CPUS, 1);
-	if (!st->out_path || !st->cpu_seen || hash_grow(st)) {
+	st->id_routes = calloc(ID_ROUTES, sizeof(*st->id_routes));
+	if (!st->out_path || !st->cpu_seen || !st->id_routes || hash_grow(st)) {
 		err = PW_ENOMEM;
 		goto fail;
 	}
@@ -1001,7 +1129,9 @@ static struct route *route_new(struct state *st, uint32_t type,
 			return NULL;
 		st->routes = r;
 		st->alloc_routes = n;
-		st->last_route = NULL;	// moved
+		// moved: drop the pointers to the old array
+		st->last_route = NULL;
+		memset(st->id_routes, 0, ID_ROUTES * sizeof(*st->id_routes));
 	}
 	struct route *r = &st->routes[st->nr_routes];
 	memset(r, 0, sizeof(*r));
@@ -1034,11 +1164,12 @@ static struct route *route_new(struct state *st, uint32_t type,
 	return r;
 }
 
+// The route of a sample of attr (NULL: the host gives none) by its type and
+// config, made on the first sample of an attr.
 static struct route *route_find(struct state *st,
-				const struct perf_dlfilter_sample *s, void *ctx)
+				const struct perf_dlfilter_sample *s,
+				const struct perf_event_attr *attr)
 {
-	struct perf_event_attr *attr =
-		perf_dlfilter_fns.attr ? perf_dlfilter_fns.attr(ctx) : NULL;
 	uint32_t type = attr ? attr->type : PERF_TYPE_TRACEPOINT;
 	uint64_t config = attr ? attr->config : UINT64_MAX;
 	struct route *r = st->last_route;
@@ -1064,23 +1195,75 @@ static struct route *route_find(struct state *st,
 	return st->last_route = r;
 }
 
-// A record about two tasks (switch: prev and next; fork: parent and child):
-// find both, note the comms the record carries (fields fa and fb) and the
-// sample's tgid, and emit their names if either is kept. Returns 1 to store
-// the record, 0 when neither task is kept, -1 when out of memory.
-static int two_tasks(struct state *st, const struct perf_dlfilter_sample *s,
-		     const struct pw_field *fa, int32_t a, const struct pw_field *fb,
-		     int32_t b, struct task **ta, struct task **tb)
+// The route of sample s. perf gives each sample the id of its event (one
+// per event and cpu, PERF_SAMPLE_IDENTIFIER) and takes the sample's evsel,
+// hence the attr that attr() returns, from that id alone
+// (evlist__id2evsel(); id 0 means its first evsel), so the route found once
+// for an id holds for every later sample with that id; several events of
+// the same tracepoint have ids of their own and share the route of their
+// (type, config). That spares perf's attr() callback and our compare on
+// nearly every sample. Only ids of attrs that say they sample ids are kept
+// (a host whose attrs do not, like the unit tests' fake one, routes by attr
+// alone), and never id 0: the kernel's ids start at 1, and a host that
+// leaves the field 0 must not send every sample down the first route.
+static inline struct route *route_of(struct state *st,
+				     const struct perf_dlfilter_sample *s,
+				     void *ctx)
 {
-	const char *str;
-	size_t len;
+	struct id_route *c = &st->id_routes[s->id % ID_ROUTES];
+	const struct perf_event_attr *attr;
+	struct route *r;
 
+	if (__builtin_expect(c->r && c->id == s->id, 1))
+		return c->r;
+	attr = perf_dlfilter_fns.attr ? perf_dlfilter_fns.attr(ctx) : NULL;
+	r = route_find(st, s, attr);
+	if (r && attr && s->id &&
+	    (attr->sample_type & (PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_ID))) {
+		c->id = s->id;
+		c->r = r;
+	}
+	return r;
+}
+
+// A 32-bit number of slot i of decoder d from raw, and the comm of slot i
+// for task t, on a decoder's fast path (fast = d->fast, a constant in each
+// copy of decode_as()) or the general one.
+#define RD32(fast, d, i, raw)                                                  \
+	((fast) ? ld32((const unsigned char *)(raw) + (d)->f[i].offset) :       \
+		  pw_field_u32(&(d)->f[i], (raw)))
+
+static inline uint32_t ld32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+HOT void
+note_comm_slot(const struct decoder *d, int slot, struct task *t,
+	       const struct perf_dlfilter_sample *s, const int fast)
+{
+	if (fast)
+		note_comm16(t, (const char *)s->raw_data + d->f[slot].offset);
+	else
+		note_comm_field(d, slot, t, s);
+}
+
+// A record about two tasks (switch: prev and next; fork: parent and child):
+// find both, note the comms the record carries (field slots fa and fb) and
+// the sample's tgid, and emit their names if either is kept. Returns 1 to
+// store the record, 0 when neither task is kept, -1 when out of memory.
+HOT int
+two_tasks(struct state *st, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, int fa, int32_t a, int fb,
+	  int32_t b, struct task **ta, struct task **tb, const int fast)
+{
 	if (!(*ta = task_get(st, a)) || !(*tb = task_get(st, b)))
 		return -1;
-	if ((str = pw_field_str(fa, s->raw_data, s->raw_size, &len)))
-		note_comm(*ta, str, len);
-	if ((str = pw_field_str(fb, s->raw_data, s->raw_size, &len)))
-		note_comm(*tb, str, len);
+	note_comm_slot(d, fa, *ta, s, fast);
+	note_comm_slot(d, fb, *tb, s, fast);
 	if (s->tid == a)
 		note_pid(*ta, s->pid);
 	if (!task_match(st, *ta) && !task_match(st, *tb))
@@ -1090,78 +1273,143 @@ static int two_tasks(struct state *st, const struct perf_dlfilter_sample *s,
 	return 1;
 }
 
-static void decode(struct state *st, struct route *r,
-		   const struct perf_dlfilter_sample *s)
+// The checks before any field of a sample is read: the record holds every
+// field the decoder reads, is of the decoder's event (common_type) and has
+// a cpu in range. 0 (counted as failed validation) when one fails.
+HOT int
+sample_ok(struct state *st, struct route *r, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, const int fast)
 {
-	const struct decoder *d = r->dec;
-	const void *raw = s->raw_data;
-	const struct pw_field *f = d->f;
-	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
-			       .kind = d->k->kind };
-	struct task *t, *o = NULL;
-	const char *str;
-	size_t len;
-	int n;
+	const unsigned char *raw = s->raw_data;
+	int bad;
 
-	if (!raw || s->raw_size < d->min_raw || s->cpu < 0 ||
-	    s->cpu >= PW_MAX_CPUS ||
-	    (d->common_type.size &&
-	     pw_field_int(&d->common_type, raw) != d->id)) {
+	if (!raw || s->raw_size < d->min_raw || (uint32_t)s->cpu >= PW_MAX_CPUS) {
+		bad = 1;
+	} else if (fast || d->ct_u16) {
+		uint16_t ct;
+		memcpy(&ct, raw + d->common_type.offset, 2);
+		bad = ct != d->id;
+	} else {
+		bad = d->common_type.size &&
+		      pw_field_int(&d->common_type, raw) != d->id;
+	}
+	if (__builtin_expect(bad, 0)) {
 		r->invalid++;
 		st->invalid_total++;
-		return;
+		return 0;
 	}
 	if (!st->cpu_seen[s->cpu]) {
 		st->cpu_seen[s->cpu] = 1;
 		st->nr_cpus_seen++;
 	}
-	switch (d->k->kind) {
-	case PW_EV_SWITCH:
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		ev.sw.prev_state = (uint32_t)pw_field_int(&f[2], raw);
-		ev.sw.next_tid = (int32_t)pw_field_int(&f[4], raw);
-		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[3], ev.sw.next_tid, &t, &o)) < 0)
-			goto nomem;
-		if (!n)
-			return;
-		break;
-	case PW_EV_WAKEUP:
-	case PW_EV_WAKING:
-	case PW_EV_WAKEUP_NEW:
-	case PW_EV_MIGRATE:
-	case PW_EV_EXIT:
-	case PW_EV_STAT_SLEEP:
-	case PW_EV_STAT_IOWAIT:
-	case PW_EV_STAT_RUNTIME:
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
+	return 1;
+}
+
+// Returns 0, or -1 when out of memory.
+HOT int
+dec_switch(struct state *st, const struct decoder *d,
+	   const struct perf_dlfilter_sample *s, const int fast)
+{
+	const void *raw = s->raw_data;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu,
+			       .kind = PW_EV_SWITCH };
+	struct task *t, *o;
+	int n;
+
+	ev.tid = (int32_t)RD32(fast, d, 1, raw);
+	ev.sw.prev_state = RD32(fast, d, 2, raw);
+	ev.sw.next_tid = (int32_t)RD32(fast, d, 4, raw);
+	if ((n = two_tasks(st, d, s, 0, ev.tid, 3, ev.sw.next_tid, &t, &o,
+			   fast)) <= 0)
+		return n;
+	add(st, &ev);
+	return 0;
+}
+
+// WAKEUP, WAKING, WAKEUP_NEW, MIGRATE, EXIT, STAT_*: one task, its comm
+// in slot 0 and its tid in slot 1.
+HOT int
+dec_one_task(struct state *st, const struct decoder *d,
+	     const struct perf_dlfilter_sample *s, const int fast)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind };
+	struct task *t;
+
+	ev.tid = (int32_t)RD32(fast, d, 1, raw);
+	if (!(t = task_get(st, ev.tid)))
+		return -1;
+	note_comm_slot(d, 0, t, s, fast);
+	if (s->tid == ev.tid)
+		note_pid(t, s->pid);
+	if (d->kind == PW_EV_MIGRATE) {
+		ev.mg.orig_cpu = (int32_t)RD32(fast, d, 2, raw);
+		ev.mg.dest_cpu = (int32_t)RD32(fast, d, 3, raw);
+	} else if (d->kind >= PW_EV_STAT_SLEEP) {
+		ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
+	} else if (d->kind != PW_EV_EXIT) {
+		ev.wk.target_cpu = f[2].size ? (int32_t)RD32(fast, d, 2, raw) :
+					       -1;
+	}
+	if (!task_match(st, t))
+		return 0;
+	task_emit(st, t, ev.time, ev.cpu);
+	add(st, &ev);
+	return 0;
+}
+
+// KVM_EXIT, KVM_ENTRY, KVM_USEREXIT: about the vCPU thread the event fired on.
+HOT int
+dec_kvm(struct state *st, const struct decoder *d,
+	const struct perf_dlfilter_sample *s, const int fast)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind,
+			       .tid = s->tid };
+	struct task *t;
+
+	if (!(t = task_get(st, ev.tid)))
+		return -1;
+	note_pid(t, s->pid);
+	if (d->kind == PW_EV_KVM_EXIT) {
+		ev.kx.reason = RD32(fast, d, 0, raw);
+		ev.kx.isa = f[1].size ? RD32(fast, d, 1, raw) : PW_ISA_VMX;
+	} else if (d->kind == PW_EV_KVM_USEREXIT) {
+		ev.kx.reason = RD32(fast, d, 0, raw);
+	} else {
+		ev.ke.vcpu_id = f[0].size ? RD32(fast, d, 0, raw) : UINT32_MAX;
+	}
+	if (!task_match(st, t))
+		return 0;
+	task_emit(st, t, ev.time, ev.cpu);
+	add(st, &ev);
+	return 0;
+}
+
+// EXEC and FORK, rare: kept out of the hot path.
+RARE int dec_rare(struct state *st, struct route *r, const struct decoder *d,
+		  const struct perf_dlfilter_sample *s)
+{
+	const void *raw = s->raw_data;
+	const struct pw_field *f = d->f;
+	struct pw_event ev = { .time = s->time, .cpu = s->cpu, .kind = d->kind };
+	struct task *t, *o;
+	const char *str;
+	size_t len;
+	int64_t id;
+	int n;
+
+	if (d->kind == PW_EV_EXEC) {
+		ev.tid = (int32_t)pw_field_u32(&f[1], raw);
 		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
-		if ((str = pw_field_str(&f[0], raw, s->raw_size, &len)))
-			note_comm(t, str, len);
-		if (s->tid == ev.tid)
-			note_pid(t, s->pid);
-		if (d->k->kind == PW_EV_MIGRATE) {
-			ev.mg.orig_cpu = (int32_t)pw_field_int(&f[2], raw);
-			ev.mg.dest_cpu = (int32_t)pw_field_int(&f[3], raw);
-		} else if (d->k->kind >= PW_EV_STAT_SLEEP) {
-			ev.st.delay_ns = (uint64_t)pw_field_int(&f[2], raw);
-		} else if (d->k->kind != PW_EV_EXIT) {
-			ev.wk.target_cpu = f[2].size ?
-				(int32_t)pw_field_int(&f[2], raw) : -1;
-		}
-		if (!task_match(st, t))
-			return;
-		task_emit(st, t, ev.time, ev.cpu);
-		break;
-	case PW_EV_EXEC: {
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
+			return -1;
 		str = pw_field_str(&f[0], raw, s->raw_size, &len);
 		if (!str && f[0].size) {
 			r->invalid++;
 			st->invalid_total++;
-			return;
+			return 0;
 		}
 		if (str && len) {	// the new comm: the file's basename
 			const char *b = memrchr(str, '/', len);
@@ -1173,59 +1421,77 @@ static void decode(struct state *st, struct route *r,
 		}
 		note_pid(t, s->pid);
 		if (!task_match(st, t))
-			return;
+			return 0;
 		task_emit(st, t, ev.time, ev.cpu);
-		int64_t id = intern(st, task_name(t));
-		if (id < 0)
-			return;
+		if ((id = intern(st, task_name(t))) < 0)
+			return 0;
 		ev.task.pid = t->pid;
 		ev.task.name = (uint32_t)id;
-		break;
-	}
-	case PW_EV_FORK: {
-		ev.tid = (int32_t)pw_field_int(&f[1], raw);
-		ev.fk.child_tid = (int32_t)pw_field_int(&f[3], raw);
+	} else {
+		ev.tid = (int32_t)pw_field_u32(&f[1], raw);
+		ev.fk.child_tid = (int32_t)pw_field_u32(&f[3], raw);
 		ev.fk.child_pid = -1;
-		if ((n = two_tasks(st, s, &f[0], ev.tid, &f[2], ev.fk.child_tid, &t, &o)) < 0)
-			goto nomem;
-		if (!n)
-			return;
-		int64_t id = intern(st, task_name(o));
-		if (id < 0)
-			return;
+		if ((n = two_tasks(st, d, s, 0, ev.tid, 2, ev.fk.child_tid, &t,
+				   &o, 0)) <= 0)
+			return n;
+		if ((id = intern(st, task_name(o))) < 0)
+			return 0;
 		ev.fk.child_name = (uint32_t)id;
-		break;
 	}
+	add(st, &ev);
+	return 0;
+}
+
+// decode() for one value of d->fast, so that each copy is specialised.
+HOT void
+decode_as(struct state *st, struct route *r, const struct decoder *d,
+	  const struct perf_dlfilter_sample *s, const int fast)
+{
+	int err;
+
+	if (!sample_ok(st, r, d, s, fast))
+		return;
+	if (d->kind == PW_EV_SWITCH) {	// most samples: no jump table
+		err = dec_switch(st, d, s, fast);
+		goto out;
+	}
+	switch (d->kind) {
+	case PW_EV_WAKEUP:
+	case PW_EV_WAKING:
+	case PW_EV_WAKEUP_NEW:
+	case PW_EV_MIGRATE:
+	case PW_EV_EXIT:
+	case PW_EV_STAT_SLEEP:
+	case PW_EV_STAT_IOWAIT:
+	case PW_EV_STAT_RUNTIME:
+		err = dec_one_task(st, d, s, fast);
+		break;
 	case PW_EV_KVM_EXIT:
 	case PW_EV_KVM_ENTRY:
 	case PW_EV_KVM_USEREXIT:
-		ev.tid = s->tid;	// the vCPU thread the event fired on
-		if (!(t = task_get(st, ev.tid)))
-			goto nomem;
-		note_pid(t, s->pid);
-		if (d->k->kind == PW_EV_KVM_EXIT) {
-			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
-			ev.kx.isa = f[1].size ? (uint32_t)pw_field_int(&f[1], raw) :
-						PW_ISA_VMX;
-		} else if (d->k->kind == PW_EV_KVM_USEREXIT) {
-			ev.kx.reason = (uint32_t)pw_field_int(&f[0], raw);
-		} else {
-			ev.ke.vcpu_id = f[0].size ?
-				(uint32_t)pw_field_int(&f[0], raw) : UINT32_MAX;
-		}
-		if (!task_match(st, t))
-			return;
-		task_emit(st, t, ev.time, ev.cpu);
+		err = dec_kvm(st, d, s, fast);
+		break;
+	case PW_EV_EXEC:
+	case PW_EV_FORK:
+		err = dec_rare(st, r, d, s);
 		break;
 	default:
 		return;
 	}
-	add(st, &ev);
-	r->stored++;
-	return;
-nomem:
-	if (!st->werr)
+out:
+	if (err && !st->werr)
 		st->werr = PW_ENOMEM;
+}
+
+static inline void decode(struct state *st, struct route *r,
+			  const struct perf_dlfilter_sample *s)
+{
+	const struct decoder *d = r->dec;
+
+	if (__builtin_expect(d->fast, 1))
+		decode_as(st, r, d, s, 1);
+	else
+		decode_as(st, r, d, s, 0);
 }
 
 // Say why the output failed, in one line, and drop the temporary file.
@@ -1252,7 +1518,7 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 	if (!st->samples)
 		signals_run();
 	st->samples++;
-	r = route_find(st, s, ctx);
+	r = route_of(st, s, ctx);
 	if (!r) {
 		if (!st->werr)
 			st->werr = PW_ENOMEM;
@@ -1270,7 +1536,7 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 		report_failure(st, st->werr);
 		return -st->failed;
 	}
-	return st->keep ? 0 : 1;
+	return st->ret;
 }
 
 static double elapsed(const struct timespec *t0)
@@ -1311,7 +1577,7 @@ static void summary(struct state *st, uint64_t bytes, int ok)
 	if (ok)
 		msg("wrote '%s' from '%s'", st->out_path, st->input);
 	fprintf(stderr, PROG ": %llu samples, %llu events stored:",
-		(unsigned long long)st->samples, (unsigned long long)st->stored);
+		(unsigned long long)st->samples, (unsigned long long)stored(st));
 	for (unsigned k = 0; k < PW_EV__COUNT; k++)
 		if (st->by_kind[k])
 			fprintf(stderr, " %s %llu", pw_event_name(k),
@@ -1335,7 +1601,7 @@ static void summary(struct state *st, uint64_t bytes, int ok)
 		st->nr_cpus_seen);
 	fprintf(stderr, PROG ": output %llu bytes, %.2f bytes/event, %.3f s\n",
 		(unsigned long long)bytes,
-		st->stored ? (double)bytes / (double)st->stored : 0.0,
+		stored(st) ? (double)bytes / (double)stored(st) : 0.0,
 		elapsed(&st->t0));
 	free(v);
 }
@@ -1399,7 +1665,7 @@ int stop(void *data, void *ctx)
 		pw_writer_set_stat(st->w, "invalid", v[i]->name, v[i]->count);
 	free(v);
 	pw_writer_set_stat(st->w, "plugin", "samples", st->samples);
-	pw_writer_set_stat(st->w, "plugin", "stored", st->stored);
+	pw_writer_set_stat(st->w, "plugin", "stored", stored(st));
 	pw_writer_set_stat(st->w, "plugin", "ignored", st->ignored_total);
 	pw_writer_set_stat(st->w, "plugin", "invalid",
 			   st->invalid_total + st->missing_total);

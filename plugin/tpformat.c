@@ -127,6 +127,8 @@ int pw_tpevent_field(const struct pw_tpevent *ev, const char *name,
 		return PW_EINVAL;
 	f->offset = (uint32_t)tf->offset;
 	f->size = (uint32_t)tf->size;
+	if (f->size == 4 || f->size == 8)
+		f->flags |= PW_FLD_LO32;
 	if (tf->flags & TEP_FIELD_IS_SIGNED)
 		f->flags |= PW_FLD_SIGNED;
 	if (tf->flags & TEP_FIELD_IS_ARRAY)

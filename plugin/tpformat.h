@@ -29,6 +29,7 @@
 #define PW_FLD_DYNAMIC 0x02	// __data_loc: u32 holding offset | len << 16
 #define PW_FLD_RELATIVE 0x04	// __rel_loc: offset counted from the field's end
 #define PW_FLD_ARRAY 0x08
+#define PW_FLD_LO32 0x10	// size 4 or 8: pw_field_u32() is a single load
 
 struct pw_field {
 	uint32_t offset;
@@ -115,6 +116,22 @@ static inline int64_t pw_field_int(const struct pw_field *f, const void *raw)
 	default:
 		return 0;
 	}
+}
+
+// pw_field_u32: the low 32 bits of a numeric field, what a caller that keeps
+// an int32_t or uint32_t of it gets from (uint32_t)pw_field_int(). For the
+// usual sizes, 4 and 8 (pids, cpus, prev_state, exit reasons), that is one
+// load at the field's offset, the record being little-endian: no switch on
+// the size on the hot path.
+static inline uint32_t pw_field_u32(const struct pw_field *f, const void *raw)
+{
+	uint32_t v;
+
+	if (__builtin_expect(!!(f->flags & PW_FLD_LO32), 1)) {
+		memcpy(&v, (const unsigned char *)raw + f->offset, 4);
+		return v;
+	}
+	return (uint32_t)pw_field_int(f, raw);
 }
 
 // pw_field_str: a string field (char[N], or __data_loc/__rel_loc char[]) of

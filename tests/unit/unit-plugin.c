@@ -191,6 +191,37 @@ static void test_tpformat(void)
 	check_int(pw_tpevent_field(ev, "vruntime", &f), ==, PW_EINVAL);
 	check_uint(f.size, ==, 0);
 	pw_tpfmts_free(set);
+
+	// pw_field_u32 (one load for sizes 4 and 8) gives the low 32 bits of
+	// pw_field_int for every size and signedness
+	static const char num_fmt[] =
+		"name: nums\nID: 900\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:u8 a;\toffset:2;\tsize:1;\tsigned:0;\n"
+		"\tfield:s8 b;\toffset:3;\tsize:1;\tsigned:1;\n"
+		"\tfield:u16 c;\toffset:4;\tsize:2;\tsigned:0;\n"
+		"\tfield:s16 d;\toffset:6;\tsize:2;\tsigned:1;\n"
+		"\tfield:u32 e;\toffset:8;\tsize:4;\tsigned:0;\n"
+		"\tfield:s32 g;\toffset:12;\tsize:4;\tsigned:1;\n"
+		"\tfield:u64 h;\toffset:16;\tsize:8;\tsigned:0;\n"
+		"\tfield:s64 i;\toffset:24;\tsize:8;\tsigned:1;\n\n"
+		"print fmt: \"a=%u\", REC->a\n";
+	static const char *const names[] = { "a", "b", "c", "d", "e", "g", "h", "i" };
+	check_int(pw_tpfmts_new(&set, 8), ==, 0);
+	check_int(pw_tpfmts_add(set, "test", num_fmt, sizeof(num_fmt) - 1), ==, 0);
+	ev = pw_tpfmts_find_id(set, 900);
+	check(ev != NULL);
+	uint8_t raw[32];
+	for (unsigned seed = 0; ev && seed < 64; seed++) {
+		for (size_t k = 0; k < sizeof(raw); k++)
+			raw[k] = (uint8_t)((seed * 37 + k * 91) ^ (seed & 1 ? 0x80 : 0));
+		for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+			check_int(pw_tpevent_field(ev, names[n], &f), ==, 0);
+			check_uint(!!(f.flags & PW_FLD_LO32), ==, f.size >= 4);
+			check_uint(pw_field_u32(&f, raw), ==, (uint32_t)pw_field_int(&f, raw));
+		}
+	}
+	pw_tpfmts_free(set);
 }
 
 static void test_map(void)
@@ -229,10 +260,12 @@ static char **host_args(void *ctx, int *argc)
 	return host_argv;
 }
 
+static struct perf_event_attr *host_cur;	// NULL: cur_attr
+
 static struct perf_event_attr *host_attr(void *ctx)
 {
 	(void)ctx;
-	return &cur_attr;
+	return host_cur ? host_cur : &cur_attr;
 }
 
 struct swrec {
@@ -390,6 +423,138 @@ static void test_fake_host(void)
 	unlink("unit-plugin.cdict");
 }
 
+// Like perf: every attr samples PERF_SAMPLE_IDENTIFIER and each sample
+// carries the id of its event, several ids per attr (one per cpu), and two
+// events of the same tracepoint; more attrs come mid-stream than the
+// plugin's first table of routes holds; and samples with id 0 under
+// different attrs. Every sample must still be counted under its own attr. The comms: one with bytes after its NUL (the same
+// name), one of 16 bytes without a NUL (cut to 15).
+static void test_fake_host_ids(void)
+{
+	void *h = dlopen("./perfwhiz.so", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		fprintf(stderr, "dlopen: %s\n", dlerror());
+		check_failed_now = 1;
+		return;
+	}
+	int (*p_start)(void **, void *) = (int (*)(void **, void *))dlsym(h, "start");
+	int (*p_stop)(void *, void *) = (int (*)(void *, void *))dlsym(h, "stop");
+	int (*p_filter)(void *, const struct perf_dlfilter_sample *, void *) =
+		(int (*)(void *, const struct perf_dlfilter_sample *, void *))dlsym(h, "filter_event");
+	struct perf_dlfilter_fns *fns = dlsym(h, "perf_dlfilter_fns");
+	check(p_start && p_stop && p_filter && fns);
+	if (!p_start || !p_stop || !p_filter || !fns)
+		return;
+	build_perfdata();
+	FILE *f = fopen("unit-plugin-ids.data", "wb");
+	fwrite(img, 1, img_len, f);
+	fclose(f);
+	fns->args = host_args;
+	fns->attr = host_attr;
+	host_argv[0] = "input=unit-plugin-ids.data";
+	host_argv[1] = "out=unit-plugin-ids.cdict";
+	host_argv[2] = "quiet";
+	host_argc = 3;
+
+	static struct perf_event_attr sw1, sw2, irq, extra[20];
+	static char names[20][16];
+	sw1.type = sw2.type = irq.type = 2;
+	sw1.config = sw2.config = 372;
+	irq.config = 12;
+	sw1.sample_type = sw2.sample_type = irq.sample_type = 0x10587;
+	for (int i = 0; i < 20; i++) {
+		extra[i].type = 2;
+		extra[i].config = 100 + (uint64_t)i;
+		extra[i].sample_type = 0x10587;
+		snprintf(names[i], sizeof(names[i]), "irq:e%02d", i);
+	}
+	struct swrec r = { .common_type = 372, .prev_pid = 300, .prev_state = 1,
+			   .next_pid = 301 };
+	memcpy(r.prev_comm, "alpha\0zzzzzzzzzz", 16);	// bytes after the NUL
+	memcpy(r.next_comm, "0123456789abcdef", 16);	// no NUL at all
+	void *data = NULL;
+	check_int(p_start(&data, NULL), ==, 0);
+	uint64_t t = 1000;
+	int nsw = 0;
+	for (int round = 0; round < 30; round++) {
+		for (int cpu = 0; cpu < 2; cpu++) {
+			struct perf_dlfilter_sample s = mk_sample(t++, cpu, &r, sizeof(r),
+								  "sched:sched_switch");
+			host_cur = cpu ? &sw2 : &sw1;
+			s.id = 10 + (uint64_t)cpu * 2 + (uint64_t)(round & 1);	// 10..13
+			check_int(p_filter(data, &s, NULL), ==, 1);
+			nsw++;
+			s = mk_sample(t++, cpu, &r, sizeof(r), "irq:irq_handler_entry");
+			host_cur = &irq;
+			s.id = 20 + (uint64_t)cpu;
+			check_int(p_filter(data, &s, NULL), ==, 1);
+		}
+		// id 0 (a host that leaves it unset): by attr alone
+		struct perf_dlfilter_sample s0 = mk_sample(t++, 0, &r, sizeof(r),
+							   "sched:sched_switch");
+		host_cur = &sw1;
+		check_int(p_filter(data, &s0, NULL), ==, 1);
+		nsw++;
+		s0 = mk_sample(t++, 0, &r, sizeof(r), "irq:irq_handler_entry");
+		host_cur = &irq;
+		check_int(p_filter(data, &s0, NULL), ==, 1);
+		for (int i = 0; round >= 10 && i < 20; i++) {
+			struct perf_dlfilter_sample s = mk_sample(t++, 0, &r, sizeof(r),
+								  names[i]);
+			host_cur = &extra[i];
+			s.id = 100 + (uint64_t)i;
+			check_int(p_filter(data, &s, NULL), ==, 1);
+		}
+	}
+	host_cur = NULL;
+	check_int(p_stop(data, NULL), ==, 0);
+	dlclose(h);
+
+	struct pw_reader *rd;
+	struct pw_event ev;
+	int err = pw_reader_open(&rd, "unit-plugin-ids.cdict");
+	check_int(err, ==, 0);
+	if (err) {
+		pw_reader_free(rd);
+		return;
+	}
+	int sw = 0, tasks = 0;
+	while ((err = pw_reader_next(rd, &ev)) > 0) {
+		if (ev.kind == PW_EV_SWITCH) {
+			sw++;
+			check_int(ev.tid, ==, 300);
+			check_int(ev.sw.next_tid, ==, 301);
+		} else if (ev.kind == PW_EV_TASK) {
+			tasks++;
+			check_str(pw_reader_string(rd, ev.task.name),
+				  ev.tid == 300 ? "alpha" : "0123456789abcde");
+		}
+	}
+	check_int(err, ==, 0);
+	check_int(sw, ==, nsw);
+	check_int(tasks, ==, 2);	// the comms never changed
+	const struct pw_trailer *tr = pw_reader_trailer(rd);
+	uint64_t ignored = 0, extras = 0, nextra = 0;
+	for (size_t i = 0; tr && i < tr->nr_stats; i++) {
+		const struct pw_stat *st = &tr->stats[i];
+		if (strcmp(st->group, "ignored"))
+			continue;
+		if (!strcmp(st->name, "irq:irq_handler_entry")) {
+			ignored = st->value;
+		} else if (!strncmp(st->name, "irq:e", 5)) {
+			check_uint(st->value, ==, 20);
+			extras += st->value;
+			nextra++;
+		}
+	}
+	check_uint(ignored, ==, 90);
+	check_uint(nextra, ==, 20);
+	check_uint(extras, ==, 400);
+	pw_reader_free(rd);
+	unlink("unit-plugin-ids.data");
+	unlink("unit-plugin-ids.cdict");
+}
+
 int main(void)
 {
 	TEST(test_parse_whole(), "perfdata: a whole hand-built perf.data");
@@ -398,5 +563,6 @@ int main(void)
 	TEST(test_tpformat(), "tpformat: offsets and sizes from a format text");
 	TEST(test_map(), "pw_map: names, bad lines with their number");
 	TEST(test_fake_host(), "fake perf host: start, filter_event, stop");
+	TEST(test_fake_host_ids(), "fake perf host: samples routed by id, many attrs");
 	return check_done();
 }
