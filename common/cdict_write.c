@@ -109,9 +109,8 @@ struct pw_writer {
 	struct strtab strs;
 	struct tidset tids;
 
-	// trailer
+	// trailer: its counts are the thread's too (count_rows)
 	struct pw_trailer tr;
-	uint64_t first_ns;
 	int have_first;
 
 	// metadata and trailer, packed on the caller's thread
@@ -518,6 +517,28 @@ static int add_tids(struct pw_writer *w, const struct chunk *c)
 	return 0;
 }
 
+// The chunk's rows into the trailer's counts: events by kind, first and
+// last time.
+static void count_rows(struct pw_writer *w, const struct chunk *c)
+{
+	uint64_t t = c->t0, last = t;
+
+	if (!c->rows)
+		return;
+	for (uint32_t i = 0; i < c->rows; i++) {
+		t += (uint64_t)c->dt[i];
+		last = t > last ? t : last;
+		w->tr.events[c->kind[i]]++;
+	}
+	if (!w->have_first) {
+		w->tr.first_ns = c->t0;
+		w->have_first = 1;
+	}
+	if (last > w->tr.last_ns)
+		w->tr.last_ns = last;
+	w->tr.rows += c->rows;
+}
+
 // Pack an event chunk into ez->sbuf and append it; then empty the chunk.
 static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
 		       int *err_no)
@@ -525,6 +546,8 @@ static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
 	msgpack_packer *pk = &ez->pk;
 	size_t n = 6 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
 	int err = add_tids(w, c);
+
+	count_rows(w, c);
 
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
 		if (c->gn[g])
@@ -736,14 +759,6 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 	c->cpu[c->rows] = ev->cpu;
 	c->kind[c->rows++] = ev->kind;
 	w->last_time = ev->time;
-	if (!w->have_first) {
-		w->tr.first_ns = ev->time;
-		w->have_first = 1;
-	}
-	if (ev->time > w->tr.last_ns)
-		w->tr.last_ns = ev->time;
-	w->tr.rows++;
-	w->tr.events[ev->kind]++;
 	if (c->rows == PW_CHUNK_ROWS)
 		return flush_events(w);
 	return 0;

@@ -6,11 +6,12 @@
 //
 // start() finds the event formats (the perf.data's tracing data, else the
 // local tracefs in pipe mode), resolves every field the decoders read, and
-// opens the writer; filter_event() routes each sample by its attr (type and
-// tracepoint id; the route is then cached by the sample's id), checks it, and
-// appends events; stop() writes the trailer and prints the summary. Memory
-// grows with tasks, CPUs and event types only. filter_event() runs on perf's
-// only thread for every sample: see HOT below.
+// opens the writer; filter_event_early() (or filter_event(), see `early`)
+// routes each sample by its attr (type and tracepoint id; the route is then
+// cached by the sample's id), checks it, and appends events; stop() writes
+// the trailer and prints the summary. Memory grows with tasks, CPUs and
+// event types only. The filter runs on perf's only thread for every sample:
+// see HOT below.
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>
@@ -49,6 +50,8 @@ PW_API int start(void **data, void *ctx);
 PW_API int stop(void *data, void *ctx);
 PW_API int filter_event(void *data, const struct perf_dlfilter_sample *sample,
 			void *ctx);
+PW_API int filter_event_early(void *data, const struct perf_dlfilter_sample *sample,
+			      void *ctx);
 PW_API const char *filter_description(const char **long_description);
 
 /* ---- the events we decode ----------------------------------------------- */
@@ -162,7 +165,8 @@ struct state {
 	// dlargs
 	char *out_path, *input, *map_path, *tasks_re;
 	int autoname, keep, quiet;
-	int ret;		// filter_event()'s: 1 drops the sample, 0 (keep) not
+	int ret;		// the filter's: 1 drops the sample, 0 (keep) not
+	int early;		// samples are taken in filter_event_early()
 	regex_t re;
 	int have_re;
 	struct pw_map map;
@@ -682,6 +686,62 @@ static int load_from_tracefs(struct state *st)
 	return err ? err : open_writer(st, NULL);
 }
 
+// Can the samples be taken in filter_event_early()? perf calls it before it
+// resolves the sample's thread, map and symbol (machine__resolve), which is
+// half of perf's time on real captures and of no use to us, but also before
+// its own sample filters (--cpu, --time, --comms, --pid, --tid, --symbols,
+// --debug-mode, ...). So only when perf's command line holds nothing but
+// options that filter nothing; anything else, known or not, and the samples
+// are taken in filter_event(), after perf's filters, as before.
+static int early_is_safe(void)
+{
+	static const char *const with_value[] = { "-i", "--input", "--dlfilter",
+						   "--dlarg" };
+	static const char *const flags[] = { "-f", "--force", "-v", "--verbose" };
+	char buf[65536];
+	FILE *f = fopen("/proc/self/cmdline", "re");
+	size_t n, i = 0;
+	int arg = 0, safe = 1;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	if (n == sizeof(buf) - 1)
+		return 0;	// too long to be sure
+	buf[n] = 0;
+	for (; i < n && safe; arg++) {
+		const char *a = buf + i, *base = strrchr(a, '/');
+		size_t l = strlen(a), k;
+		int ok = 0;
+
+		i += l + 1;
+		if (arg == 0) {		// perf itself
+			safe = !strcmp(base ? base + 1 : a, "perf");
+			continue;
+		}
+		if (arg == 1) {
+			safe = !strcmp(a, "script");
+			continue;
+		}
+		for (k = 0; !ok && k < sizeof(flags) / sizeof(flags[0]); k++)
+			ok = !strcmp(a, flags[k]);
+		for (k = 0; !ok && k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+			size_t kl = strlen(with_value[k]);
+
+			if (!strcmp(a, with_value[k])) {	// the value follows
+				ok = i < n;
+				i += strlen(buf + i) + 1;
+			} else if (!strncmp(a, with_value[k], kl) &&
+				   (a[kl] == '=' || (kl == 2 && a[kl]))) {
+				ok = 1;	// --input=X, --dlarg=X, -iX
+			}
+		}
+		safe = ok;
+	}
+	return safe && arg >= 2;
+}
+
 // perf's own -i/--input, from our process's command line; NULL if absent.
 static char *input_from_cmdline(void)
 {
@@ -1051,6 +1111,8 @@ int start(void **data, void *ctx)
 	if (err)
 		goto fail;
 	st->ret = st->keep ? 0 : 1;
+	// with keep, perf goes on to print every sample: nothing to gain
+	st->early = !st->keep && early_is_safe();
 	if (st->map_path) {
 		size_t line;
 		err = pw_map_load(&st->map, st->map_path, &line);
@@ -1506,13 +1568,10 @@ static void report_failure(struct state *st, int err)
 	st->failed = err == PW_EIO && e ? e : err == PW_ENOMEM ? ENOMEM : EIO;
 }
 
-int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
+HOT int take(struct state *st, const struct perf_dlfilter_sample *s, void *ctx)
 {
-	struct state *st = data;
 	struct route *r;
 
-	if (!st)
-		return 1;
 	if (st->failed)
 		return -st->failed;
 	if (!st->samples)
@@ -1537,6 +1596,24 @@ int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
 		return -st->failed;
 	}
 	return st->ret;
+}
+
+int filter_event_early(void *data, const struct perf_dlfilter_sample *s, void *ctx)
+{
+	struct state *st = data;
+
+	if (!st)
+		return 1;
+	return st->early ? take(st, s, ctx) : 0;	// 0: on to filter_event()
+}
+
+int filter_event(void *data, const struct perf_dlfilter_sample *s, void *ctx)
+{
+	struct state *st = data;
+
+	if (!st)
+		return 1;
+	return st->early ? st->ret : take(st, s, ctx);
 }
 
 static double elapsed(const struct timespec *t0)

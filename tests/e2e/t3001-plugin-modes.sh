@@ -54,6 +54,20 @@ test_expect_success 'record sched_switch and sched_wakeup for the dlarg tests' '
 	"$DUMP" rec.cdict >rec.json
 '
 
+# samples are taken in filter_event_early() unless an option of perf's may
+# filter them (docs/plugin.md): then after perf's filters, in filter_event()
+test_expect_success 'early and late taking store the same; perf -C still filters' '
+	perf script -f -i rec.data --dlfilter "$PLUGIN" --dlarg out=early.cdict --dlarg quiet &&
+	perf script -i rec.data -F event,cpu --dlfilter "$PLUGIN" --dlarg out=late.cdict \
+		--dlarg quiet >/dev/null &&
+	cmp rec.cdict early.cdict && cmp rec.cdict late.cdict &&
+	perf script -i rec.data -C 0 --dlfilter "$PLUGIN" --dlarg out=cpu0.cdict --dlarg quiet &&
+	perf script -i rec.data -C 0 -F event 2>/dev/null | wc -l >expect &&
+	"$DUMP" cpu0.cdict | jq ".events | to_entries | map(select(.key != \"task\") | .value) | add" >actual &&
+	test_cmp expect actual &&
+	test "$(cat expect)" -lt "$(jq ".events.sched_switch + .events.sched_wakeup" rec.json)"
+'
+
 test_expect_success 'tracing data without sched_wakeup: one clear line, switches still reduced' '
 	/usr/bin/python3 -c "import sys; d = open(\"rec.data\", \"rb\").read(); \
 		assert d.count(b\"name: sched_wakeup\\n\") == 1; \
