@@ -509,13 +509,16 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 
 	uint64_t t = (uint64_t)obj_uint(t0);
 
-	// written in place (a copy from the stack stalls on store forwarding);
-	// a row that fails is not handed out
+	// written in place, each group's fields straight from its columns (a
+	// copy through the stack stalls on store forwarding); a row that
+	// fails is not handed out
+#define COL(g, c) (gcol[(g)][(c)][j])
 	for (i = 0; i < n; i++) {
 		struct pw_event *ev = &s->ev[i];
 		unsigned g = pw_kind_group[kind[i]];
-		int64_t vals[PW_GROUP_MAXCOLS] = { 0 };
 		uint32_t j = cur[g]++;
+		int64_t a = COL(g, 0), b = 0, c = 0, d = 0;
+		int ok;
 
 		memset(ev, 0, sizeof(*ev));
 		ev->kind = kind[i];
@@ -530,25 +533,74 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 			break;
 		}
 		ev->cpu = (int32_t)cpu[i];
-		if (g == PW_G_SW) {	// most rows: without the generic path
-			int64_t nx = gcol[g][1][j], st = gcol[g][2][j];
-
-			if (!pw_in_i32(nx) || !pw_in_u32(st)) {
-				CORRUPT(&s->f, s->off, "switch field out of range");
-				break;
-			}
-			ev->sw.next_tid = (int32_t)nx;
-			ev->sw.prev_state = (uint32_t)st;
-			continue;
+		ev->tid = (int32_t)a;
+		ok = pw_in_i32(a);
+		switch (g) {
+		case PW_G_SW:	// tid: the caller's, from the sw.prev elision
+			ev->tid = 0;
+			b = COL(g, 1), c = COL(g, 2);
+			ok = pw_in_i32(b) && pw_in_u32(c);
+			ev->sw.next_tid = (int32_t)b;
+			ev->sw.prev_state = (uint32_t)c;
+			break;
+		case PW_G_WK:
+			b = COL(g, 1);
+			ok &= pw_in_i32(b);
+			ev->wk.target_cpu = (int32_t)b;
+			break;
+		case PW_G_MG:
+			b = COL(g, 1), c = COL(g, 2);
+			ok &= pw_in_i32(b) && pw_in_i32(c);
+			ev->mg.orig_cpu = (int32_t)b;
+			ev->mg.dest_cpu = (int32_t)c;
+			break;
+		case PW_G_KX:
+			b = COL(g, 1), c = COL(g, 2);
+			ok &= pw_in_u32(b) && pw_in_u32(c);
+			ev->kx.reason = (uint32_t)b;
+			ev->kx.isa = (uint32_t)c;
+			break;
+		case PW_G_KE:
+			b = COL(g, 1);
+			ok &= pw_in_u32(b);
+			ev->ke.vcpu_id = (uint32_t)b;
+			break;
+		case PW_G_KU:
+			b = COL(g, 1);
+			ok &= pw_in_u32(b);
+			ev->kx.reason = (uint32_t)b;
+			break;
+		case PW_G_TK:
+			b = COL(g, 1), c = COL(g, 2);
+			ok &= pw_in_i32(b) && pw_in_u32(c);
+			ev->task.pid = (int32_t)b;
+			ev->task.name = (uint32_t)c;
+			break;
+		case PW_G_FK:
+			b = COL(g, 1), c = COL(g, 2), d = COL(g, 3);
+			ok &= pw_in_i32(b) && pw_in_i32(c) && pw_in_u32(d);
+			ev->fk.child_tid = (int32_t)b;
+			ev->fk.child_pid = (int32_t)c;
+			ev->fk.child_name = (uint32_t)d;
+			break;
+		case PW_G_EX:
+			break;
+		case PW_G_ST:
+			b = COL(g, 1);
+			ok &= b >= 0;
+			ev->st.delay_ns = (uint64_t)b;
+			break;
 		}
-		for (unsigned c = 0; c < pw_groups[g].ncols; c++)
-			vals[c] = gcol[g][c][j];
-		if (pw_ev_from_cols(ev, vals)) {
-			CORRUPT(&s->f, s->off, "%s field out of range in row %" PRIu32,
-				pw_event_name(ev->kind), i);
+		if (!ok) {
+			if (g == PW_G_SW)
+				CORRUPT(&s->f, s->off, "switch field out of range");
+			else
+				CORRUPT(&s->f, s->off, "%s field out of range in row %" PRIu32,
+					pw_event_name(ev->kind), i);
 			break;
 		}
 	}
+#undef COL
 	s->nev = i;
 }
 
