@@ -71,12 +71,34 @@ struct slot {
 				// chunk, the rows before `nev` are good
 	struct pw_event *ev;	// nev events
 	uint32_t nev;
-	const int64_t *prev;	// per switch: sw.prev as stored (0 = elided)
 	const msgpack_object *str;	// the chunk's new strings, or NULL
 	struct pw_trailer tr;	// CH_END
-	// the decoded columns: dt, cpu, then each group's
+	// what only the caller can finish (it needs the chunks before):
+	// each cpu's first switch of the chunk, whose prev and runtime come
+	// from the cpu's last switch before it; each cpu's last switch (what
+	// the next chunk's first one needs); the string ids of task rows
+	struct fixup *first, *last;
+	uint32_t nfirst, nlast, capcpu;
+	struct strref *refs;
+	uint32_t nrefs;
+	// the decoded columns: dt, cpu, then each group's; per cpu, the last
+	// switch seen while deriving
 	int64_t *cols;
 	uint32_t cap;		// rows ev holds (cols: 6 times as many values)
+	int64_t *cpu_next;	// next + 1 of the cpu's last switch, 0 none
+	uint64_t *cpu_last;	// its time
+	uint32_t ncpu;
+};
+
+struct fixup {
+	uint32_t row;
+	int32_t cpu;
+	int64_t v;		// first: sw.prev as stored; last: next + 1
+	uint64_t time;		// last: the switch's time
+};
+
+struct strref {
+	uint32_t row, id;
 };
 
 struct pw_reader {
@@ -406,6 +428,11 @@ static int slot_room(struct slot *s, uint32_t n)
 	if (!cols)
 		return PW_ENOMEM;
 	s->cols = cols;
+	struct strref *refs = realloc(s->refs, (size_t)n * sizeof(*refs));
+
+	if (!refs)
+		return PW_ENOMEM;
+	s->refs = refs;
 	s->cap = n;
 	return 0;
 }
@@ -433,13 +460,91 @@ static int get_column(const msgpack_object *m, const char *key, uint32_t n,
 	return 0;
 }
 
+// What of the switches a chunk can derive alone: every switch but each cpu's
+// first gets its prev (the sw.prev elision) and the runtime of the slice it
+// ends from the switch before it on that cpu; the first ones are left to
+// the caller (s->first), with each cpu's last switch (s->last) for the next
+// chunk. Task rows' string ids are listed (s->refs) for the caller to check
+// against the string table. Off the caller's thread: it does O(cpus) here.
+static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
+{
+	uint32_t sw = 0, i, n = s->nev, ncpu = n ? maxcpu + 1 : 0;
+
+	s->nfirst = s->nlast = s->nrefs = 0;
+	if (ncpu > s->ncpu) {
+		int64_t *nx = realloc(s->cpu_next, ncpu * sizeof(*nx));
+
+		if (nx)
+			s->cpu_next = nx;
+		uint64_t *ls = nx ? realloc(s->cpu_last, ncpu * sizeof(*ls)) : NULL;
+
+		if (!ls) {
+			FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+			s->nev = 0;
+			return;
+		}
+		s->cpu_last = ls;
+		s->ncpu = ncpu;
+	}
+	if (ncpu > s->capcpu) {
+		struct fixup *fa = realloc(s->first, ncpu * sizeof(*fa));
+
+		if (fa)
+			s->first = fa;
+		struct fixup *la = fa ? realloc(s->last, ncpu * sizeof(*la)) : NULL;
+
+		if (!la) {
+			FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+			s->nev = 0;
+			return;
+		}
+		s->last = la;
+		s->capcpu = ncpu;
+	}
+	memset(s->cpu_next, 0, ncpu * sizeof(*s->cpu_next));
+	for (i = 0; i < n; i++) {
+		struct pw_event *ev = &s->ev[i];
+		unsigned g = pw_kind_group[ev->kind];
+
+		if (g == PW_G_TK || g == PW_G_FK) {
+			s->refs[s->nrefs++] = (struct strref){
+				i, g == PW_G_TK ? ev->task.name : ev->fk.child_name };
+			continue;
+		}
+		if (g != PW_G_SW)
+			continue;
+		int64_t p = prev[sw++];
+		uint32_t c = (uint32_t)ev->cpu;
+
+		if (!s->cpu_next[c]) {
+			s->first[s->nfirst++] = (struct fixup){ i, (int32_t)c, p, 0 };
+		} else {
+			if (p != 0 && (p - 1 > INT32_MAX || p - 1 < INT32_MIN)) {
+				// before the row pass' error, if any: it wins
+				memset(&s->f, 0, sizeof(s->f));
+				CORRUPT(&s->f, s->off, "switch prev tid out of range");
+				break;
+			}
+			ev->tid = (int32_t)(p ? p - 1 : s->cpu_next[c] - 1);
+			ev->sw.runtime_ns = ev->time >= s->cpu_last[c] ? ev->time - s->cpu_last[c] : 0;
+		}
+		s->cpu_next[c] = (int64_t)ev->sw.next_tid + 1;
+		s->cpu_last[c] = ev->time;
+	}
+	s->nev = i;
+	for (uint32_t c = 0; c < ncpu; c++)
+		if (s->cpu_next[c])
+			s->last[s->nlast++] = (struct fixup){ 0, (int32_t)c, s->cpu_next[c],
+							       s->cpu_last[c] };
+}
+
 // Decode an event chunk into s->ev: every column first (chunk-level damage
 // fails the whole chunk), then the events row by row, in one sequential
 // pass; a bad value stops at its row (the rows before it stay good).
 static void decode_events(struct slot *s, const msgpack_object *m, unsigned version)
 {
 	const msgpack_object *o, *k, *t0;
-	uint32_t count[PW_G__COUNT] = { 0 }, cur[PW_G__COUNT] = { 0 }, n, i;
+	uint32_t count[PW_G__COUNT] = { 0 }, cur[PW_G__COUNT] = { 0 }, n, i, maxcpu = 0;
 	const int64_t *gcol[PW_G__COUNT][PW_GROUP_MAXCOLS];
 	int64_t v;
 
@@ -505,7 +610,6 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 			}
 			next += count[g];
 		}
-	s->prev = gcol[PW_G_SW][0];
 
 	uint64_t t = (uint64_t)obj_uint(t0);
 
@@ -533,6 +637,7 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 			break;
 		}
 		ev->cpu = (int32_t)cpu[i];
+		maxcpu = (uint32_t)cpu[i] > maxcpu ? (uint32_t)cpu[i] : maxcpu;
 		ev->tid = (int32_t)a;
 		ok = pw_in_i32(a);
 		switch (g) {
@@ -602,6 +707,7 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 	}
 #undef COL
 	s->nev = i;
+	derive_chunk(s, count[PW_G_SW] ? gcol[PW_G_SW][0] : NULL, maxcpu);
 }
 
 static int parse_trailer(struct slot *s, const msgpack_object *m)
@@ -934,6 +1040,11 @@ static void slot_release(struct slot *s)
 	msgpack_unpacked_destroy(&s->upk);
 	free(s->ev);
 	free(s->cols);
+	free(s->first);
+	free(s->last);
+	free(s->refs);
+	free(s->cpu_next);
+	free(s->cpu_last);
 	trailer_release(&s->tr);
 }
 
@@ -1088,20 +1199,22 @@ static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev,
 	return 0;
 }
 
-// An event chunk, taken in file order: its strings join the table, its
-// switches get prev and runtime; the events up to the first bad one are
-// handed out, then the error (r->pending).
+// An event chunk, taken in file order: its strings join the table, each
+// cpu's first switch gets prev and runtime from the cpu's last switch of the
+// chunks before (the rest was derived with the chunk), task rows' string ids
+// are checked; the events up to the first bad one are handed out, then the
+// error (r->pending).
 static void take_events(struct pw_reader *r, struct slot *s)
 {
-	uint32_t i, sw = 0;
+	uint32_t deliver = s->nev;
 
 	memset(&r->pending, 0, sizeof(r->pending));
+	r->pos = r->deliver = 0;
 	for (uint32_t k = 0; s->str && k < s->str->via.array.size; k++) {
 		const msgpack_object *o = &s->str->via.array.ptr[k];
 
 		if (add_string(r, o->via.str.ptr, o->via.str.size)) {
 			FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
-			r->pos = r->deliver = 0;
 			return;
 		}
 	}
@@ -1109,23 +1222,37 @@ static void take_events(struct pw_reader *r, struct slot *s)
 		r->first_ns = s->ev[0].time;
 		r->have_first = 1;
 	}
-	for (i = 0; i < s->nev; i++) {
-		struct pw_event *ev = &s->ev[i];
-		unsigned g = pw_kind_group[ev->kind];
+	// the first bad row wins, whichever check finds it
+	for (uint32_t k = 0; k < s->nfirst && s->first[k].row < deliver; k++) {
+		struct fixup *x = &s->first[k];
 
-		if (g == PW_G_SW) {
-			if (derive_switch(r, ev, s->prev[sw++], &r->pending, s->off))
-				break;
-		} else if ((g == PW_G_TK && ev->task.name >= r->nstrs) ||
-			   (g == PW_G_FK && ev->fk.child_name >= r->nstrs)) {
-			CORRUPT(&r->pending, s->off, "string id out of range in row %" PRIu32, i);
+		if (derive_switch(r, &s->ev[x->row], x->v, &r->pending, s->off)) {
+			deliver = x->row;
 			break;
 		}
 	}
-	if (!r->pending.err)
+	for (uint32_t k = 0; k < s->nrefs && s->refs[k].row < deliver; k++)
+		if (s->refs[k].id >= r->nstrs) {
+			memset(&r->pending, 0, sizeof(r->pending));
+			CORRUPT(&r->pending, s->off, "string id out of range in row %" PRIu32,
+				s->refs[k].row);
+			deliver = s->refs[k].row;
+			break;
+		}
+	if (!r->pending.err) {
+		for (uint32_t k = 0; k < s->nlast; k++) {
+			uint32_t c = (uint32_t)s->last[k].cpu;
+
+			if (cpu_state(r, c)) {
+				FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
+				return;
+			}
+			r->cpu_next[c] = s->last[k].v;
+			r->cpu_last[c] = s->last[k].time + 1;
+		}
 		r->pending = s->f;
-	r->pos = 0;
-	r->deliver = i;
+	}
+	r->deliver = deliver;
 }
 
 // The trailer, taken in file order: the last chunk of a whole file.
