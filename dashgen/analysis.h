@@ -45,19 +45,16 @@
 struct pw_an_run;
 struct pw_an_task;
 
-// Derived intervals, handed to opts.on_record as they complete (the hook the
+// Derived intervals, handed out by pw_an_replay() as they complete (what the
 // detailed dashboard's heatmaps are built on). Times are unclipped; the
-// consumer decides what to do with the window (run->win_start/win_end; the
-// end is final only after the pass when cap_ns is 0). Every sched_switch
-// gives one SLICE of its prev (end = the switch), every kvm_exit one
-// KVM_HOST (paired, or flagged unpaired), whatever the window: a consumer
-// that keeps the records whose event time is inside the window counts what
-// the figures count (switches; exits by reason).
+// consumer decides what to do with the window (run->win_start/win_end).
+// Every sched_switch gives one SLICE of its prev (end = the switch), every
+// kvm_exit one KVM_HOST (paired, or flagged unpaired), whatever the window:
+// a consumer that keeps the records whose event time is inside the window
+// counts what the figures count (switches; exits by reason).
 enum pw_an_rec_kind {
 	PW_REC_SLICE,		// task ran on cpu from start to end
 	PW_REC_SLEEP,		// voluntary switch-out -> next wakeup or switch-in
-	PW_REC_WAIT,		// wakeup -> switch-in (runqueue latency)
-	PW_REC_PREEMPT,		// involuntary switch-out -> next switch-in
 	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa: the exit's)
 	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit (reason, isa: the exit
 				// that ends it)
@@ -76,7 +73,7 @@ enum pw_an_rec_kind {
 
 struct pw_an_record {
 	enum pw_an_rec_kind kind;
-	struct pw_an_task *task;	// valid until pw_an_run_free; a task
+	const struct pw_an_task *task;	// valid until pw_an_run_free; a task
 					// folded by merging has merged_into set
 	int32_t cpu;			// -1 when not known
 	uint64_t start, end;
@@ -93,9 +90,8 @@ struct pw_an_opts {
 	uint32_t max_bins;		// time series bins (0: no series)
 	const int32_t *succ_tids;	// count successors of these tids
 	size_t nr_succ_tids;
-	void (*on_record)(void *ctx, const struct pw_an_record *rec);
 	void (*progress)(void *ctx, uint64_t events, uint64_t bytes_hint);
-	void *ctx;			// for on_record and progress
+	void *ctx;			// for progress
 };
 
 #define PW_AN_OPTS_INIT { 0 }
@@ -128,12 +124,18 @@ struct pw_an_task_state {
 	uint8_t kvm;			// 0 unknown, 1 in guest, 2 in host
 	int32_t on_cpu;			// -1 when not running
 	uint32_t kvm_reason, kvm_isa;
+	uint32_t kvm_ri;		// reasons index + 1 of the last exit, 0 none
 	uint32_t name_id;		// reader string id, UINT32_MAX none
 	size_t cpu_hint, reason_hint;	// last used entries
+	uint16_t *reason_ix;		// (isa, reason < 128) -> reasons index
+					// + 1, 0 none; NULL before the first
+					// exit (a lookup per exit, no search)
 };
 
 struct pw_an_task {
 	int32_t tid;			// 0 for swapper/N
+	int32_t trace_tid;		// the tid in the trace (merging may
+					// change tid to the group's lowest)
 	int32_t pid;			// tgid, -1 unknown (or merged tids differ)
 	int32_t idle_cpu;		// N for swapper/N, else -1
 	char *name;			// final display name (owned)
@@ -237,6 +239,22 @@ struct pw_an_run {
 // window starts after the last event (err says so).
 int pw_an_run_file(struct pw_an_run **out, const char *path,
 		   const struct pw_an_opts *opts, char *err, size_t errsize);
+
+// pw_an_replay: read run->file again (after pw_an_run_file gave `run`) and
+// hand on_record the records of the detailed dashboard as they complete, in
+// event order: the SLICE of every task, and for the tasks with
+// full[task->index] set (full has run->nr_all_tasks entries) their SLEEP,
+// KVM_HOST and KVM_GUEST records too; then, at the window's end, the slices
+// still running (PW_REC_F_OPEN, cpu order) and the full tasks' exits
+// without entry (task order). rec->task is the run's own task
+// (run->all_tasks). This is the cheap second pass: no figure is computed
+// again and only the full tasks keep sleep and KVM state.
+// Returns 0; PW_EINVAL when the file no longer gives the run (another event
+// count, time span, task or CPU; err: "'x.cdict' changed while it was
+// read"); a reader error or PW_ENOMEM, err set.
+int pw_an_replay(const struct pw_an_run *run, const unsigned char *full,
+		 void (*on_record)(void *ctx, const struct pw_an_record *rec),
+		 void *ctx, char *err, size_t errsize);
 
 // pw_an_span: first and last event time of a file (a full read; for the
 // common window of several files). Same errors as pw_an_run_file.

@@ -743,12 +743,11 @@ static uint32_t pow2_floor(uint64_t v)
 	return p;
 }
 
-int pw_hm_write(FILE *f, const struct pw_an_run *run,
-		const struct pw_an_opts *base, const struct pw_hm_opts *ho,
+int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
 		struct pw_hm_summary *sum, char *err, size_t errsize)
 {
 	struct hm h = { 0 };
-	struct pw_an_run *r2 = NULL;
+	unsigned char *full = NULL;
 	int e = PW_ENOMEM;
 
 	memset(sum, 0, sizeof(*sum));
@@ -816,21 +815,15 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 	for (size_t i = 0; i < n; i++)
 		h.slot[i] = h.id[i] = h.vid[visible(run->all_tasks[i])->index];
 
-	struct pw_an_opts o = *base;
-	o.max_bins = 0;
-	o.on_record = on_record;
-	o.progress = NULL;
-	o.succ_tids = NULL;
-	o.nr_succ_tids = 0;
-	o.ctx = &h;
-	if ((e = pw_an_run_file(&r2, run->file, &o, err, errsize)))
+	// the shown tasks' threads get every record, the others their slices
+	// (the CPU view)
+	full = malloc(n ? n : 1);
+	if (!full)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		full[i] = h.slot[i] >= 0;
+	if ((e = pw_an_replay(run, full, on_record, &h, err, errsize)))
 		goto out_msg;
-	if (r2->nr_all_tasks != run->nr_all_tasks || r2->win_start != run->win_start ||
-	    r2->win_end != run->win_end) {
-		snprintf(err, errsize, "'%s' changed while it was read", run->file);
-		e = PW_EINVAL;
-		goto out_msg;
-	}
 	for (size_t c = 0; c < h.ncpus; c++)
 		cpu_flush(&h, &h.cpus[c]);
 	if (h.nomem) {
@@ -889,7 +882,7 @@ out:
 	if (e == PW_ENOMEM)
 		snprintf(err, errsize, "out of memory making the heatmaps of '%s'", run->file);
 out_msg:
-	pw_an_run_free(r2);
+	free(full);
 	hm_free(&h);
 	return e;
 }

@@ -365,7 +365,7 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 // The heatmap document of every run into *buf (see heatmap.h), saying on
 // stderr what was binned; exits on error.
 static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
-		     const struct pw_an_opts *o, int quiet)
+		     int quiet)
 {
 	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 	FILE *f = open_memstream(buf, len);
@@ -384,7 +384,7 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
 		struct pw_hm_summary s;
 		if (i)
 			fputc(',', f);
-		int e = pw_hm_write(f, runs[i], o, &ho, &s, err, sizeof(err));
+		int e = pw_hm_write(f, runs[i], &ho, &s, err, sizeof(err));
 		if (e)
 			die(1, "%s", err);
 		if (!quiet)
@@ -561,7 +561,7 @@ int main(int argc, char **argv)
 			if (c.heatmaps) {
 				char *hb = NULL;
 				size_t hl = 0;
-				heat_doc(&hb, &hl, runs, c.nr_files, &o, c.quiet);
+				heat_doc(&hb, &hl, runs, c.nr_files, c.quiet);
 				e = pw_html_write_heatmaps(out, jb, jl, hb, hl, &ho);
 				free(hb);
 			} else {
