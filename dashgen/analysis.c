@@ -13,6 +13,7 @@
 
 #include "analysis.h"
 #include "kvm_reasons.h"
+#include "replay.h"
 
 #define NO_NAME UINT32_MAX
 #define BIN_START_NS 1000000ull		// first bin width when the end is unknown
@@ -22,22 +23,6 @@
 // the compiler's size heuristics say (GCC and clang)
 #define PW_HOT static inline __attribute__((always_inline))
 
-// tid -> task. Real tids are below PID_MAX_LIMIT (2^22 on 64-bit Linux):
-// for them a two-level table, pages of TID_PAGE slots allocated on first
-// use (memory follows the tids seen, never the events), a lookup without a
-// search; any other id an odd file may hold goes to a small hash. tid 0 is
-// never stored (swapper/N is the CPU's).
-#define TID_PAGE_BITS 10
-#define TID_PAGE (1u << TID_PAGE_BITS)
-#define TID_DIRECT (1u << 22)
-
-struct tid_map {
-	struct pw_an_task **pages[TID_DIRECT / TID_PAGE];
-	int32_t *keys;			// the hash (tids outside the table)
-	struct pw_an_task **vals;
-	size_t hcap, hn;
-};
-
 // reasons below this code get a slot in a task's reason_ix
 #define REASON_IX 128
 
@@ -46,7 +31,7 @@ struct an_priv {
 	struct pw_reader *r;
 	struct pw_an_task **all;	// every task ever created
 	size_t nr_all, cap_all;
-	struct tid_map *map;
+	struct pw_tid_map *map;
 	int use_waking;
 	int fd;				// the reader's input (borrowed by it)
 	int bins_fixed;			// bin_ns known from the start
@@ -72,28 +57,9 @@ static void seterr(char *err, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- tid map ----------------------------------------------------------- */
+/* ---- tid map (tidmap.h) ------------------------------------------------ */
 
-static size_t hash_tid(int32_t tid, size_t cap)
-{
-	return ((uint32_t)tid * 2654435761u) & (cap - 1);
-}
-
-static inline struct pw_an_task *map_find(const struct tid_map *m, int32_t tid)
-{
-	if ((uint32_t)tid < TID_DIRECT) {
-		struct pw_an_task **pg = m->pages[(uint32_t)tid >> TID_PAGE_BITS];
-		return pg ? pg[(uint32_t)tid & (TID_PAGE - 1)] : NULL;
-	}
-	if (!m->hcap)
-		return NULL;
-	for (size_t j = hash_tid(tid, m->hcap); m->vals[j]; j = (j + 1) & (m->hcap - 1))
-		if (m->keys[j] == tid)
-			return m->vals[j];
-	return NULL;
-}
-
-static int hash_grow(struct tid_map *m)
+static int hash_grow(struct pw_tid_map *m)
 {
 	size_t ncap = m->hcap ? 2 * m->hcap : 64;
 	int32_t *keys = calloc(ncap, sizeof(*keys));
@@ -107,7 +73,7 @@ static int hash_grow(struct tid_map *m)
 	for (size_t i = 0; i < m->hcap; i++) {
 		if (!m->vals[i])
 			continue;
-		size_t j = hash_tid(m->keys[i], ncap);
+		size_t j = pw_tid_hash(m->keys[i], ncap);
 		while (vals[j])
 			j = (j + 1) & (ncap - 1);
 		keys[j] = m->keys[i];
@@ -121,19 +87,18 @@ static int hash_grow(struct tid_map *m)
 	return 0;
 }
 
-// map_put: tid (not 0, not in the map yet) -> t. 0 or PW_ENOMEM.
-static int map_put(struct tid_map *m, int32_t tid, struct pw_an_task *t)
+int pw_tid_map_put(struct pw_tid_map *m, int32_t tid, struct pw_an_task *t)
 {
-	if ((uint32_t)tid < TID_DIRECT) {
-		struct pw_an_task ***pg = &m->pages[(uint32_t)tid >> TID_PAGE_BITS];
-		if (!*pg && !(*pg = calloc(TID_PAGE, sizeof(**pg))))
+	if ((uint32_t)tid < PW_TID_DIRECT) {
+		struct pw_an_task ***pg = &m->pages[(uint32_t)tid >> PW_TID_PAGE_BITS];
+		if (!*pg && !(*pg = calloc(PW_TID_PAGE, sizeof(**pg))))
 			return PW_ENOMEM;
-		(*pg)[(uint32_t)tid & (TID_PAGE - 1)] = t;
+		(*pg)[(uint32_t)tid & (PW_TID_PAGE - 1)] = t;
 		return 0;
 	}
 	if ((m->hn + 1) * 2 > m->hcap && hash_grow(m))
 		return PW_ENOMEM;
-	size_t j = hash_tid(tid, m->hcap);
+	size_t j = pw_tid_hash(tid, m->hcap);
 	while (m->vals[j])
 		j = (j + 1) & (m->hcap - 1);
 	m->keys[j] = tid;
@@ -142,11 +107,11 @@ static int map_put(struct tid_map *m, int32_t tid, struct pw_an_task *t)
 	return 0;
 }
 
-static void map_free(struct tid_map *m)
+void pw_tid_map_free(struct pw_tid_map *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < TID_DIRECT / TID_PAGE; i++)
+	for (size_t i = 0; i < PW_TID_DIRECT / PW_TID_PAGE; i++)
 		free(m->pages[i]);
 	free(m->keys);
 	free(m->vals);
@@ -254,7 +219,7 @@ static struct pw_an_task *task_add(struct pw_an_run *run, int32_t tid, int32_t c
 	struct pw_an_task *t = task_new(run, tid);
 	if (!t)
 		return NULL;
-	if (map_put(p->map, tid, t))	// t stays in p->all: freed with the run
+	if (pw_tid_map_put(p->map, tid, t))	// t stays in p->all: freed with the run
 		return NULL;
 	return t;
 }
@@ -265,7 +230,7 @@ static inline struct pw_an_task *task_get(struct pw_an_run *run, int32_t tid, in
 	struct an_priv *p = run->priv;
 
 	if (tid) {
-		struct pw_an_task *t = map_find(p->map, tid);
+		struct pw_an_task *t = pw_tid_map_find(p->map, tid);
 		if (t)
 			return t;
 	} else if ((uint32_t)cpu < run->nr_cpu_slots && run->cpus[cpu].idle) {
@@ -478,23 +443,11 @@ static inline uint32_t bin_at(struct pw_an_run *run, uint64_t t)
 	return bin_index(run, t);
 }
 
-static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
-		     uint64_t a, uint64_t b, uint64_t ws, uint64_t we)
+// [a, b) (inside the window, a < b) over the bins it spans
+static void bins_span(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a,
+		      uint64_t b)
 {
 	struct an_priv *p = run->priv;
-
-	if (a < ws)
-		a = ws;
-	if (b > we)
-		b = we;
-	if (b <= a)
-		return;
-	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
-		s1[p->bin_cur] += b - a;
-		if (s2)
-			s2[p->bin_cur] += b - a;
-		return;
-	}
 	uint32_t i = bin_index(run, a), j = bin_index(run, b - 1);
 	// bin_index may have widened the bins: recompute i (and leave the
 	// cache on the later bin, where the next events fall)
@@ -512,6 +465,31 @@ static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
 		}
 	}
 	bin_index(run, b - 1);
+}
+
+// The slice [a, b) clipped to the window into s1 and s2 (NULL: none).
+// whole: nothing to clip (see the event handlers).
+static inline __attribute__((always_inline)) void
+bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a, uint64_t b,
+	 uint64_t ws, uint64_t we, int whole)
+{
+	struct an_priv *p = run->priv;
+
+	if (!whole) {
+		if (a < ws)
+			a = ws;
+		if (b > we)
+			b = we;
+	}
+	if (b <= a)
+		return;
+	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
+		s1[p->bin_cur] += b - a;
+		if (s2)
+			s2[p->bin_cur] += b - a;
+		return;
+	}
+	bins_span(run, s1, s2, a, b);
 }
 
 /* ---- event handlers ---------------------------------------------------- */
@@ -555,7 +533,7 @@ PW_HOT int add_slice(struct pw_an_run *run, int series, int whole,
 	*tcp = tc;
 	tc->runtime_ns += d;
 	if (series)
-		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b, ws, we);
+		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b, ws, we, whole);
 	return 0;
 }
 
@@ -1193,7 +1171,7 @@ static void free_priv(struct pw_an_run *run)
 	pw_reader_free(p->r);
 	if (p->fd >= 0)
 		close(p->fd);
-	map_free(p->map);
+	pw_tid_map_free(p->map);
 	// p->all has moved to run->all_tasks by now
 	run->priv = NULL;
 	free(p);
@@ -1389,202 +1367,63 @@ void pw_an_run_free(struct pw_an_run *run)
 	free(run);
 }
 
-/* ---- replay ------------------------------------------------------------ */
+/* ---- replay (replay.h) ------------------------------------------------- */
 
-// A full task's state in the replay: what its sleep and KVM records need.
-struct rp_task {
-	uint64_t sleep, preempt, kvm_t;
-	uint32_t kvm_reason, kvm_isa;
-	int32_t on_cpu;
-	uint8_t kvm;
-};
-
-struct rp_cpu {
-	const struct pw_an_task *cur;
-	uint64_t since;
-};
-
-struct replay {
-	const struct pw_an_run *run;
-	const unsigned char *full;
-	void (*on_record)(void *ctx, const struct pw_an_record *rec);
-	void *ctx;
-};
-
-static inline void rp_emit(const struct replay *x, enum pw_an_rec_kind kind,
-			   const struct pw_an_task *t, int32_t cpu, uint64_t a,
-			   uint64_t b, uint32_t reason, uint32_t isa, uint32_t flags)
+int pw_rp_open(struct pw_replay *x, const struct pw_an_run *run,
+	       const unsigned char *full, char *err, size_t errsize)
 {
-	struct pw_an_record r = { kind, t, cpu, a, b, reason, isa, flags };
-	x->on_record(x->ctx, &r);
-}
-
-// The first pass' task of a tid (the cpu's swapper for 0), NULL when it had
-// none: the file is not the one it read.
-static inline const struct pw_an_task *rp_find(const struct pw_an_run *run,
-					       const struct tid_map *m, int32_t tid,
-					       int32_t cpu)
-{
-	if (tid)
-		return map_find(m, tid);
-	return (uint32_t)cpu < run->nr_cpu_slots ? run->cpus[cpu].idle : NULL;
-}
-
-int pw_an_replay(const struct pw_an_run *run, const unsigned char *full,
-		 void (*on_record)(void *ctx, const struct pw_an_record *rec),
-		 void *ctx, char *err, size_t errsize)
-{
-	const struct replay x = { run, full, on_record, ctx };
-	struct tid_map *m = calloc(1, sizeof(*m));
-	struct rp_task *st = calloc(run->nr_all_tasks ? run->nr_all_tasks : 1, sizeof(*st));
-	struct rp_cpu *cpus = calloc(run->nr_cpu_slots ? run->nr_cpu_slots : 1, sizeof(*cpus));
-	const uint32_t ncpu = (uint32_t)run->nr_cpu_slots;
-	struct pw_reader *r = NULL;
-	struct pw_event ev;
-	uint64_t nread = 0, last = 0;
-	int e = 0, n, fd = -1;
-
-	if (!m || !st || !cpus)
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
+	x->run = run;
+	x->full = full;
+	x->ncpu = (uint32_t)run->nr_cpu_slots;
+	x->use_waking = has_tp(&run->meta, "sched:sched_waking") &&
+			!has_tp(&run->meta, "sched:sched_wakeup");
+	x->map = calloc(1, sizeof(*x->map));
+	x->st = calloc(run->nr_all_tasks ? run->nr_all_tasks : 1, sizeof(*x->st));
+	x->cpus = calloc(x->ncpu ? x->ncpu : 1, sizeof(*x->cpus));
+	if (!x->map || !x->st || !x->cpus)
 		goto nomem;
 	// tids as the trace has them (merging changed some tasks' tid)
 	for (size_t i = 0; i < run->nr_all_tasks; i++) {
 		struct pw_an_task *t = run->all_tasks[i];
-		st[i].on_cpu = -1;
-		if (t->trace_tid && map_put(m, t->trace_tid, t))
+		x->st[i].on_cpu = -1;
+		if (t->trace_tid && pw_tid_map_put(x->map, t->trace_tid, t))
 			goto nomem;
 	}
-	int use_waking = has_tp(&run->meta, "sched:sched_waking") &&
-			 !has_tp(&run->meta, "sched:sched_wakeup");
-	if ((e = open_reader(&r, &fd, run->file, err, errsize)))
-		goto out;
-	while ((n = pw_reader_next(r, &ev)) > 0) {
-		const struct pw_an_task *t, *next;
-		struct rp_task *s;
-		if (!nread++ && ev.time != run->first_ns)
-			goto changed;
-		if (ev.time > last)
-			last = ev.time;
-		switch (ev.kind) {
-		case PW_EV_SWITCH: {
-			if ((uint32_t)ev.cpu >= ncpu)
-				goto changed;
-			struct rp_cpu *c = &cpus[ev.cpu];
-			t = c->cur && c->cur->trace_tid == ev.tid ? c->cur
-								  : rp_find(run, m, ev.tid, ev.cpu);
-			next = rp_find(run, m, ev.sw.next_tid, ev.cpu);
-			if (!t || !next)
-				goto changed;
-			rp_emit(&x, PW_REC_SLICE, t, ev.cpu, c->cur ? c->since : run->first_ns,
-				ev.time, 0, 0, c->cur ? 0 : PW_REC_F_NOSTART);
-			if (full[t->index]) {
-				uint32_t state = ev.sw.prev_state;
-				s = &st[t->index];
-				s->on_cpu = -1;
-				if (state != PW_STATE_UNKNOWN && (state & 0xff))
-					s->sleep = ev.time;
-				else if (state != PW_STATE_UNKNOWN && t->trace_tid)
-					s->preempt = ev.time;
-			}
-			if (full[next->index]) {
-				s = &st[next->index];
-				s->preempt = 0;
-				if (s->sleep) {
-					rp_emit(&x, PW_REC_SLEEP, next, ev.cpu, s->sleep, ev.time, 0, 0, 0);
-					s->sleep = 0;
-				}
-				s->on_cpu = ev.cpu;
-			}
-			c->cur = next;
-			c->since = ev.time;
-			break;
-		}
-		case PW_EV_WAKING:
-			if (!use_waking)
-				break;
-			// fall through
-		case PW_EV_WAKEUP:
-		case PW_EV_WAKEUP_NEW:
-			if (!ev.tid)
-				break;
-			if (!(t = map_find(m, ev.tid)))
-				goto changed;
-			s = &st[t->index];
-			if (!full[t->index] || s->on_cpu >= 0 || s->preempt)
-				break;
-			if (s->sleep) {
-				rp_emit(&x, PW_REC_SLEEP, t, -1, s->sleep, ev.time, 0, 0, 0);
-				s->sleep = 0;
-			}
-			break;
-		case PW_EV_KVM_EXIT:
-		case PW_EV_KVM_ENTRY:
-			// the vCPU thread is the one its cpu runs
-			t = (uint32_t)ev.cpu < ncpu && cpus[ev.cpu].cur &&
-					    cpus[ev.cpu].cur->trace_tid == ev.tid
-				    ? cpus[ev.cpu].cur : rp_find(run, m, ev.tid, ev.cpu);
-			if (!t)
-				goto changed;
-			if (!full[t->index])
-				break;
-			s = &st[t->index];
-			if (ev.kind == PW_EV_KVM_EXIT) {
-				if (s->kvm == 2)
-					rp_emit(&x, PW_REC_KVM_HOST, t, ev.cpu, s->kvm_t, ev.time,
-						s->kvm_reason, s->kvm_isa, PW_REC_F_UNPAIRED);
-				else if (s->kvm == 1)
-					rp_emit(&x, PW_REC_KVM_GUEST, t, ev.cpu, s->kvm_t, ev.time,
-						ev.kx.reason, ev.kx.isa, 0);
-				s->kvm = 2;
-				s->kvm_reason = ev.kx.reason;
-				s->kvm_isa = ev.kx.isa;
-			} else {
-				if (s->kvm == 2)
-					rp_emit(&x, PW_REC_KVM_HOST, t, ev.cpu, s->kvm_t, ev.time,
-						s->kvm_reason, s->kvm_isa, 0);
-				s->kvm = 1;
-			}
-			s->kvm_t = ev.time;
-			break;
-		default:
-			break;
-		}
-	}
-	if (n < 0 && n != PW_ETRUNC) {
-		e = n;
-		pw_reader_describe(r, n, err, errsize);
-		goto out;
-	}
-	if (nread != run->events_read || last != run->last_ns)
-		goto changed;
-
-	// what is still open at the window's end (as pw_an_run_file closes it)
-	uint64_t end = run->win_end;
-	for (uint32_t c = 0; c < ncpu; c++)
-		if (cpus[c].cur)
-			rp_emit(&x, PW_REC_SLICE, cpus[c].cur, (int32_t)c, cpus[c].since, end,
-				0, 0, PW_REC_F_OPEN);
-	for (size_t i = 0; i < run->nr_all_tasks; i++)
-		if (full[i] && st[i].kvm == 2)
-			rp_emit(&x, PW_REC_KVM_HOST, run->all_tasks[i], st[i].on_cpu, st[i].kvm_t,
-				end > st[i].kvm_t ? end : st[i].kvm_t, st[i].kvm_reason,
-				st[i].kvm_isa, PW_REC_F_UNPAIRED | PW_REC_F_OPEN);
-	goto out;
-
-changed:
-	e = PW_EINVAL;
-	seterr(err, errsize, "'%s' changed while it was read", run->file);
-	goto out;
+	return open_reader(&x->r, &x->fd, run->file, err, errsize);
 nomem:
-	e = PW_ENOMEM;
 	seterr(err, errsize, "out of memory reading '%s'", run->file);
-out:
-	pw_reader_free(r);
-	if (fd >= 0)
-		close(fd);
-	map_free(m);
-	free(st);
-	free(cpus);
-	return e;
+	return PW_ENOMEM;
+}
+
+int pw_rp_changed(struct pw_replay *x, char *err, size_t errsize)
+{
+	seterr(err, errsize, "'%s' changed while it was read", x->run->file);
+	return PW_EINVAL;
+}
+
+int pw_rp_check(struct pw_replay *x, int n, char *err, size_t errsize)
+{
+	if (n < 0 && n != PW_ETRUNC) {
+		pw_reader_describe(x->r, n, err, errsize);
+		return n;
+	}
+	if (x->nread != x->run->events_read || x->last != x->run->last_ns)
+		return pw_rp_changed(x, err, errsize);
+	return 0;
+}
+
+void pw_rp_close(struct pw_replay *x)
+{
+	pw_reader_free(x->r);
+	if (x->fd >= 0)
+		close(x->fd);
+	pw_tid_map_free(x->map);
+	free(x->st);
+	free(x->cpus);
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
 }
 
 int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,

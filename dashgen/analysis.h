@@ -45,41 +45,16 @@
 struct pw_an_run;
 struct pw_an_task;
 
-// Derived intervals, handed out by pw_an_replay() as they complete (what the
-// detailed dashboard's heatmaps are built on). Times are unclipped; the
-// consumer decides what to do with the window (run->win_start/win_end).
-// Every sched_switch gives one SLICE of its prev (end = the switch), every
-// kvm_exit one KVM_HOST (paired, or flagged unpaired), whatever the window:
-// a consumer that keeps the records whose event time is inside the window
-// counts what the figures count (switches; exits by reason).
-enum pw_an_rec_kind {
-	PW_REC_SLICE,		// task ran on cpu from start to end
-	PW_REC_SLEEP,		// voluntary switch-out -> next wakeup or switch-in
-	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa: the exit's)
-	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit (reason, isa: the exit
-				// that ends it)
-};
-
-// pw_an_record.flags
+// Flags of the intervals the second pass hands its sink (replay.h).
 #define PW_REC_F_OPEN	  0x1	// still open at the end of the data: end is
 				// the window's end, not an event
-#define PW_REC_F_NOSTART  0x2	// SLICE: the CPU's first switch, whose slice
+#define PW_REC_F_NOSTART  0x2	// slice: the CPU's first switch, whose slice
 				// began before the capture: start is the
 				// first event, a lower bound
-#define PW_REC_F_UNPAIRED 0x4	// KVM_HOST: an exit with no entry after it
+#define PW_REC_F_UNPAIRED 0x4	// kvm_host: an exit with no entry after it
 				// (another exit came, or the data ended):
 				// end is that next exit or the window's end,
 				// the interval is not host time
-
-struct pw_an_record {
-	enum pw_an_rec_kind kind;
-	const struct pw_an_task *task;	// valid until pw_an_run_free; a task
-					// folded by merging has merged_into set
-	int32_t cpu;			// -1 when not known
-	uint64_t start, end;
-	uint32_t reason, isa;		// KVM_HOST and KVM_GUEST only
-	uint32_t flags;			// PW_REC_F_*
-};
 
 struct pw_an_opts {
 	uint64_t from_ns;		// window start after the first event
@@ -239,22 +214,6 @@ struct pw_an_run {
 // window starts after the last event (err says so).
 int pw_an_run_file(struct pw_an_run **out, const char *path,
 		   const struct pw_an_opts *opts, char *err, size_t errsize);
-
-// pw_an_replay: read run->file again (after pw_an_run_file gave `run`) and
-// hand on_record the records of the detailed dashboard as they complete, in
-// event order: the SLICE of every task, and for the tasks with
-// full[task->index] set (full has run->nr_all_tasks entries) their SLEEP,
-// KVM_HOST and KVM_GUEST records too; then, at the window's end, the slices
-// still running (PW_REC_F_OPEN, cpu order) and the full tasks' exits
-// without entry (task order). rec->task is the run's own task
-// (run->all_tasks). This is the cheap second pass: no figure is computed
-// again and only the full tasks keep sleep and KVM state.
-// Returns 0; PW_EINVAL when the file no longer gives the run (another event
-// count, time span, task or CPU; err: "'x.cdict' changed while it was
-// read"); a reader error or PW_ENOMEM, err set.
-int pw_an_replay(const struct pw_an_run *run, const unsigned char *full,
-		 void (*on_record)(void *ctx, const struct pw_an_record *rec),
-		 void *ctx, char *err, size_t errsize);
 
 // pw_an_span: first and last event time of a file (a full read; for the
 // common window of several files). Same errors as pw_an_run_file.
