@@ -795,27 +795,30 @@ PW_HOT int on_event(struct pw_an_run *run, int series, int whole,
 PW_HOT int read_events(struct pw_an_run *run, int series, int whole, struct pw_event *ev)
 {
 	struct an_priv *p = run->priv;
+	struct pw_reader *r = p->r;
 	const struct pw_an_opts *opts = p->o;
 	const uint64_t ws = run->win_start, we = run->win_end;
 	uint64_t nread = run->events_read, last = run->last_ns;
 	int n;
 
 	do {
-		if (ev->time > last)
+		if (whole) {	// in order: the latest time is this one
+			if (ev->time < last) {
+				n = 2;
+				break;
+			}
 			last = ev->time;
-		else if (whole && ev->time < last) {
-			n = 2;
-			break;
+		} else if (ev->time > last) {
+			last = ev->time;
 		}
-		nread++;
 		if (on_event(run, series, whole, ev, ws, we)) {
 			n = 1;
 			break;
 		}
-		if (!(nread & (PROGRESS_EVERY - 1)) && opts->progress)
+		if (!(++nread & (PROGRESS_EVERY - 1)) && opts->progress)
 			opts->progress(opts->ctx, nread, 0);
-	} while ((n = pw_reader_next(p->r, ev)) > 0);
-	run->events_read = nread;
+	} while ((n = pw_reader_next(r, ev)) > 0);
+	run->events_read = nread + (n == 1);	// the one handled when out of memory
 	run->last_ns = last;
 	return n;
 }

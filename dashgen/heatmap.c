@@ -58,6 +58,9 @@ struct hm_task {
 	int core_binned;
 	struct hm_list core;		// key = cpu
 	uint64_t **core_bins;		// per cpu slot: nbins runtimes, lazily
+	// the key of the last exit's reason: its guest interval and then its
+	// host interval ask for the same one
+	uint32_t rk_isa, rk_reason, rk_key;	// rk_key UINT32_MAX: none
 };
 
 struct hm_acc {
@@ -83,6 +86,9 @@ struct hm_cpu {
 // the per-record path, inlined into on_record whatever the compiler's size
 // heuristics say (GCC and clang)
 #define HM_HOT static inline __attribute__((always_inline))
+// and what it seldom needs, kept out of it (the loop's registers are the
+// hot path's)
+#define HM_COLD static __attribute__((noinline))
 
 #define HM_RKEY 128		// reasons below this code have a key table
 
@@ -96,6 +102,7 @@ struct hm {
 	const struct pw_an_run *run;
 	const struct pw_hm_opts *o;
 	uint64_t ws, we;		// window, inclusive
+	uint64_t wlen;			// we - ws
 	uint64_t bin_ns;
 	uint32_t nbins;
 	uint64_t cpu_bin_ns;
@@ -212,7 +219,7 @@ static const struct pw_an_task *visible(const struct pw_an_task *t)
 	return t;
 }
 
-static int list_grow(struct hm *h, struct hm_list *l)
+HM_COLD int list_grow(struct hm *h, struct hm_list *l)
 {
 	struct hm_blk *b = h->pool;
 
@@ -281,7 +288,7 @@ HM_HOT uint32_t bin_of(struct hm *h, uint64_t t)
 	return (uint32_t)i;
 }
 
-static uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
+HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 {
 	if (key >= s->nkeys) {
 		uint32_t **g = realloc(s->grid, (key + 1) * sizeof(*g));
@@ -324,7 +331,7 @@ HM_HOT void series_bin(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d
 	series_bin_k(h, s, t, dur_bucket(d), key);
 }
 
-static void series_to_bins(struct hm *h, struct hm_series *s)
+HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
 {
 	// too many: bin what was kept, and give it back to the budget
 	s->binned = 1;
@@ -349,7 +356,7 @@ HM_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d
 	series_bin(h, s, t, d, key);
 }
 
-static void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
+HM_COLD void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
 {
 	for (uint32_t i = bin_of(h, a), j = bin_of(h, b - 1); i <= j; i++) {
 		uint64_t lo = h->ws + (uint64_t)i * h->bin_ns, hi = lo + h->bin_ns;
@@ -378,7 +385,7 @@ HM_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_
 		core_bins_span(h, s, a, b);
 }
 
-static void core_to_bins(struct hm *h, struct hm_task *k)
+HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
 {
 	k->core_binned = 1;
 	if (!(k->core_bins = calloc(h->ncpus, sizeof(*k->core_bins)))) {
@@ -410,7 +417,7 @@ HM_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
 	core_bins_add(h, k, (uint32_t)cpu, a, b);
 }
 
-static int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
+HM_COLD int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
 {
 	// the visible task's id (threads merged into it share it)
 	const struct pw_an_task *v = visible(t);
@@ -426,7 +433,7 @@ HM_HOT int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
 	return h->id[idx] >= 0 ? h->id[idx] : id_new(h, t, idx);
 }
 
-static void cpu_flush(struct hm_cpu *c)
+HM_COLD void cpu_flush(struct hm_cpu *c)
 {
 	if (c->cur < 0)
 		return;
@@ -449,7 +456,7 @@ static void cpu_flush(struct hm_cpu *c)
 	c->cur = -1;
 }
 
-static int cpu_acc_new(struct hm *h, struct hm_cpu *c)
+HM_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
 {
 	if (!c->accix && !(c->accix = calloc(h->run->nr_all_tasks + 1, sizeof(*c->accix))))
 		return -1;
@@ -487,7 +494,7 @@ HM_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 	c->accix[id] = (uint32_t)c->nacc;
 }
 
-static void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uint64_t b)
+HM_COLD void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uint64_t b)
 {
 	uint64_t i = (a - h->ws) / h->cpu_bin_ns, j = (b - 1 - h->ws) / h->cpu_bin_ns;
 	if (j >= h->cpu_nbins)
@@ -502,7 +509,7 @@ static void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uin
 	}
 }
 
-static void cpu_to_bins(struct hm *h, struct hm_cpu *c)
+HM_COLD void cpu_to_bins(struct hm *h, struct hm_cpu *c)
 {
 	c->binned = 1;
 	h->cpu_exact_left += c->ex.n;
@@ -533,7 +540,7 @@ HM_HOT void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t 
 		cpu_span(h, c, id, a, b);
 }
 
-static uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
+HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 {
 	for (size_t i = 0; i < h->nreasons; i++)
 		if (h->reasons[i].isa == isa && h->reasons[i].reason == reason)
@@ -563,7 +570,7 @@ HM_HOT uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
 	return reason_key_new(h, isa, reason);
 }
 
-static int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
+HM_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
 {
 	size_t n = key + 1;
 	uint64_t *u = realloc(k->unpaired, n * sizeof(*u));
@@ -589,7 +596,25 @@ HM_HOT int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
 
 HM_HOT int in_win(const struct hm *h, uint64_t t)
 {
-	return t >= h->ws && t <= h->we;
+	return t - h->ws <= h->wlen;	// ws <= t <= we
+}
+
+// reason_key through the task's one-entry cache (key checked for the
+// task's tables too: 0, or -1 out of memory)
+HM_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32_t reason,
+			   uint32_t *key)
+{
+	if (k->rk_key != UINT32_MAX && k->rk_reason == reason && k->rk_isa == isa) {
+		*key = k->rk_key;
+		return 0;
+	}
+	*key = reason_key(h, isa, reason);
+	if (*key == UINT32_MAX || task_keys(h, k, *key))
+		return -1;
+	k->rk_isa = isa;
+	k->rk_reason = reason;
+	k->rk_key = *key;
+	return 0;
 }
 
 // The replay's sink (replay.h), inlined into pw_hm_write's loop. A full
@@ -637,8 +662,8 @@ HM_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, u
 	if (h->nomem || !in_win(h, start))
 		return;
 	struct hm_task *k = &h->tasks[h->slot[t->index]];
-	uint32_t key = reason_key(h, isa, reason);
-	if (key == UINT32_MAX || task_keys(h, k, key))
+	uint32_t key;
+	if (task_reason_key(h, k, isa, reason, &key))
 		return;
 	if (flags & PW_REC_F_UNPAIRED) {
 		k->unpaired[key]++;
@@ -664,8 +689,8 @@ HM_HOT void hm_kvm_guest(void *ctx, const struct pw_an_task *t, uint64_t start, 
 	if (h->nomem || !in_win(h, end))
 		return;
 	struct hm_task *k = &h->tasks[h->slot[t->index]];
-	uint32_t key = reason_key(h, isa, reason);
-	if (key == UINT32_MAX || task_keys(h, k, key))
+	uint32_t key;
+	if (task_reason_key(h, k, isa, reason, &key))
 		return;
 	series_add(h, &k->s[S_GUEST], end, end - start, key);
 }
@@ -1032,6 +1057,7 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *h
 	h.o = ho;
 	h.ws = run->win_start;
 	h.we = run->win_end;
+	h.wlen = h.we - h.ws;	// the analysis' window: we >= ws
 	uint64_t span = h.we - h.ws + 1;
 	h.nbins = PW_HM_BINS;
 	h.bin_ns = (span + h.nbins - 1) / h.nbins;
@@ -1086,6 +1112,7 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *h
 			continue;
 		}
 		h.tasks[h.ntasks].t = t;
+		h.tasks[h.ntasks].rk_key = UINT32_MAX;
 		h.ids[h.nids++] = t;
 		h.ntasks++;
 	}

@@ -118,16 +118,18 @@ PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void
 	const uint32_t ncpu = x->ncpu;
 	struct pw_rp_cpu *cpus = x->cpus;
 	struct pw_rp_task *st = x->st;
+	struct pw_reader *r = x->r;
 	uint64_t nread = 0, last = 0;
 	struct pw_event ev;
-	int n;
+	int n = pw_reader_next(r, &ev);
 
-	while ((n = pw_reader_next(x->r, &ev)) > 0) {
+	if (n > 0 && ev.time != run->first_ns)
+		return pw_rp_changed(x, err, errsize);
+	for (; n > 0; n = pw_reader_next(r, &ev)) {
 		const struct pw_an_task *t, *next;
 		struct pw_rp_task *s;
 		unsigned kind = ev.kind;
-		if (!nread++ && ev.time != run->first_ns)
-			return pw_rp_changed(x, err, errsize);
+		nread++;
 		if (ev.time > last)
 			last = ev.time;
 		// the common kinds first, tested in turn
