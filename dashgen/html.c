@@ -264,22 +264,26 @@ static void put_base64(struct out *o, const unsigned char *p, size_t n)
 	static const char tab[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char line[4 * 1024];
-	size_t k = 0;
+	size_t k = 0, i = 0;
 
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		line[k++] = tab[v >> 18 & 63];
-		line[k++] = tab[v >> 12 & 63];
-		line[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		line[k++] = i + 2 < n ? tab[v & 63] : '=';
-		if (k == sizeof(line)) {
+	// whole groups of 3 bytes, then the padded tail
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		line[k] = tab[v >> 18];
+		line[k + 1] = tab[v >> 12 & 63];
+		line[k + 2] = tab[v >> 6 & 63];
+		line[k + 3] = tab[v & 63];
+		if ((k += 4) == sizeof(line)) {
 			put(o, line, k);
 			k = 0;
 		}
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+		line[k++] = tab[v >> 18];
+		line[k++] = tab[v >> 12 & 63];
+		line[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		line[k++] = '=';
 	}
 	put(o, line, k);
 }

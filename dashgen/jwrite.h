@@ -125,6 +125,18 @@ static inline void pw_jw_i64(struct pw_jw *w, int64_t v)
 // ",v" unless first
 static inline void pw_jw_sep_u64(struct pw_jw *w, int first, uint64_t v)
 {
+	if (!first && v < 100) {	// the common case, one room check
+		char *o = pw_jw_room(w, 3);
+		o[0] = ',';
+		if (v < 10) {
+			o[1] = (char)('0' + v);
+			w->n += 2;
+		} else {
+			memcpy(o + 1, pw_jw_d2 + 2 * v, 2);
+			w->n += 3;
+		}
+		return;
+	}
 	if (!first)
 		pw_jw_ch(w, ',');
 	pw_jw_u64(w, v);
