@@ -132,9 +132,13 @@ struct hm {
 /* ---- duration buckets -------------------------------------------------- */
 
 static uint64_t edges[PW_HM_DUR + 1];
-// per quarter octave [(4 + q) << (e - 2), (5 + q) << (e - 2)), index
-// 4 e + q: the bucket of its lowest value
-static unsigned char quarter_k[256];
+// per sixteenth of an octave [(16 + m) << (e - 4), (17 + m) << (e - 4)),
+// 4 <= e < 36 (all durations from 16 ns to the last bucket's edge, below
+// 2^36), index 16 (e - 4) + m: the bucket of its lowest value, capped at
+// PW_HM_DUR - 2 so that dur_bucket's one step stays in range
+#define OCT_E0 4
+#define OCT_E1 36
+static unsigned char oct_k[(OCT_E1 - OCT_E0) * 16];
 
 // the reference: the last k with edges[k] <= ns (0 when below), k <= 49
 static unsigned dur_bucket_search(uint64_t ns)
@@ -157,12 +161,11 @@ static void edges_init(void)
 		return;
 	for (unsigned k = 0; k <= PW_HM_DUR; k++)
 		edges[k] = (uint64_t)llround(pow(10.0, 1.0 + (double)k / PW_HM_PER_DECADE));
-	// capped at PW_HM_DUR - 2: dur_bucket's one step then stops at the
-	// last bucket
-	for (unsigned e = 2; e < 64; e++)
-		for (unsigned q = 0; q < 4; q++) {
-			unsigned k = dur_bucket_search((uint64_t)(4 + q) << (e - 2));
-			quarter_k[4 * e + q] = (unsigned char)(k < PW_HM_DUR - 2 ? k : PW_HM_DUR - 2);
+	for (unsigned e = OCT_E0; e < OCT_E1; e++)
+		for (unsigned m = 0; m < 16; m++) {
+			unsigned k = dur_bucket_search((uint64_t)(16 + m) << (e - 4));
+			oct_k[16 * (e - OCT_E0) + m] =
+				(unsigned char)(k < PW_HM_DUR - 2 ? k : PW_HM_DUR - 2);
 		}
 }
 
@@ -172,15 +175,22 @@ uint64_t pw_hm_dur_edge(unsigned k)
 	return edges[k > PW_HM_DUR ? PW_HM_DUR : k];
 }
 
-// As dur_bucket_search, from the quarter octave of ns: one holds at most
-// one edge (a quarter octave is a ratio of at most 5/4, a bucket 10^(1/5)),
-// so at most one step. edges_init() first.
+// As dur_bucket_search, from the sixteenth of an octave ns is in: one
+// holds at most one edge (a ratio of at most 17/16, a bucket 10^(1/5)), so
+// at most one step. The exponent and the first 4 bits of the mantissa of
+// ns as a double (exact below 2^53) index the table: no variable shift,
+// no search. edges_init() first.
 HM_HOT unsigned dur_bucket(uint64_t ns)
 {
-	uint64_t v = ns < 4 ? 4 : ns;	// below 16 all is bucket 0
-	unsigned e = 63 - (unsigned)__builtin_clzll(v);	// >= 2
-	unsigned k = quarter_k[4 * e + ((v >> (e - 2)) & 3)];
-	return k + (edges[k + 1] <= v);
+	if (ns < edges[1])	// 16: below, bucket 0
+		return 0;
+	if (ns >= edges[PW_HM_DUR - 1])	// < 2^36
+		return PW_HM_DUR - 1;
+	double x = (double)(int64_t)ns;
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof(bits));
+	unsigned k = oct_k[(bits >> 48) - ((1023u + OCT_E0) << 4)];
+	return k + (edges[k + 1] <= ns);
 }
 
 unsigned pw_hm_dur_bucket(uint64_t ns)
@@ -193,6 +203,8 @@ unsigned pw_hm_dur_bucket(uint64_t ns)
 // pw_hm_write)
 static void check_dur_bucket(void)
 {
+	// the table covers [edges[1], edges[PW_HM_DUR - 1])
+	assert(edges[1] >> OCT_E0 == 1 && edges[PW_HM_DUR - 1] < (uint64_t)1 << OCT_E1);
 	for (unsigned k = 0; k <= PW_HM_DUR; k++)
 		for (uint64_t v = edges[k] - 1; v <= edges[k] + 1; v++)
 			assert(dur_bucket(v) == dur_bucket_search(v));
@@ -202,6 +214,7 @@ static void check_dur_bucket(void)
 		uint64_t v = (uint64_t)1 << e;
 		assert(dur_bucket(v - 1) == dur_bucket_search(v - 1));
 		assert(dur_bucket(v + v / 4) == dur_bucket_search(v + v / 4));
+		assert(dur_bucket(v + v / 16 * 15) == dur_bucket_search(v + v / 16 * 15));
 	}
 	assert(dur_bucket(UINT64_MAX) == PW_HM_DUR - 1);
 }
@@ -310,7 +323,8 @@ HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 }
 
 // one event into a binned series: its cell's count, and the column's mask
-// of non-empty buckets (what the document's size is computed from)
+// of non-empty buckets (what the document's size is computed from; a bit
+// per event costs less than scanning every grid after the pass)
 HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
 			  uint32_t key)
 {
