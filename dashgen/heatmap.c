@@ -83,8 +83,8 @@ struct hm_cpu {
 					// (nr_all_tasks + 1 entries, lazily)
 };
 
-// the per-record path, inlined into on_record whatever the compiler's size
-// heuristics say (GCC and clang)
+// the per-interval path, inlined into the replay's loop whatever the
+// compiler's size heuristics say (GCC and clang)
 #define HM_HOT static inline __attribute__((always_inline))
 // and what it seldom needs, kept out of it (the loop's registers are the
 // hot path's)
@@ -221,9 +221,10 @@ static void check_dur_bucket(void)
 
 /* ---- collection -------------------------------------------------------- */
 
-// Each record goes through here (on_record): the common cases are inline,
-// a bin found without a division when it is the one the last record fell
-// in (records come in time order), a list grown only now and then.
+// Each interval of the replay (replay.h) goes through here: the common
+// cases inline, a bin found without a division when it is the one the last
+// interval fell in (they come in time order), a list grown only now and
+// then.
 
 static const struct pw_an_task *visible(const struct pw_an_task *t)
 {

@@ -3,7 +3,7 @@
 //
 // pw_hm_write() reads a run's file a second time (the first pass, the
 // analysis, gave the window, the final tasks and the selection) and collects,
-// from the records pw_an_replay() hands it, for each shown task:
+// from the intervals pw_rp_run() (replay.h) hands it, for each shown task:
 // - "run": every slice that ends at a switch inside the window, at the
 //   switch time, by its duration ('end of run'); a CPU's first slice, whose
 //   start is unknown, is only counted ("nostart");
@@ -83,7 +83,7 @@ uint64_t pw_hm_dur_edge(unsigned k);
 unsigned pw_hm_dur_bucket(uint64_t ns);
 
 // pw_hm_write: write the heatmap object of `run` (its tasks selected by
-// pw_an_select) to f, reading run->file again (pw_an_replay). The run must
+// pw_an_select) to f, reading run->file again (pw_rp_run). The run must
 // have been read with opts.max_bins > 0 for the per-task runtime series.
 // Returns 0, or a PW_E* code with err set (the file changed between the
 // passes, a read error, out of memory).
