@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // analysis.c: the streaming reduction of a .cdict run (see analysis.h for the invariants).
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,23 +13,35 @@
 
 #include "analysis.h"
 #include "kvm_reasons.h"
+#include "replay.h"
 
 #define NO_NAME UINT32_MAX
 #define BIN_START_NS 1000000ull		// first bin width when the end is unknown
+#define PROGRESS_EVERY 65536		// events between opts.progress calls (2^k)
+
+// the per-event path: inlined into each copy of the event loop whatever
+// the compiler's size heuristics say (GCC and clang)
+#define PW_HOT static inline __attribute__((always_inline))
+
+// reasons below this code get a slot in a task's reason_ix
+#define REASON_IX 128
 
 struct an_priv {
 	const struct pw_an_opts *o;
 	struct pw_reader *r;
 	struct pw_an_task **all;	// every task ever created
 	size_t nr_all, cap_all;
-	int32_t *keys;			// tid hash (tid 0 never stored)
-	struct pw_an_task **vals;
-	size_t hcap, hn;
+	struct pw_tid_map *map;
 	int use_waking;
 	int fd;				// the reader's input (borrowed by it)
 	int bins_fixed;			// bin_ns known from the start
 	uint32_t max_bins;
-	int nomem;
+	int succ;			// opts.nr_succ_tids > 0
+	// the bin that holds the latest time binned: events come in time
+	// order, so nearly every slice and switch falls in it and needs no
+	// division; bin_lo is UINT64_MAX when unknown (after a fold)
+	uint64_t bin_lo;		// absolute start of bin bin_cur
+	uint32_t bin_cur;
 };
 
 static void seterr(char *err, size_t size, const char *fmt, ...)
@@ -42,6 +55,67 @@ static void seterr(char *err, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, size, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- tid map (tidmap.h) ------------------------------------------------ */
+
+static int hash_grow(struct pw_tid_map *m)
+{
+	size_t ncap = m->hcap ? 2 * m->hcap : 64;
+	int32_t *keys = calloc(ncap, sizeof(*keys));
+	struct pw_an_task **vals = calloc(ncap, sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return PW_ENOMEM;
+	}
+	for (size_t i = 0; i < m->hcap; i++) {
+		if (!m->vals[i])
+			continue;
+		size_t j = pw_tid_hash(m->keys[i], ncap);
+		while (vals[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->hcap = ncap;
+	return 0;
+}
+
+int pw_tid_map_put(struct pw_tid_map *m, int32_t tid, struct pw_an_task *t)
+{
+	if ((uint32_t)tid < PW_TID_DIRECT) {
+		struct pw_an_task ***pg = &m->pages[(uint32_t)tid >> PW_TID_PAGE_BITS];
+		if (!*pg && !(*pg = calloc(PW_TID_PAGE, sizeof(**pg))))
+			return PW_ENOMEM;
+		(*pg)[(uint32_t)tid & (PW_TID_PAGE - 1)] = t;
+		return 0;
+	}
+	if ((m->hn + 1) * 2 > m->hcap && hash_grow(m))
+		return PW_ENOMEM;
+	size_t j = pw_tid_hash(tid, m->hcap);
+	while (m->vals[j])
+		j = (j + 1) & (m->hcap - 1);
+	m->keys[j] = tid;
+	m->vals[j] = t;
+	m->hn++;
+	return 0;
+}
+
+void pw_tid_map_free(struct pw_tid_map *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < PW_TID_DIRECT / PW_TID_PAGE; i++)
+		free(m->pages[i]);
+	free(m->keys);
+	free(m->vals);
+	free(m);
 }
 
 /* ---- tasks and cpus ---------------------------------------------------- */
@@ -64,6 +138,7 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 		p->cap_all = n;
 	}
 	t->tid = tid;
+	t->trace_tid = tid;
 	t->pid = -1;
 	t->idle_cpu = -1;
 	t->index = p->nr_all;
@@ -85,39 +160,8 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 	return t;
 }
 
-static size_t hash_tid(int32_t tid, size_t cap)
-{
-	return ((uint32_t)tid * 2654435761u) & (cap - 1);
-}
-
-static int hash_grow(struct an_priv *p)
-{
-	size_t ncap = p->hcap ? 2 * p->hcap : 1024;
-	int32_t *keys = calloc(ncap, sizeof(*keys));
-	struct pw_an_task **vals = calloc(ncap, sizeof(*vals));
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return PW_ENOMEM;
-	}
-	for (size_t i = 0; i < p->hcap; i++) {
-		if (!p->vals[i])
-			continue;
-		size_t j = hash_tid(p->keys[i], ncap);
-		while (vals[j])
-			j = (j + 1) & (ncap - 1);
-		keys[j] = p->keys[i];
-		vals[j] = p->vals[i];
-	}
-	free(p->keys);
-	free(p->vals);
-	p->keys = keys;
-	p->vals = vals;
-	p->hcap = ncap;
-	return 0;
-}
-
+// The slot of a cpu, made (with its busy series) on first use; the array
+// may move. NULL for a negative cpu or on allocation failure.
 static struct pw_an_cpu *cpu_slot(struct pw_an_run *run, int32_t cpu)
 {
 	if (cpu < 0)
@@ -143,8 +187,19 @@ static struct pw_an_cpu *cpu_slot(struct pw_an_run *run, int32_t cpu)
 	return c;
 }
 
-// The task of `tid`; tid 0 is swapper/<cpu>. NULL on allocation failure.
-static struct pw_an_task *task_get(struct pw_an_run *run, int32_t tid, int32_t cpu)
+static inline struct pw_an_cpu *cpu_at(struct pw_an_run *run, int32_t cpu)
+{
+	if ((uint32_t)cpu < run->nr_cpu_slots) {
+		struct pw_an_cpu *c = &run->cpus[cpu];
+		if (c->bin_busy || !((struct an_priv *)run->priv)->max_bins)
+			return c;
+	}
+	return cpu_slot(run, cpu);
+}
+
+// task_add: the task of a tid seen for the first time (tid 0: swapper/<cpu>,
+// made with its cpu's slot). NULL on allocation failure.
+static struct pw_an_task *task_add(struct pw_an_run *run, int32_t tid, int32_t cpu)
 {
 	struct an_priv *p = run->priv;
 
@@ -161,32 +216,44 @@ static struct pw_an_task *task_get(struct pw_an_run *run, int32_t tid, int32_t c
 		}
 		return c->idle;
 	}
-	if (p->hcap) {
-		size_t j = hash_tid(tid, p->hcap);
-		while (p->vals[j]) {
-			if (p->keys[j] == tid)
-				return p->vals[j];
-			j = (j + 1) & (p->hcap - 1);
-		}
-	}
-	if ((p->hn + 1) * 2 > p->hcap && hash_grow(p))
-		return NULL;
 	struct pw_an_task *t = task_new(run, tid);
 	if (!t)
 		return NULL;
-	size_t j = hash_tid(tid, p->hcap);
-	while (p->vals[j])
-		j = (j + 1) & (p->hcap - 1);
-	p->keys[j] = tid;
-	p->vals[j] = t;
-	p->hn++;
+	if (pw_tid_map_put(p->map, tid, t))	// t stays in p->all: freed with the run
+		return NULL;
 	return t;
 }
 
-static struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
+// The task of `tid`; tid 0 is swapper/<cpu>. NULL on allocation failure.
+static inline struct pw_an_task *task_get(struct pw_an_run *run, int32_t tid, int32_t cpu)
 {
-	if (t->st.cpu_hint < t->nr_cpus && t->cpus[t->st.cpu_hint].cpu == cpu)
-		return &t->cpus[t->st.cpu_hint];
+	struct an_priv *p = run->priv;
+
+	if (tid) {
+		struct pw_an_task *t = pw_tid_map_find(p->map, tid);
+		if (t)
+			return t;
+	} else if ((uint32_t)cpu < run->nr_cpu_slots && run->cpus[cpu].idle) {
+		return run->cpus[cpu].idle;
+	}
+	return task_add(run, tid, cpu);
+}
+
+// task_on: task_get for an event about the task a cpu runs most of the time
+// (the prev of a switch, a vCPU thread's KVM events): its running task first.
+static inline struct pw_an_task *task_on(struct pw_an_run *run, int32_t tid, int32_t cpu)
+{
+	if ((uint32_t)cpu < run->nr_cpu_slots) {
+		struct pw_an_task *cur = run->cpus[cpu].cur;
+		// cur->tid 0 is this cpu's swapper, the one task_get gives
+		if (cur && cur->tid == tid)
+			return cur;
+	}
+	return task_get(run, tid, cpu);
+}
+
+static struct pw_an_task_cpu *task_cpu_slow(struct pw_an_task *t, int32_t cpu)
+{
 	for (size_t i = 0; i < t->nr_cpus; i++)
 		if (t->cpus[i].cpu == cpu) {
 			t->st.cpu_hint = i;
@@ -202,15 +269,20 @@ static struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
 	return &c[t->nr_cpus++];
 }
 
-static struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa, uint32_t reason)
+// The entry of t on cpu: the last one used first (a task switches out
+// where it switched in, and migrates seldom).
+static inline struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
 {
-	if (isa != PW_ISA_SVM)
-		isa = PW_ISA_VMX;
-	if (t->st.reason_hint < t->nr_reasons) {
-		struct pw_an_reason *r = &t->reasons[t->st.reason_hint];
-		if (r->isa == isa && r->reason == reason)
-			return r;
-	}
+	size_t h = t->st.cpu_hint;
+
+	if (h < t->nr_cpus && t->cpus[h].cpu == cpu)
+		return &t->cpus[h];
+	return task_cpu_slow(t, cpu);
+}
+
+static struct pw_an_reason *task_reason_slow(struct pw_an_task *t, uint32_t isa,
+					     uint32_t reason)
+{
 	for (size_t i = 0; i < t->nr_reasons; i++)
 		if (t->reasons[i].isa == isa && t->reasons[i].reason == reason) {
 			t->st.reason_hint = i;
@@ -225,23 +297,104 @@ static struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa, uint
 	r->isa = isa;
 	r->reason = reason;
 	t->st.reason_hint = t->nr_reasons++;
+	// the index table while it can hold every index (a vCPU has a few
+	// dozen reasons at most; past UINT16_MAX - 1 the search does)
+	if (reason < REASON_IX && t->nr_reasons < UINT16_MAX) {
+		if (!t->st.reason_ix)
+			t->st.reason_ix = calloc(2 * REASON_IX, sizeof(*t->st.reason_ix));
+		if (t->st.reason_ix)	// else the search finds it
+			t->st.reason_ix[(isa == PW_ISA_SVM) * REASON_IX + reason] =
+				(uint16_t)t->nr_reasons;
+	}
 	return r;
+}
+
+static inline struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa,
+					       uint32_t reason)
+{
+	if (isa != PW_ISA_SVM)
+		isa = PW_ISA_VMX;
+	if (reason < REASON_IX && t->st.reason_ix) {
+		uint16_t k = t->st.reason_ix[(isa == PW_ISA_SVM) * REASON_IX + reason];
+		if (k)
+			return &t->reasons[k - 1];
+	}
+	return task_reason_slow(t, isa, reason);
+}
+
+// hist_bucket: pw_hist_bucket (pw_stats.c) inline, for the two histograms
+// every wait and KVM exit feeds; check_hist_bucket() holds it to the
+// original at the start of every pass. For 2^7 <= v < 2^53 the bucket,
+// ((e - 5) << 6) + the 6 bits after v's leading one (e = its position), is
+// v as a double shifted right by 46 (exponent and first 6 mantissa bits)
+// less the exponent bias: no clz, no variable shift.
+static inline uint32_t hist_bucket(uint64_t v)
+{
+	const unsigned sub = 1u << PW_HIST_SUB_BITS;
+
+	if (v < 2 * sub)
+		return (uint32_t)v;
+	if (v < (uint64_t)1 << 53) {
+		double x = (double)(int64_t)v;
+		uint64_t bits;
+		memcpy(&bits, &x, sizeof(bits));
+		return (uint32_t)(bits >> (52 - PW_HIST_SUB_BITS)) -
+		       ((1023u + PW_HIST_SUB_BITS - 1) << PW_HIST_SUB_BITS);
+	}
+	unsigned e = 63 - (unsigned)__builtin_clzll(v);
+	return ((e - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS) +
+	       ((uint32_t)(v >> (e - PW_HIST_SUB_BITS)) & (sub - 1));
+}
+
+static void check_hist_bucket(void)
+{
+	for (unsigned e = 0; e < 64; e++) {
+		uint64_t v = (uint64_t)1 << e;
+		assert(hist_bucket(v) == pw_hist_bucket(v));
+		assert(hist_bucket(v - 1) == pw_hist_bucket(v - 1));
+		assert(hist_bucket(v + v / 3) == pw_hist_bucket(v + v / 3));
+		assert(hist_bucket(v + v / 64 * 63) == pw_hist_bucket(v + v / 64 * 63));
+	}
+	assert(hist_bucket(UINT64_MAX) == pw_hist_bucket(UINT64_MAX));
+}
+
+// hist_add: pw_hist_add, its common case (the bucket is allocated) inline.
+// pw_stats.h documents the layout: b[idx - lo] for lo <= idx < lo + n, and
+// count, min, max are valid once b exists.
+static inline int hist_add(struct pw_hist *h, uint64_t v)
+{
+	uint32_t idx = hist_bucket(v);
+
+	if (idx - h->lo >= h->n)	// n is 0 while b is NULL
+		return pw_hist_add(h, v);
+	h->b[idx - h->lo]++;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	return 0;
 }
 
 /* ---- window, bins ------------------------------------------------------ */
 
-static uint64_t clip(const struct pw_an_run *run, uint64_t a, uint64_t b)
+// The window [ws, we] is passed by value through the event handlers: kept
+// in registers, where run->win_* would be loaded again after every counter
+// a handler increments (the compiler cannot tell them apart).
+static inline uint64_t clip(uint64_t ws, uint64_t we, uint64_t a, uint64_t b)
 {
-	if (a < run->win_start)
-		a = run->win_start;
-	if (b > run->win_end)
-		b = run->win_end;
+	if (a < ws)
+		a = ws;
+	if (b > we)
+		b = we;
 	return b > a ? b - a : 0;
 }
 
-static int in_window(const struct pw_an_run *run, uint64_t t)
+// one comparison: we >= ws always (pw_an_run_file saturates the end)
+static inline int in_window(uint64_t ws, uint64_t we, uint64_t t)
 {
-	return t >= run->win_start && t <= run->win_end;
+	return t - ws <= we - ws;
 }
 
 // fold_*: halve the resolution of a 2n-bin series in place
@@ -259,7 +412,8 @@ static void fold_u32(uint32_t *s, uint32_t n)
 	memset(s + n, 0, n * sizeof(*s));
 }
 
-// Make bin `idx` exist: double the bin width (folding pairs) as needed.
+// The bin of t (>= win_start): made to exist by doubling the bin width
+// (folding pairs) as needed; the last bin when the width is fixed.
 static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
 {
 	struct an_priv *p = run->priv;
@@ -278,31 +432,42 @@ static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
 		run->bin_ns *= 2;
 		run->nr_bins = (run->nr_bins + 1) / 2;
 		idx = off / run->bin_ns;
+		p->bin_lo = UINT64_MAX;
 	}
-	if (idx >= p->max_bins)
-		idx = p->max_bins - 1;
+	if (idx >= p->max_bins) {
+		idx = p->max_bins - 1;	// past the fixed end: not cached
+	} else {
+		p->bin_cur = (uint32_t)idx;
+		p->bin_lo = run->win_start + idx * run->bin_ns;
+	}
 	if (idx + 1 > run->nr_bins)
 		run->nr_bins = (uint32_t)idx + 1;
 	return (uint32_t)idx;
 }
 
-static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
-		     uint64_t a, uint64_t b)
+static inline uint32_t bin_at(struct pw_an_run *run, uint64_t t)
 {
-	if (a < run->win_start)
-		a = run->win_start;
-	if (b > run->win_end)
-		b = run->win_end;
-	if (b <= a)
-		return;
+	struct an_priv *p = run->priv;
+
+	if (t >= p->bin_lo && t - p->bin_lo < run->bin_ns)
+		return p->bin_cur;
+	return bin_index(run, t);
+}
+
+// [a, b) (inside the window, a < b) over the bins it spans
+static void bins_span(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a,
+		      uint64_t b)
+{
+	struct an_priv *p = run->priv;
 	uint32_t i = bin_index(run, a), j = bin_index(run, b - 1);
-	// bin_index may have widened the bins: recompute i
+	// bin_index may have widened the bins: recompute i (and leave the
+	// cache on the later bin, where the next events fall)
 	i = bin_index(run, a);
 	for (uint32_t k = i; k <= j; k++) {
 		uint64_t lo = run->win_start + (uint64_t)k * run->bin_ns;
 		uint64_t hi = lo + run->bin_ns;
 		uint64_t x = a > lo ? a : lo, y = b < hi ? b : hi;
-		if (k == j && j == ((struct an_priv *)run->priv)->max_bins - 1)
+		if (k == j && j == p->max_bins - 1)
 			y = b;		// the last bin takes any overflow
 		if (y > x) {
 			s1[k] += y - x;
@@ -310,48 +475,76 @@ static void bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2,
 				s2[k] += y - x;
 		}
 	}
+	bin_index(run, b - 1);
+}
+
+// The slice [a, b) clipped to the window into s1 and s2 (NULL: none).
+// whole: nothing to clip (see the event handlers).
+static inline __attribute__((always_inline)) void
+bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a, uint64_t b,
+	 uint64_t ws, uint64_t we, int whole)
+{
+	struct an_priv *p = run->priv;
+
+	if (!whole) {
+		if (a < ws)
+			a = ws;
+		if (b > we)
+			b = we;
+	}
+	if (b <= a)
+		return;
+	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
+		s1[p->bin_cur] += b - a;
+		if (s2)
+			s2[p->bin_cur] += b - a;
+		return;
+	}
+	bins_span(run, s1, s2, a, b);
 }
 
 /* ---- event handlers ---------------------------------------------------- */
 
-static void emit_f(struct pw_an_run *run, enum pw_an_rec_kind kind,
-		   struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
-		   uint32_t reason, uint32_t isa, uint32_t flags)
+// Every handler takes the window (ws, we) and two flags that are constants
+// in each copy of the event loop (read_events), so that a copy has none of
+// the code it does not need:
+// - series: opts.max_bins > 0 (the runtime, switch and busy series);
+// - whole: no --from and no --cap, and every event so far came in time
+//   order: the window is [first event, end], every event is inside it and
+//   every interval starts at or after ws: nothing is clipped. An event out
+//   of order ends that copy; the general one goes on from it, with the same
+//   state (for the events before, both copies decide alike).
+PW_HOT uint64_t span(int whole, uint64_t ws, uint64_t we, uint64_t a, uint64_t b)
 {
-	struct an_priv *p = run->priv;
-
-	if (!p->o->on_record)
-		return;
-	struct pw_an_record rec = { kind, t, cpu, a, b, reason, isa, flags };
-	p->o->on_record(p->o->ctx, &rec);
+	if (whole)
+		return b > a ? b - a : 0;
+	return clip(ws, we, a, b);
 }
 
-static void emit(struct pw_an_run *run, enum pw_an_rec_kind kind,
-		 struct pw_an_task *t, int32_t cpu, uint64_t a, uint64_t b,
-		 uint32_t reason, uint32_t isa)
+PW_HOT int inside(int whole, uint64_t ws, uint64_t we, uint64_t t)
 {
-	emit_f(run, kind, t, cpu, a, b, reason, isa, 0);
+	return whole || in_window(ws, we, t);
 }
 
-static int add_slice(struct pw_an_run *run, struct pw_an_task *t,
-		     struct pw_an_cpu *c, uint64_t a, uint64_t b, uint32_t flags)
+// The slice of t on c from a to b: its runtime, clipped to the window, on
+// t's entry for c (the task's and the cpu's totals are summed from those
+// entries at the end: sum_entries). *tcp: that entry when the slice had
+// some time in the window (else untouched). 0 or PW_ENOMEM.
+PW_HOT int add_slice(struct pw_an_run *run, int series, int whole,
+		     struct pw_an_task *t, struct pw_an_cpu *c, uint64_t a, uint64_t b,
+		     uint64_t ws, uint64_t we, struct pw_an_task_cpu **tcp)
 {
-	uint64_t d = clip(run, a, b);
+	uint64_t d = span(whole, ws, we, a, b);
 	struct pw_an_task_cpu *tc;
 
-	emit_f(run, PW_REC_SLICE, t, c->cpu, a, b, 0, 0, flags);
 	if (!d)
 		return 0;
 	if (!(tc = task_cpu(t, c->cpu)))
 		return PW_ENOMEM;
-	t->runtime_ns += d;
+	*tcp = tc;
 	tc->runtime_ns += d;
-	if (t->tid == 0)
-		c->idle_ns += d;
-	else
-		c->busy_ns += d;
-	if (t->bin_runtime)
-		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b);
+	if (series)
+		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b, ws, we, whole);
 	return 0;
 }
 
@@ -363,51 +556,58 @@ static int is_succ(const struct pw_an_opts *o, int32_t tid)
 	return 0;
 }
 
-static int on_switch(struct pw_an_run *run, const struct pw_event *ev, int in)
+PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
+		     const struct pw_event *ev, int in, uint64_t ws, uint64_t we)
 {
 	struct an_priv *p = run->priv;
-	struct pw_an_cpu *c = cpu_slot(run, ev->cpu);
-	struct pw_an_task *prev = task_get(run, ev->tid, ev->cpu);
-	struct pw_an_task *next = task_get(run, ev->sw.next_tid, ev->cpu);
+	struct pw_an_cpu *c = cpu_at(run, ev->cpu);
+	struct pw_an_task *prev, *next;
 	uint64_t t = ev->time;
 
-	if (!c || !prev || !next)
+	if (!c)
 		return PW_ENOMEM;
-	c = &run->cpus[ev->cpu];	// task_get may have moved the array
-	uint64_t start = c->cur ? c->since : run->first_ns;
-	if (c->cur && c->cur != prev)
+	// prev is nearly always the task the cpu runs (and so made before
+	// next, as the rule says). c stays valid: only task_add for tid 0
+	// makes slots, and this cpu's exists.
+	prev = c->cur && c->cur->tid == ev->tid ? c->cur : task_get(run, ev->tid, ev->cpu);
+	if (!prev || !(next = task_get(run, ev->sw.next_tid, ev->cpu)))
+		return PW_ENOMEM;
+	struct pw_an_task *cur = c->cur;
+	if (in) {
+		run->events[PW_EV_SWITCH]++;
+		prev->events++;
+	}
+	uint64_t start = cur ? c->since : run->first_ns;
+	if (cur && cur != prev)
 		run->q.switch_mismatch++;
-	if ((!c->cur || start < run->win_start) && t > run->win_start &&
-	    start < run->win_end)
+	// whole: start >= ws, so only a cpu's first switch can count
+	if ((!cur || (!whole && start < ws)) && t > ws && (whole || start < we))
 		run->q.clipped_start++;
-	if (add_slice(run, prev, c, start, t, c->cur ? 0 : PW_REC_F_NOSTART))
+	struct pw_an_task_cpu *pc = NULL;
+	if (add_slice(run, series, whole, prev, c, start, t, ws, we, &pc))
 		return PW_ENOMEM;
 
 	uint32_t state = ev->sw.prev_state;
 	int unknown = state == PW_STATE_UNKNOWN, vol = !unknown && (state & 0xff);
 	if (in) {
-		struct pw_an_task_cpu *pc = task_cpu(prev, c->cpu);
-		struct pw_an_task_cpu *nc = task_cpu(next, c->cpu);
-		if (!pc || !nc)
+		struct pw_an_task_cpu *nc;
+		if ((!pc && !(pc = task_cpu(prev, c->cpu))) || !(nc = task_cpu(next, c->cpu)))
 			return PW_ENOMEM;
-		prev->switches++;
-		pc->switches++;
-		c->switches++;
+		pc->switches++;		// and the task's, the cpu's: sum_entries
 		if (unknown)
 			run->q.unknown_state++;
 		else if (vol)
 			prev->voluntary++;
 		else
 			prev->involuntary++;
-		next->sched_in++;
 		nc->sched_in++;
-		if (prev->bin_switches)
-			prev->bin_switches[bin_index(run, t)]++;
-		if (p->o->nr_succ_tids && is_succ(p->o, prev->tid))
+		if (series)
+			prev->bin_switches[bin_at(run, t)]++;
+		if (__builtin_expect(p->succ, 0) && is_succ(p->o, prev->tid))
 			next->successor_count++;
 	}
 	prev->st.on_cpu = -1;
-	if (!unknown && vol)
+	if (vol)
 		prev->st.sleep = t;
 	else if (!unknown && prev->tid)
 		prev->st.preempt = t;
@@ -416,70 +616,57 @@ static int on_switch(struct pw_an_run *run, const struct pw_event *ev, int in)
 	if (next->st.wake) {
 		uint64_t w = t - next->st.wake;
 		if (in) {
-			if (pw_hist_add(&next->wait, w))
+			if (hist_add(&next->wait, w))
 				return PW_ENOMEM;
 			next->wait_ns += w;
 		}
-		emit(run, PW_REC_WAIT, next, c->cpu, next->st.wake, t, 0, 0);
 		next->st.wake = 0;
 	}
 	if (next->st.preempt) {
-		next->preempted_ns += clip(run, next->st.preempt, t);
-		emit(run, PW_REC_PREEMPT, next, c->cpu, next->st.preempt, t, 0, 0);
+		next->preempted_ns += span(whole, ws, we, next->st.preempt, t);
 		next->st.preempt = 0;
 	}
-	if (next->st.sleep) {
-		emit(run, PW_REC_SLEEP, next, c->cpu, next->st.sleep, t, 0, 0);
-		next->st.sleep = 0;
-	}
+	next->st.sleep = 0;
 	next->st.on_cpu = c->cpu;
 	c->cur = next;
 	c->since = t;
 	return 0;
 }
 
-static int on_wakeup(struct pw_an_run *run, const struct pw_event *ev)
+PW_HOT int on_wakeup(struct pw_an_run *run, const struct pw_event *ev, struct pw_an_task *t)
 {
 	if (ev->tid == 0)
 		return 0;
-	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
-	if (!t)
+	if (!t && !(t = task_get(run, ev->tid, ev->cpu)))
 		return PW_ENOMEM;
 	// a running or preempted (still runnable) task is not waiting for a cpu
 	// because of this wakeup
 	if (t->st.on_cpu >= 0 || t->st.preempt)
 		return 0;
-	if (t->st.sleep) {
-		emit(run, PW_REC_SLEEP, t, -1, t->st.sleep, ev->time, 0, 0);
-		t->st.sleep = 0;
-	}
+	t->st.sleep = 0;
 	if (!t->st.wake)
 		t->st.wake = ev->time;
 	return 0;
 }
 
-static int on_kvm_exit(struct pw_an_run *run, const struct pw_event *ev, int in)
+PW_HOT int on_kvm_exit(struct pw_an_run *run, int whole, const struct pw_event *ev, int in,
+		       struct pw_an_task *t, uint64_t ws, uint64_t we)
 {
-	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
 	struct pw_an_reason *r;
 
-	if (!t)
-		return PW_ENOMEM;
+	t->st.kvm_ri = 0;
 	if (in) {
 		if (!(r = task_reason(t, ev->kx.isa, ev->kx.reason)))
 			return PW_ENOMEM;
 		t->kvm_exits++;
 		r->count++;
+		t->st.kvm_ri = (uint32_t)(r - t->reasons) + 1;	// for the entry
 	}
-	if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
-		run->q.kvm_exit_without_entry++;
-	if (t->st.kvm == 2)
-		emit_f(run, PW_REC_KVM_HOST, t, ev->cpu, t->st.kvm_t, ev->time,
-		       t->st.kvm_reason, t->st.kvm_isa, PW_REC_F_UNPAIRED);
-	if (t->st.kvm == 1) {
-		t->guest_ns += clip(run, t->st.kvm_t, ev->time);
-		emit(run, PW_REC_KVM_GUEST, t, ev->cpu, t->st.kvm_t, ev->time,
-		     ev->kx.reason, ev->kx.isa);
+	if (t->st.kvm == 2) {
+		if (inside(whole, ws, we, t->st.kvm_t))
+			run->q.kvm_exit_without_entry++;
+	} else if (t->st.kvm == 1) {
+		t->guest_ns += span(whole, ws, we, t->st.kvm_t, ev->time);
 	}
 	t->st.kvm = 2;
 	t->st.kvm_t = ev->time;
@@ -488,27 +675,23 @@ static int on_kvm_exit(struct pw_an_run *run, const struct pw_event *ev, int in)
 	return 0;
 }
 
-static int on_kvm_entry(struct pw_an_run *run, const struct pw_event *ev)
+PW_HOT int on_kvm_entry(struct pw_an_run *run, int whole, const struct pw_event *ev,
+			struct pw_an_task *t, uint64_t ws, uint64_t we)
 {
-	struct pw_an_task *t = task_get(run, ev->tid, ev->cpu);
-
-	if (!t)
-		return PW_ENOMEM;
 	if (t->st.kvm == 2) {
-		uint64_t d = clip(run, t->st.kvm_t, ev->time);
-		int start_in = in_window(run, t->st.kvm_t);
+		uint64_t d = span(whole, ws, we, t->st.kvm_t, ev->time);
+		int start_in = inside(whole, ws, we, t->st.kvm_t);
 		if (d || start_in) {
-			struct pw_an_reason *r = task_reason(t, t->st.kvm_isa, t->st.kvm_reason);
+			struct pw_an_reason *r = t->st.kvm_ri ? &t->reasons[t->st.kvm_ri - 1]
+					       : task_reason(t, t->st.kvm_isa, t->st.kvm_reason);
 			if (!r)
 				return PW_ENOMEM;
 			r->host_ns += d;
 			t->host_ns += d;
-			if (start_in && pw_hist_add(&r->host, ev->time - t->st.kvm_t))
+			if (start_in && hist_add(&r->host, ev->time - t->st.kvm_t))
 				return PW_ENOMEM;
 		}
-		emit(run, PW_REC_KVM_HOST, t, ev->cpu, t->st.kvm_t, ev->time,
-		     t->st.kvm_reason, t->st.kvm_isa);
-	} else if (t->st.kvm == 1 && in_window(run, ev->time)) {
+	} else if (t->st.kvm == 1 && inside(whole, ws, we, ev->time)) {
 		run->q.kvm_entry_without_exit++;
 	}
 	t->st.kvm = 1;
@@ -525,46 +708,35 @@ static void set_pid(struct pw_an_run *run, struct pw_an_task *t, int32_t pid)
 	t->pid = pid;
 }
 
-static int on_event(struct pw_an_run *run, const struct pw_event *ev)
+// The rarer events, and the generic rule for every kind: inside the window
+// an event counts for its kind and for its task (made on first sight).
+static int on_other(struct pw_an_run *run, const struct pw_event *ev, int in)
 {
 	struct an_priv *p = run->priv;
-	int in = in_window(run, ev->time);
-	struct pw_an_task *t;
+	struct pw_an_task *t = NULL;
 
-	if (in)
+	if (in) {
 		run->events[ev->kind]++;
-	else if (ev->time < run->win_start)
-		run->q.before_window++;
-	else
-		run->q.after_window++;
-	if (in && ev->kind != PW_EV_TASK) {
-		if (!(t = task_get(run, ev->tid, ev->cpu)))
-			return PW_ENOMEM;
-		t->events++;
+		if (ev->kind != PW_EV_TASK) {
+			if (!(t = task_get(run, ev->tid, ev->cpu)))
+				return PW_ENOMEM;
+			t->events++;
+		}
 	}
 	switch (ev->kind) {
-	case PW_EV_SWITCH:
-		return on_switch(run, ev, in);
-	case PW_EV_WAKEUP:
-	case PW_EV_WAKEUP_NEW:
-		return on_wakeup(run, ev);
 	case PW_EV_WAKING:
-		return p->use_waking ? on_wakeup(run, ev) : 0;
+		return p->use_waking ? on_wakeup(run, ev, t) : 0;
 	case PW_EV_MIGRATE:
-		if (!(t = task_get(run, ev->tid, ev->cpu)))
+		if (!t && !(t = task_get(run, ev->tid, ev->cpu)))
 			return PW_ENOMEM;
 		if (in)
 			t->migrations++;
 		return 0;
-	case PW_EV_KVM_EXIT:
-		return on_kvm_exit(run, ev, in);
-	case PW_EV_KVM_ENTRY:
-		return on_kvm_entry(run, ev);
 	case PW_EV_TASK:
 	case PW_EV_EXEC:
 		if (ev->tid == 0)
 			return 0;
-		if (!(t = task_get(run, ev->tid, ev->cpu)))
+		if (!t && !(t = task_get(run, ev->tid, ev->cpu)))
 			return PW_ENOMEM;
 		if (ev->kind == PW_EV_EXEC)
 			run->q.exec++;
@@ -580,12 +752,150 @@ static int on_event(struct pw_an_run *run, const struct pw_event *ev)
 		if (t->st.name_id == NO_NAME)
 			t->st.name_id = ev->fk.child_name;
 		return 0;
-	default:
+	default:	// the kinds on_event handles do not come here
 		return 0;
 	}
 }
 
+// One event. Tasks are made in the order the events name them (the event's
+// task, then a switch's next, a fork's child): t->index, and so merging
+// and the heatmaps' ids, depend on it. The common kinds are handled here
+// with their counters, the others by on_other.
+PW_HOT int on_event(struct pw_an_run *run, int series, int whole,
+		    const struct pw_event *ev, uint64_t ws, uint64_t we)
+{
+	int in = inside(whole, ws, we, ev->time);
+	struct pw_an_task *t = NULL;
+
+	if (__builtin_expect(!in, 0)) {
+		if (ev->time < ws)
+			run->q.before_window++;
+		else
+			run->q.after_window++;
+	}
+	// the common kinds first, tested in turn (cheaper than a jump table)
+	unsigned kind = ev->kind;
+	if (kind == PW_EV_SWITCH)
+		return on_switch(run, series, whole, ev, in, ws, we);
+	if (kind == PW_EV_KVM_EXIT || kind == PW_EV_KVM_ENTRY) {
+		if (!(t = task_on(run, ev->tid, ev->cpu)))
+			return PW_ENOMEM;
+		if (in) {
+			run->events[kind]++;
+			t->events++;
+		}
+		return kind == PW_EV_KVM_EXIT ? on_kvm_exit(run, whole, ev, in, t, ws, we)
+					      : on_kvm_entry(run, whole, ev, t, ws, we);
+	}
+	if (kind == PW_EV_WAKEUP || kind == PW_EV_WAKEUP_NEW) {
+		if (in) {
+			run->events[kind]++;
+			if (!(t = task_get(run, ev->tid, ev->cpu)))
+				return PW_ENOMEM;
+			t->events++;
+		}
+		return on_wakeup(run, ev, t);
+	}
+	return on_other(run, ev, in);
+}
+
+// The events from *ev on, until the reader's end, an error, or (whole) an
+// event out of time order. Returns the reader's last answer (0 at the end,
+// or its error), 1 when out of memory, 2 when an event (left in *ev, not
+// handled) broke the time order.
+PW_HOT int read_events(struct pw_an_run *run, int series, int whole, struct pw_event *ev)
+{
+	struct an_priv *p = run->priv;
+	struct pw_reader *r = p->r;
+	const struct pw_an_opts *opts = p->o;
+	const uint64_t ws = run->win_start, we = run->win_end;
+	uint64_t nread = run->events_read, last = run->last_ns;
+	int n;
+
+	do {
+		if (whole) {	// in order: the latest time is this one
+			if (ev->time < last) {
+				n = 2;
+				break;
+			}
+			last = ev->time;
+		} else if (ev->time > last) {
+			last = ev->time;
+		}
+		if (on_event(run, series, whole, ev, ws, we)) {
+			n = 1;
+			break;
+		}
+		if (!(++nread & (PROGRESS_EVERY - 1)) && opts->progress)
+			opts->progress(opts->ctx, nread, 0);
+	} while ((n = pw_reader_next(r, ev)) > 0);
+	run->events_read = nread + (n == 1);	// the one handled when out of memory
+	run->last_ns = last;
+	return n;
+}
+
+// the four copies
+static int read_events_00(struct pw_an_run *run, struct pw_event *ev)
+{
+	return read_events(run, 0, 0, ev);
+}
+
+static int read_events_01(struct pw_an_run *run, struct pw_event *ev)
+{
+	return read_events(run, 0, 1, ev);
+}
+
+static int read_events_10(struct pw_an_run *run, struct pw_event *ev)
+{
+	return read_events(run, 1, 0, ev);
+}
+
+static int read_events_11(struct pw_an_run *run, struct pw_event *ev)
+{
+	return read_events(run, 1, 1, ev);
+}
+
+// Every event after the first (in *ev): the copy that fits, then the
+// general one after an event out of order. 0, a reader error, or 1 when
+// out of memory.
+static int read_all(struct pw_an_run *run, struct pw_event *ev)
+{
+	struct an_priv *p = run->priv;
+	int series = p->max_bins != 0;
+	int n = 2;
+
+	if (!p->o->from_ns && !p->o->cap_ns)
+		n = series ? read_events_11(run, ev) : read_events_01(run, ev);
+	if (n == 2)
+		n = series ? read_events_10(run, ev) : read_events_00(run, ev);
+	return n;
+}
+
 /* ---- finishing --------------------------------------------------------- */
+
+// The totals the pass keeps per task x cpu entry only: a task's runtime,
+// switches and sched-ins, a cpu's busy (idle) time and switches.
+static void sum_entries(struct pw_an_run *run)
+{
+	struct an_priv *p = run->priv;
+
+	for (size_t i = 0; i < p->nr_all; i++) {
+		struct pw_an_task *t = p->all[i];
+		for (size_t k = 0; k < t->nr_cpus; k++) {
+			const struct pw_an_task_cpu *tc = &t->cpus[k];
+			struct pw_an_cpu *c = &run->cpus[tc->cpu];	// every entry's
+									// cpu has a slot
+			t->runtime_ns += tc->runtime_ns;
+			t->switches += tc->switches;
+			t->sched_in += tc->sched_in;
+			if (t->tid == 0)
+				c->idle_ns += tc->runtime_ns;
+			else
+				c->busy_ns += tc->runtime_ns;
+			c->switches += tc->switches;
+		}
+	}
+}
 
 static char *xstrdup(const char *s)
 {
@@ -819,6 +1129,8 @@ static int finish_tasks(struct pw_an_run *run)
 		if (t->nr_reasons > 1)
 			qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
 		t->st.cpu_hint = t->st.reason_hint = 0;
+		free(t->st.reason_ix);	// the sort moved the entries
+		t->st.reason_ix = NULL;
 		t->cpu_pct = run->covered_ns ? 100.0 * (double)t->runtime_ns /
 						       (double)run->covered_ns : 0.0;
 	}
@@ -873,8 +1185,7 @@ static void free_priv(struct pw_an_run *run)
 	pw_reader_free(p->r);
 	if (p->fd >= 0)
 		close(p->fd);
-	free(p->keys);
-	free(p->vals);
+	pw_tid_map_free(p->map);
 	// p->all has moved to run->all_tasks by now
 	run->priv = NULL;
 	free(p);
@@ -898,6 +1209,13 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 	run->priv = p;
 	p->fd = -1;
 	p->o = opts;
+	p->succ = opts->nr_succ_tids > 0;
+	check_hist_bucket();
+	p->bin_lo = UINT64_MAX;
+	if (!(p->map = calloc(1, sizeof(*p->map)))) {
+		e = PW_ENOMEM;
+		goto nomem;
+	}
 	p->max_bins = opts->max_bins > 1 ? opts->max_bins & ~1u : 0;
 	if (!(run->file = strdup(path))) {
 		e = PW_ENOMEM;
@@ -921,20 +1239,16 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 		}
 	}
 
-	while ((n = pw_reader_next(p->r, &ev)) > 0) {
-		if (!run->events_read) {
-			run->first_ns = ev.time;
-			run->win_start = ev.time + opts->from_ns;
-			if (opts->cap_ns)
-				run->win_end = run->win_start + opts->cap_ns;
-		}
-		run->events_read++;
-		if (ev.time > run->last_ns)
-			run->last_ns = ev.time;
-		if ((e = on_event(run, &ev)))
+	if ((n = pw_reader_next(p->r, &ev)) > 0) {
+		// the window is known from the first event on; the loop keeps
+		// it and the counters in locals
+		run->first_ns = ev.time;
+		run->win_start = ev.time + opts->from_ns;
+		if (opts->cap_ns)	// saturated: a cap past 2^64 ns is no cap
+			run->win_end = run->win_start + opts->cap_ns < run->win_start
+					       ? UINT64_MAX : run->win_start + opts->cap_ns;
+		if ((n = read_all(run, &ev)) > 0)
 			goto nomem;
-		if (opts->progress && !(run->events_read & 0xffff))
-			opts->progress(opts->ctx, run->events_read, 0);
 	}
 	if (n == PW_ETRUNC) {
 		run->q.truncated = 1;
@@ -975,20 +1289,20 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 			continue;
 		if (cs->since < end)
 			run->q.clipped_end++;
-		if (add_slice(run, cs->cur, cs, cs->since, end, PW_REC_F_OPEN))
+		struct pw_an_task_cpu *tc;
+		if (add_slice(run, p->max_bins != 0, 0, cs->cur, cs, cs->since, end,
+			      run->win_start, end, &tc))
 			goto nomem;
 	}
 	for (size_t i = 0; i < p->nr_all; i++) {
 		struct pw_an_task *t = p->all[i];
 		if (t->st.preempt)
-			t->preempted_ns += clip(run, t->st.preempt, end);
-		if (t->st.kvm == 2 && in_window(run, t->st.kvm_t))
+			t->preempted_ns += clip(run->win_start, end, t->st.preempt, end);
+		if (t->st.kvm == 2 && in_window(run->win_start, end, t->st.kvm_t))
 			run->q.kvm_exit_without_entry++;
-		if (t->st.kvm == 2)
-			emit_f(run, PW_REC_KVM_HOST, t, t->st.on_cpu, t->st.kvm_t,
-			       end > t->st.kvm_t ? end : t->st.kvm_t, t->st.kvm_reason,
-			       t->st.kvm_isa, PW_REC_F_UNPAIRED | PW_REC_F_OPEN);
 	}
+
+	sum_entries(run);
 
 	const struct pw_trailer *tr = pw_reader_trailer(p->r);
 	if (tr && tr->nr_stats) {
@@ -1037,6 +1351,7 @@ static void task_free(struct pw_an_task *t)
 	for (size_t i = 0; i < t->nr_reasons; i++)
 		pw_hist_release(&t->reasons[i].host);
 	free(t->reasons);
+	free(t->st.reason_ix);
 	pw_hist_release(&t->wait);
 	free(t->bin_runtime);
 	free(t->bin_switches);
@@ -1064,6 +1379,65 @@ void pw_an_run_free(struct pw_an_run *run)
 	free(run->file);
 	free(run->name);
 	free(run);
+}
+
+/* ---- replay (replay.h) ------------------------------------------------- */
+
+int pw_rp_open(struct pw_replay *x, const struct pw_an_run *run,
+	       const unsigned char *full, char *err, size_t errsize)
+{
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
+	x->run = run;
+	x->full = full;
+	x->ncpu = (uint32_t)run->nr_cpu_slots;
+	x->use_waking = has_tp(&run->meta, "sched:sched_waking") &&
+			!has_tp(&run->meta, "sched:sched_wakeup");
+	x->map = calloc(1, sizeof(*x->map));
+	x->st = calloc(run->nr_all_tasks ? run->nr_all_tasks : 1, sizeof(*x->st));
+	x->cpus = calloc(x->ncpu ? x->ncpu : 1, sizeof(*x->cpus));
+	if (!x->map || !x->st || !x->cpus)
+		goto nomem;
+	// tids as the trace has them (merging changed some tasks' tid)
+	for (size_t i = 0; i < run->nr_all_tasks; i++) {
+		struct pw_an_task *t = run->all_tasks[i];
+		x->st[i].on_cpu = -1;
+		if (t->trace_tid && pw_tid_map_put(x->map, t->trace_tid, t))
+			goto nomem;
+	}
+	return open_reader(&x->r, &x->fd, run->file, err, errsize);
+nomem:
+	seterr(err, errsize, "out of memory reading '%s'", run->file);
+	return PW_ENOMEM;
+}
+
+int pw_rp_changed(struct pw_replay *x, char *err, size_t errsize)
+{
+	seterr(err, errsize, "'%s' changed while it was read", x->run->file);
+	return PW_EINVAL;
+}
+
+int pw_rp_check(struct pw_replay *x, int n, char *err, size_t errsize)
+{
+	if (n < 0 && n != PW_ETRUNC) {
+		pw_reader_describe(x->r, n, err, errsize);
+		return n;
+	}
+	if (x->nread != x->run->events_read || x->last != x->run->last_ns)
+		return pw_rp_changed(x, err, errsize);
+	return 0;
+}
+
+void pw_rp_close(struct pw_replay *x)
+{
+	pw_reader_free(x->r);
+	if (x->fd >= 0)
+		close(x->fd);
+	pw_tid_map_free(x->map);
+	free(x->st);
+	free(x->cpus);
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
 }
 
 int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,

@@ -45,44 +45,16 @@
 struct pw_an_run;
 struct pw_an_task;
 
-// Derived intervals, handed to opts.on_record as they complete (the hook the
-// detailed dashboard's heatmaps are built on). Times are unclipped; the
-// consumer decides what to do with the window (run->win_start/win_end; the
-// end is final only after the pass when cap_ns is 0). Every sched_switch
-// gives one SLICE of its prev (end = the switch), every kvm_exit one
-// KVM_HOST (paired, or flagged unpaired), whatever the window: a consumer
-// that keeps the records whose event time is inside the window counts what
-// the figures count (switches; exits by reason).
-enum pw_an_rec_kind {
-	PW_REC_SLICE,		// task ran on cpu from start to end
-	PW_REC_SLEEP,		// voluntary switch-out -> next wakeup or switch-in
-	PW_REC_WAIT,		// wakeup -> switch-in (runqueue latency)
-	PW_REC_PREEMPT,		// involuntary switch-out -> next switch-in
-	PW_REC_KVM_HOST,	// kvm_exit -> kvm_entry (reason, isa: the exit's)
-	PW_REC_KVM_GUEST,	// kvm_entry -> kvm_exit (reason, isa: the exit
-				// that ends it)
-};
-
-// pw_an_record.flags
+// Flags of the intervals the second pass hands its sink (replay.h).
 #define PW_REC_F_OPEN	  0x1	// still open at the end of the data: end is
 				// the window's end, not an event
-#define PW_REC_F_NOSTART  0x2	// SLICE: the CPU's first switch, whose slice
+#define PW_REC_F_NOSTART  0x2	// slice: the CPU's first switch, whose slice
 				// began before the capture: start is the
 				// first event, a lower bound
-#define PW_REC_F_UNPAIRED 0x4	// KVM_HOST: an exit with no entry after it
+#define PW_REC_F_UNPAIRED 0x4	// kvm_host: an exit with no entry after it
 				// (another exit came, or the data ended):
 				// end is that next exit or the window's end,
 				// the interval is not host time
-
-struct pw_an_record {
-	enum pw_an_rec_kind kind;
-	struct pw_an_task *task;	// valid until pw_an_run_free; a task
-					// folded by merging has merged_into set
-	int32_t cpu;			// -1 when not known
-	uint64_t start, end;
-	uint32_t reason, isa;		// KVM_HOST and KVM_GUEST only
-	uint32_t flags;			// PW_REC_F_*
-};
 
 struct pw_an_opts {
 	uint64_t from_ns;		// window start after the first event
@@ -93,9 +65,8 @@ struct pw_an_opts {
 	uint32_t max_bins;		// time series bins (0: no series)
 	const int32_t *succ_tids;	// count successors of these tids
 	size_t nr_succ_tids;
-	void (*on_record)(void *ctx, const struct pw_an_record *rec);
 	void (*progress)(void *ctx, uint64_t events, uint64_t bytes_hint);
-	void *ctx;			// for on_record and progress
+	void *ctx;			// for progress
 };
 
 #define PW_AN_OPTS_INIT { 0 }
@@ -128,12 +99,18 @@ struct pw_an_task_state {
 	uint8_t kvm;			// 0 unknown, 1 in guest, 2 in host
 	int32_t on_cpu;			// -1 when not running
 	uint32_t kvm_reason, kvm_isa;
+	uint32_t kvm_ri;		// reasons index + 1 of the last exit, 0 none
 	uint32_t name_id;		// reader string id, UINT32_MAX none
 	size_t cpu_hint, reason_hint;	// last used entries
+	uint16_t *reason_ix;		// (isa, reason < 128) -> reasons index
+					// + 1, 0 none; NULL before the first
+					// exit (a lookup per exit, no search)
 };
 
 struct pw_an_task {
 	int32_t tid;			// 0 for swapper/N
+	int32_t trace_tid;		// the tid in the trace (merging may
+					// change tid to the group's lowest)
 	int32_t pid;			// tgid, -1 unknown (or merged tids differ)
 	int32_t idle_cpu;		// N for swapper/N, else -1
 	char *name;			// final display name (owned)

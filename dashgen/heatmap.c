@@ -2,6 +2,7 @@
 // heatmap.c: the second pass behind NAME-heatmaps.html: heatmaps, histograms, core maps, bounded (see heatmap.h).
 #include "heatmap.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 
 #include "export.h"
+#include "jwrite.h"
 #include "kvm_reasons.h"
+#include "replay.h"
 
 enum { S_RUN, S_SLEEP, S_HOST, S_GUEST, S__N };
 static const char *const series_name[S__N] = { "run", "sleep", "host", "guest" };
@@ -19,9 +22,18 @@ struct hm_ev {
 	uint32_t key;		// reason key (KVM), cpu (core), id (CPU view)
 };
 
+// An exact list: blocks of HM_BLK events (never copied when the list
+// grows; a list that becomes bins gives them back to the run's pool).
+#define HM_BLK 256
+
+struct hm_blk {
+	struct hm_blk *next;
+	struct hm_ev v[HM_BLK];
+};
+
 struct hm_list {
-	struct hm_ev *v;
-	size_t n, cap;
+	struct hm_blk *head, *tail;
+	size_t n;
 };
 
 struct hm_series {
@@ -29,6 +41,8 @@ struct hm_series {
 	int binned;
 	struct hm_list ex;	// exact events while !binned
 	uint32_t **grid;	// per key: nbins x PW_HM_DUR counts, lazily
+	uint64_t **mask;	// per key: per bin, bit k set when bucket k
+				// has events (PW_HM_DUR <= 64)
 	size_t nkeys;
 };
 
@@ -44,6 +58,9 @@ struct hm_task {
 	int core_binned;
 	struct hm_list core;		// key = cpu
 	uint64_t **core_bins;		// per cpu slot: nbins runtimes, lazily
+	// the key of the last exit's reason: its guest interval and then its
+	// host interval ask for the same one
+	uint32_t rk_isa, rk_reason, rk_key;	// rk_key UINT32_MAX: none
 };
 
 struct hm_acc {
@@ -59,9 +76,21 @@ struct hm_cpu {
 	uint64_t *top_ns, *busy;
 	uint32_t *ntasks;
 	int64_t cur;			// bin being accumulated, -1 none
-	struct hm_acc *acc;
+	uint64_t cur_lo;		// its start
+	struct hm_acc *acc;		// its tasks
 	size_t nacc, capacc;
+	uint32_t *accix;		// id -> acc position + 1, 0 none
+					// (nr_all_tasks + 1 entries, lazily)
 };
+
+// the per-interval path, inlined into the replay's loop whatever the
+// compiler's size heuristics say (GCC and clang)
+#define HM_HOT static inline __attribute__((always_inline))
+// and what it seldom needs, kept out of it (the loop's registers are the
+// hot path's)
+#define HM_COLD static __attribute__((noinline))
+
+#define HM_RKEY 128		// reasons below this code have a key table
 
 struct hm_reason {
 	uint32_t isa, reason;
@@ -73,11 +102,14 @@ struct hm {
 	const struct pw_an_run *run;
 	const struct pw_hm_opts *o;
 	uint64_t ws, we;		// window, inclusive
+	uint64_t wlen;			// we - ws
 	uint64_t bin_ns;
 	uint32_t nbins;
 	uint64_t cpu_bin_ns;
 	uint32_t cpu_nbins;
 	int32_t *slot;			// all_tasks index -> heat slot, -1
+	unsigned char *cview;		// all_tasks index -> in the CPU view
+					// (not an idle task)
 	int32_t *id;			// all_tasks index -> id, -1
 	int32_t *vid;			// visible task's index -> id, -1
 	const struct pw_an_task **ids;	// id -> visible task
@@ -88,35 +120,31 @@ struct hm {
 	size_t ncpus;
 	struct hm_reason *reasons;
 	size_t nreasons;
+	int32_t rkey[2][HM_RKEY];	// [isa is SVM][reason] -> key, -1 none
+	uint64_t sb_lo;			// the series bin last found: its start
+	uint32_t sb_idx;		// and index
 	uint64_t exact_left;
 	uint64_t cpu_exact_left;
+	struct hm_blk *pool;		// free blocks
 	int nomem;
 };
 
 /* ---- duration buckets -------------------------------------------------- */
 
 static uint64_t edges[PW_HM_DUR + 1];
+// per sixteenth of an octave [(16 + m) << (e - 4), (17 + m) << (e - 4)),
+// 4 <= e < 36 (all durations from 16 ns to the last bucket's edge, below
+// 2^36), index 16 (e - 4) + m: the bucket of its lowest value, capped at
+// PW_HM_DUR - 2 so that dur_bucket's one step stays in range
+#define OCT_E0 4
+#define OCT_E1 36
+static unsigned char oct_k[(OCT_E1 - OCT_E0) * 16];
 
-static void edges_init(void)
-{
-	if (edges[0])
-		return;
-	for (unsigned k = 0; k <= PW_HM_DUR; k++)
-		edges[k] = (uint64_t)llround(pow(10.0, 1.0 + (double)k / PW_HM_PER_DECADE));
-}
-
-uint64_t pw_hm_dur_edge(unsigned k)
-{
-	edges_init();
-	return edges[k > PW_HM_DUR ? PW_HM_DUR : k];
-}
-
-unsigned pw_hm_dur_bucket(uint64_t ns)
+// the reference: the last k with edges[k] <= ns (0 when below), k <= 49
+static unsigned dur_bucket_search(uint64_t ns)
 {
 	unsigned lo = 0, hi = PW_HM_DUR - 1;
 
-	edges_init();
-	// the last k with edges[k] <= ns (0 when below)
 	while (lo < hi) {
 		unsigned mid = (lo + hi + 1) / 2;
 		if (edges[mid] <= ns)
@@ -127,7 +155,76 @@ unsigned pw_hm_dur_bucket(uint64_t ns)
 	return lo;
 }
 
+static void edges_init(void)
+{
+	if (edges[0])
+		return;
+	for (unsigned k = 0; k <= PW_HM_DUR; k++)
+		edges[k] = (uint64_t)llround(pow(10.0, 1.0 + (double)k / PW_HM_PER_DECADE));
+	for (unsigned e = OCT_E0; e < OCT_E1; e++)
+		for (unsigned m = 0; m < 16; m++) {
+			unsigned k = dur_bucket_search((uint64_t)(16 + m) << (e - 4));
+			oct_k[16 * (e - OCT_E0) + m] =
+				(unsigned char)(k < PW_HM_DUR - 2 ? k : PW_HM_DUR - 2);
+		}
+}
+
+uint64_t pw_hm_dur_edge(unsigned k)
+{
+	edges_init();
+	return edges[k > PW_HM_DUR ? PW_HM_DUR : k];
+}
+
+// As dur_bucket_search, from the sixteenth of an octave ns is in: one
+// holds at most one edge (a ratio of at most 17/16, a bucket 10^(1/5)), so
+// at most one step. The exponent and the first 4 bits of the mantissa of
+// ns as a double (exact below 2^53) index the table: no variable shift,
+// no search. edges_init() first.
+HM_HOT unsigned dur_bucket(uint64_t ns)
+{
+	if (ns < edges[1])	// 16: below, bucket 0
+		return 0;
+	if (ns >= edges[PW_HM_DUR - 1])	// < 2^36
+		return PW_HM_DUR - 1;
+	double x = (double)(int64_t)ns;
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof(bits));
+	unsigned k = oct_k[(bits >> 48) - ((1023u + OCT_E0) << 4)];
+	return k + (edges[k + 1] <= ns);
+}
+
+unsigned pw_hm_dur_bucket(uint64_t ns)
+{
+	edges_init();
+	return dur_bucket(ns);
+}
+
+// dur_bucket against the search, about every edge (once, at the first
+// pw_hm_write)
+static void check_dur_bucket(void)
+{
+	// the table covers [edges[1], edges[PW_HM_DUR - 1])
+	assert(edges[1] >> OCT_E0 == 1 && edges[PW_HM_DUR - 1] < (uint64_t)1 << OCT_E1);
+	for (unsigned k = 0; k <= PW_HM_DUR; k++)
+		for (uint64_t v = edges[k] - 1; v <= edges[k] + 1; v++)
+			assert(dur_bucket(v) == dur_bucket_search(v));
+	for (uint64_t v = 0; v < 64; v++)
+		assert(dur_bucket(v) == dur_bucket_search(v));
+	for (unsigned e = 6; e < 64; e++) {
+		uint64_t v = (uint64_t)1 << e;
+		assert(dur_bucket(v - 1) == dur_bucket_search(v - 1));
+		assert(dur_bucket(v + v / 4) == dur_bucket_search(v + v / 4));
+		assert(dur_bucket(v + v / 16 * 15) == dur_bucket_search(v + v / 16 * 15));
+	}
+	assert(dur_bucket(UINT64_MAX) == PW_HM_DUR - 1);
+}
+
 /* ---- collection -------------------------------------------------------- */
+
+// Each interval of the replay (replay.h) goes through here: the common
+// cases inline, a bin found without a division when it is the one the last
+// interval fell in (they come in time order), a list grown only now and
+// then.
 
 static const struct pw_an_task *visible(const struct pw_an_task *t)
 {
@@ -136,62 +233,131 @@ static const struct pw_an_task *visible(const struct pw_an_task *t)
 	return t;
 }
 
-static int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uint32_t key)
+HM_COLD int list_grow(struct hm *h, struct hm_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct hm_ev *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			h->nomem = 1;
-			return -1;
-		}
-		l->v = v;
-		l->cap = cap;
+	struct hm_blk *b = h->pool;
+
+	if (b)
+		h->pool = b->next;
+	else if (!(b = malloc(sizeof(*b)))) {
+		h->nomem = 1;
+		return -1;
 	}
-	l->v[l->n++] = (struct hm_ev){ t, d, key };
+	b->next = NULL;
+	if (l->tail)
+		l->tail->next = b;
+	else
+		l->head = b;
+	l->tail = b;
 	return 0;
 }
 
-static void list_free(struct hm_list *l)
+HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uint32_t key)
 {
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
+	size_t i = l->n % HM_BLK;
+
+	if (!i && list_grow(h, l))
+		return -1;
+	l->tail->v[i] = (struct hm_ev){ t, d, key };
+	l->n++;
+	return 0;
 }
 
-static uint32_t bin_of(const struct hm *h, uint64_t t)
+// list_free: its blocks to the pool (h NULL: to free())
+static void list_free(struct hm *h, struct hm_list *l)
 {
+	while (l->head) {
+		struct hm_blk *b = l->head;
+		l->head = b->next;
+		if (h) {
+			b->next = h->pool;
+			h->pool = b;
+		} else {
+			free(b);
+		}
+	}
+	l->tail = NULL;
+	l->n = 0;
+}
+
+// for each event e of list l: LIST_EACH(l, e) { ... }
+#define LIST_EACH(l, e)                                                        \
+	for (const struct hm_blk *b_ = (l)->head; b_; b_ = b_->next)            \
+		for (const struct hm_ev *e = b_->v,                             \
+					*end_ = b_->v + (b_->next ? HM_BLK      \
+							: (l)->n - ((l)->n - 1) / HM_BLK * HM_BLK); \
+		     e < end_; e++)
+
+// The task heatmaps' time bin of t (ws <= t): the last one for anything
+// past it. bin [sb_lo, sb_lo + bin_ns) is the one the last lookup found.
+HM_HOT uint32_t bin_of(struct hm *h, uint64_t t)
+{
+	if (t - h->sb_lo < h->bin_ns)
+		return h->sb_idx;
 	uint64_t i = (t - h->ws) / h->bin_ns;
-	return i >= h->nbins ? h->nbins - 1 : (uint32_t)i;
+	if (i >= h->nbins)
+		return h->nbins - 1;	// not cached: its range is open
+	h->sb_idx = (uint32_t)i;
+	h->sb_lo = h->ws + i * h->bin_ns;
+	return (uint32_t)i;
 }
 
-static uint32_t *grid_for(struct hm *h, struct hm_series *s, uint32_t key)
+HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 {
 	if (key >= s->nkeys) {
 		uint32_t **g = realloc(s->grid, (key + 1) * sizeof(*g));
-		if (!g)
+		uint64_t **m = g ? realloc(s->mask, (key + 1) * sizeof(*m)) : NULL;
+		if (g)
+			s->grid = g;
+		if (!m)
 			return NULL;
+		s->mask = m;
 		memset(g + s->nkeys, 0, (key + 1 - s->nkeys) * sizeof(*g));
-		s->grid = g;
+		memset(m + s->nkeys, 0, (key + 1 - s->nkeys) * sizeof(*m));
 		s->nkeys = key + 1;
 	}
 	if (!s->grid[key])
 		s->grid[key] = calloc((size_t)h->nbins * PW_HM_DUR, sizeof(uint32_t));
-	return s->grid[key];
+	if (!s->mask[key])
+		s->mask[key] = calloc(h->nbins, sizeof(uint64_t));
+	return s->grid[key] && s->mask[key] ? s->grid[key] : NULL;
 }
 
-static void series_bin(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d, uint32_t key)
+// one event into a binned series: its cell's count, and the column's mask
+// of non-empty buckets (what the document's size is computed from; a bit
+// per event costs less than scanning every grid after the pass)
+HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
+			  uint32_t key)
 {
-	uint32_t *g = grid_for(h, s, key);
+	uint32_t *g = key < s->nkeys ? s->grid[key] : NULL;
 
-	if (!g) {
+	if (!g && !(g = grid_new(h, s, key))) {
 		h->nomem = 1;
 		return;
 	}
-	g[(size_t)bin_of(h, t) * PW_HM_DUR + pw_hm_dur_bucket(d)]++;
+	uint32_t b = bin_of(h, t);
+	g[(size_t)b * PW_HM_DUR + k]++;
+	s->mask[key][b] |= (uint64_t)1 << k;
 }
 
-static void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d, uint32_t key)
+HM_HOT void series_bin(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
+		       uint32_t key)
+{
+	series_bin_k(h, s, t, dur_bucket(d), key);
+}
+
+HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
+{
+	// too many: bin what was kept, and give it back to the budget
+	s->binned = 1;
+	LIST_EACH(&s->ex, e)
+		series_bin(h, s, e->t, e->d, e->key);
+	h->exact_left += s->ex.n;
+	list_free(h, &s->ex);
+}
+
+HM_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
+			      uint32_t key)
 {
 	s->count++;
 	if (!s->binned) {
@@ -200,25 +366,13 @@ static void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d
 				h->exact_left--;
 			return;
 		}
-		// too many: bin what was kept, and give it back to the budget
-		s->binned = 1;
-		for (size_t i = 0; i < s->ex.n; i++)
-			series_bin(h, s, s->ex.v[i].t, s->ex.v[i].d, s->ex.v[i].key);
-		h->exact_left += s->ex.n;
-		list_free(&s->ex);
+		series_to_bins(h, s);
 	}
 	series_bin(h, s, t, d, key);
 }
 
-static void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_t a, uint64_t b)
+HM_COLD void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
 {
-	if (cpu >= h->ncpus)
-		return;
-	if (!k->core_bins[cpu] && !(k->core_bins[cpu] = calloc(h->nbins, sizeof(uint64_t)))) {
-		h->nomem = 1;
-		return;
-	}
-	uint64_t *s = k->core_bins[cpu];
 	for (uint32_t i = bin_of(h, a), j = bin_of(h, b - 1); i <= j; i++) {
 		uint64_t lo = h->ws + (uint64_t)i * h->bin_ns, hi = lo + h->bin_ns;
 		uint64_t x = a > lo ? a : lo, y = b < hi ? b : hi;
@@ -229,7 +383,38 @@ static void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_
 	}
 }
 
-static void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a, uint64_t b)
+HM_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_t a,
+				 uint64_t b)
+{
+	if (cpu >= h->ncpus)
+		return;
+	if (!k->core_bins[cpu] && !(k->core_bins[cpu] = calloc(h->nbins, sizeof(uint64_t)))) {
+		h->nomem = 1;
+		return;
+	}
+	uint64_t *s = k->core_bins[cpu];
+	uint32_t i = bin_of(h, a);
+	if (b - 1 - h->sb_lo < h->bin_ns && i == h->sb_idx)
+		s[i] += b - a;		// in one bin (the one just found)
+	else
+		core_bins_span(h, s, a, b);
+}
+
+HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
+{
+	k->core_binned = 1;
+	if (!(k->core_bins = calloc(h->ncpus, sizeof(*k->core_bins)))) {
+		h->nomem = 1;
+		return;
+	}
+	LIST_EACH(&k->core, e)
+		core_bins_add(h, k, e->key, e->t, e->t + e->d);
+	h->exact_left += k->core.n;
+	list_free(h, &k->core);
+}
+
+HM_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
+			    uint64_t b)
 {
 	if (cpu < 0 || (size_t)cpu >= h->ncpus)
 		return;
@@ -240,24 +425,15 @@ static void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a, u
 				h->exact_left--;
 			return;
 		}
-		k->core_binned = 1;
-		if (!(k->core_bins = calloc(h->ncpus, sizeof(*k->core_bins)))) {
-			h->nomem = 1;
+		core_to_bins(h, k);
+		if (h->nomem)
 			return;
-		}
-		for (size_t i = 0; i < k->core.n; i++)
-			core_bins_add(h, k, k->core.v[i].key, k->core.v[i].t,
-				      k->core.v[i].t + k->core.v[i].d);
-		h->exact_left += k->core.n;
-		list_free(&k->core);
 	}
 	core_bins_add(h, k, (uint32_t)cpu, a, b);
 }
 
-static int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
+HM_COLD int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
 {
-	if (h->id[idx] >= 0)
-		return h->id[idx];
 	// the visible task's id (threads merged into it share it)
 	const struct pw_an_task *v = visible(t);
 	if (h->vid[v->index] < 0) {
@@ -267,7 +443,12 @@ static int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
 	return h->id[idx] = h->vid[v->index];
 }
 
-static void cpu_flush(struct hm *h, struct hm_cpu *c)
+HM_HOT int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
+{
+	return h->id[idx] >= 0 ? h->id[idx] : id_new(h, t, idx);
+}
+
+HM_COLD void cpu_flush(struct hm_cpu *c)
 {
 	if (c->cur < 0)
 		return;
@@ -278,6 +459,7 @@ static void cpu_flush(struct hm *h, struct hm_cpu *c)
 		if (c->acc[i].ns > c->acc[best].ns ||
 		    (c->acc[i].ns == c->acc[best].ns && c->acc[i].id < c->acc[best].id))
 			best = i;
+		c->accix[c->acc[i].id] = 0;
 	}
 	if (c->nacc) {
 		c->top[c->cur] = c->acc[best].id;
@@ -287,50 +469,48 @@ static void cpu_flush(struct hm *h, struct hm_cpu *c)
 	}
 	c->nacc = 0;
 	c->cur = -1;
-	(void)h;
 }
 
-static void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id, uint64_t ns)
+HM_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
 {
-	if (c->cur != (int64_t)bin) {
-		cpu_flush(h, c);
-		c->cur = bin;
-	}
-	for (size_t i = 0; i < c->nacc; i++)
-		if (c->acc[i].id == id) {
-			c->acc[i].ns += ns;
-			return;
-		}
+	if (!c->accix && !(c->accix = calloc(h->run->nr_all_tasks + 1, sizeof(*c->accix))))
+		return -1;
 	if (c->nacc == c->capacc) {
 		size_t cap = c->capacc ? 2 * c->capacc : 8;
 		struct hm_acc *a = realloc(c->acc, cap * sizeof(*a));
-		if (!a) {
-			h->nomem = 1;
-			return;
-		}
+		if (!a)
+			return -1;
 		c->acc = a;
 		c->capacc = cap;
 	}
-	c->acc[c->nacc++] = (struct hm_acc){ id, ns };
+	return 0;
 }
 
-static void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t b)
+// ns of task id in bin `bin` of c: the bin's tasks, found through accix
+// (id -> position + 1, cleared at the flush)
+HM_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
+			   uint64_t ns)
 {
-	if (cpu < 0 || (size_t)cpu >= h->ncpus)
-		return;
-	struct hm_cpu *c = &h->cpus[cpu];
-	c->count++;
-	if (!c->binned) {
-		if (c->ex.n < h->o->exact_max && h->cpu_exact_left) {
-			if (!list_add(h, &c->ex, a, b - a, (uint32_t)id))
-				h->cpu_exact_left--;
-		} else {
-			c->binned = 1;
-			h->cpu_exact_left += c->ex.n;
-			list_free(&c->ex);
-		}
+	if (c->cur != (int64_t)bin) {
+		cpu_flush(c);
+		c->cur = bin;
+		c->cur_lo = h->ws + (uint64_t)bin * h->cpu_bin_ns;
 	}
-	// always binned too (slices of a CPU come in time order)
+	uint32_t at = c->accix ? c->accix[id] : 0;
+	if (at) {
+		c->acc[at - 1].ns += ns;
+		return;
+	}
+	if ((c->nacc == c->capacc || !c->accix) && cpu_acc_new(h, c)) {
+		h->nomem = 1;
+		return;
+	}
+	c->acc[c->nacc++] = (struct hm_acc){ id, ns };
+	c->accix[id] = (uint32_t)c->nacc;
+}
+
+HM_COLD void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uint64_t b)
+{
 	uint64_t i = (a - h->ws) / h->cpu_bin_ns, j = (b - 1 - h->ws) / h->cpu_bin_ns;
 	if (j >= h->cpu_nbins)
 		j = h->cpu_nbins - 1;
@@ -344,10 +524,39 @@ static void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t 
 	}
 }
 
-static uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
+HM_COLD void cpu_to_bins(struct hm *h, struct hm_cpu *c)
 {
-	if (isa != PW_ISA_SVM)
-		isa = PW_ISA_VMX;
+	c->binned = 1;
+	h->cpu_exact_left += c->ex.n;
+	list_free(h, &c->ex);
+}
+
+HM_HOT void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t b)
+{
+	if (cpu < 0 || (size_t)cpu >= h->ncpus)
+		return;
+	struct hm_cpu *c = &h->cpus[cpu];
+	c->count++;
+	if (!c->binned) {
+		if (c->ex.n < h->o->exact_max && h->cpu_exact_left) {
+			if (!list_add(h, &c->ex, a, b - a, (uint32_t)id))
+				h->cpu_exact_left--;
+		} else {
+			cpu_to_bins(h, c);
+		}
+	}
+	// always binned too (slices of a CPU come in time order): most fall
+	// in the bin being accumulated, whose range is [cur_lo, + cpu_bin_ns)
+	// (the last bin takes what is past it)
+	if (c->cur >= 0 && a >= c->cur_lo &&
+	    (b - 1 - c->cur_lo < h->cpu_bin_ns || c->cur == h->cpu_nbins - 1))
+		cpu_acc(h, c, (uint32_t)c->cur, id, b - a);
+	else
+		cpu_span(h, c, id, a, b);
+}
+
+HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
+{
 	for (size_t i = 0; i < h->nreasons; i++)
 		if (h->reasons[i].isa == isa && h->reasons[i].reason == reason)
 			return (uint32_t)i;
@@ -361,14 +570,23 @@ static uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
 	r->isa = isa;
 	r->reason = reason;
 	r->name = pw_kvm_reason_name(isa, reason, r->buf, sizeof(r->buf));
+	if (reason < HM_RKEY)
+		h->rkey[isa == PW_ISA_SVM][reason] = (int32_t)h->nreasons;
 	return (uint32_t)h->nreasons++;
 }
 
-// make task k's per-reason tables hold key
-static int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
+// the page's key of a reason: keys in order of first appearance
+HM_HOT uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
 {
-	if (key < k->nkeys)
-		return 0;
+	if (isa != PW_ISA_SVM)
+		isa = PW_ISA_VMX;
+	if (reason < HM_RKEY && h->rkey[isa == PW_ISA_SVM][reason] >= 0)
+		return (uint32_t)h->rkey[isa == PW_ISA_SVM][reason];
+	return reason_key_new(h, isa, reason);
+}
+
+HM_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
+{
 	size_t n = key + 1;
 	uint64_t *u = realloc(k->unpaired, n * sizeof(*u));
 	if (u)
@@ -385,86 +603,125 @@ static int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
 	return 0;
 }
 
-static int in_win(const struct hm *h, uint64_t t)
+// make task k's per-reason tables hold key
+HM_HOT int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
 {
-	return t >= h->ws && t <= h->we;
+	return key < k->nkeys ? 0 : task_keys_grow(h, k, key);
 }
 
-static void on_record(void *ctx, const struct pw_an_record *rec)
+HM_HOT int in_win(const struct hm *h, uint64_t t)
+{
+	return t - h->ws <= h->wlen;	// ws <= t <= we
+}
+
+// reason_key through the task's one-entry cache (key checked for the
+// task's tables too: 0, or -1 out of memory)
+HM_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32_t reason,
+			   uint32_t *key)
+{
+	if (k->rk_key != UINT32_MAX && k->rk_reason == reason && k->rk_isa == isa) {
+		*key = k->rk_key;
+		return 0;
+	}
+	*key = reason_key(h, isa, reason);
+	if (*key == UINT32_MAX || task_keys(h, k, *key))
+		return -1;
+	k->rk_isa = isa;
+	k->rk_reason = reason;
+	k->rk_key = *key;
+	return 0;
+}
+
+// The replay's sink (replay.h), inlined into pw_hm_write's loop. A full
+// task of the replay is a thread of a shown task: its slot is >= 0.
+
+HM_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_t start,
+		     uint64_t end, uint32_t flags)
 {
 	struct hm *h = ctx;
-	size_t idx = rec->task->index;
+	size_t idx = t->index;
 
-	if (h->nomem || idx >= h->run->nr_all_tasks)
+	if (h->nomem)
 		return;
-	const struct pw_an_task *t1 = h->run->all_tasks[idx];
-	struct hm_task *k = h->slot[idx] >= 0 ? &h->tasks[h->slot[idx]] : NULL;
-	uint64_t a = rec->start < h->ws ? h->ws : rec->start;
-	uint64_t b = rec->end > h->we ? h->we : rec->end;
+	uint64_t a = start < h->ws ? h->ws : start;
+	uint64_t b = end > h->we ? h->we : end;
+	if (b > a && h->cview[idx])
+		cpu_add(h, cpu, id_of(h, t, idx), a, b);
+	int32_t slot = h->slot[idx];
+	if (slot < 0)
+		return;
+	struct hm_task *k = &h->tasks[slot];
+	if (b > a)
+		core_add(h, k, cpu, a, b);
+	if ((flags & PW_REC_F_OPEN) || !in_win(h, end))
+		return;
+	if (flags & PW_REC_F_NOSTART)
+		k->nostart++;
+	else
+		series_add(h, &k->s[S_RUN], end, end - start, 0);
+}
+
+HM_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end)
+{
+	struct hm *h = ctx;
+
+	if (!h->nomem && in_win(h, end))
+		series_add(h, &h->tasks[h->slot[t->index]].s[S_SLEEP], end, end - start, 0);
+}
+
+HM_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+			uint32_t reason, uint32_t isa, uint32_t flags)
+{
+	struct hm *h = ctx;
+
+	if (h->nomem || !in_win(h, start))
+		return;
+	struct hm_task *k = &h->tasks[h->slot[t->index]];
 	uint32_t key;
-
-	switch (rec->kind) {
-	case PW_REC_SLICE:
-		if (b > a && visible(t1)->tid != 0)
-			cpu_add(h, rec->cpu, id_of(h, t1, idx), a, b);
-		if (!k)
-			return;
-		if (b > a)
-			core_add(h, k, rec->cpu, a, b);
-		if ((rec->flags & PW_REC_F_OPEN) || !in_win(h, rec->end))
-			return;
-		if (rec->flags & PW_REC_F_NOSTART)
-			k->nostart++;
-		else
-			series_add(h, &k->s[S_RUN], rec->end, rec->end - rec->start, 0);
+	if (task_reason_key(h, k, isa, reason, &key))
 		return;
-	case PW_REC_SLEEP:
-		if (k && in_win(h, rec->end))
-			series_add(h, &k->s[S_SLEEP], rec->end, rec->end - rec->start, 0);
+	if (flags & PW_REC_F_UNPAIRED) {
+		k->unpaired[key]++;
 		return;
-	case PW_REC_KVM_HOST:
-		if (!k || !in_win(h, rec->start))
-			return;
-		key = reason_key(h, rec->isa, rec->reason);
-		if (key == UINT32_MAX || task_keys(h, k, key))
-			return;
-		if (rec->flags & PW_REC_F_UNPAIRED) {
-			k->unpaired[key]++;
-			return;
-		}
-		series_add(h, &k->s[S_HOST], rec->start, rec->end - rec->start, key);
-		k->hist[key][pw_hm_dur_bucket(rec->end - rec->start)]++;
-		return;
-	case PW_REC_KVM_GUEST:
-		if (!k || !in_win(h, rec->end))
-			return;
-		key = reason_key(h, rec->isa, rec->reason);
-		if (key == UINT32_MAX || task_keys(h, k, key))
-			return;
-		series_add(h, &k->s[S_GUEST], rec->end, rec->end - rec->start, key);
-		return;
-	default:
-		return;
+	}
+	uint64_t d = end - start;
+	unsigned bk = dur_bucket(d);
+	k->hist[key][bk]++;
+	struct hm_series *s = &k->s[S_HOST];
+	if (s->binned) {	// series_add, the bucket known
+		s->count++;
+		series_bin_k(h, s, start, bk, key);
+	} else {
+		series_add(h, s, start, d, key);
 	}
 }
 
+HM_HOT void hm_kvm_guest(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+			 uint32_t reason, uint32_t isa)
+{
+	struct hm *h = ctx;
+
+	if (h->nomem || !in_win(h, end))
+		return;
+	struct hm_task *k = &h->tasks[h->slot[t->index]];
+	uint32_t key;
+	if (task_reason_key(h, k, isa, reason, &key))
+		return;
+	series_add(h, &k->s[S_GUEST], end, end - start, key);
+}
+
+static const struct pw_rp_sink hm_sink = { hm_slice, hm_sleep, hm_kvm_host, hm_kvm_guest };
+
 /* ---- bounding ---------------------------------------------------------- */
 
-// the non-empty buckets of one time bin's column: [lo, hi]; 0 when empty
-static int col_range(const uint32_t *g, unsigned *lo, unsigned *hi)
+// the non-empty buckets of one time bin's column, from its mask: [lo, hi];
+// 0 when empty
+static inline int col_range(uint64_t m, unsigned *lo, unsigned *hi)
 {
-	unsigned a = 0, b = PW_HM_DUR;
-
-	if (!g)
+	if (!m)
 		return 0;
-	while (a < PW_HM_DUR && !g[a])
-		a++;
-	if (a == PW_HM_DUR)
-		return 0;
-	while (!g[b - 1])
-		b--;
-	*lo = a;
-	*hi = b - 1;
+	*lo = (unsigned)__builtin_ctzll(m);
+	*hi = 63 - (unsigned)__builtin_clzll(m);
 	return 1;
 }
 
@@ -478,10 +735,10 @@ static uint64_t cells(const struct hm *h)
 		const struct hm_task *k = &h->tasks[i];
 		for (int s = 0; s < S__N; s++)
 			for (size_t key = 0; key < k->s[s].nkeys; key++) {
-				const uint32_t *g = k->s[s].grid[key];
+				const uint64_t *m = k->s[s].mask[key];
 				unsigned lo, hi;
-				for (uint32_t b = 0; g && b < h->nbins; b++)
-					if (col_range(g + (size_t)b * PW_HM_DUR, &lo, &hi))
+				for (uint32_t b = 0; m && b < h->nbins; b++)
+					if (col_range(m[b], &lo, &hi))
 						n += 3 + (s == S_HOST || s == S_GUEST) + hi - lo + 1;
 			}
 		for (size_t c = 0; k->core_bins && c < h->ncpus; c++)
@@ -501,12 +758,15 @@ static void fold(struct hm *h)
 		for (int s = 0; s < S__N; s++)
 			for (size_t key = 0; key < k->s[s].nkeys; key++) {
 				uint32_t *g = k->s[s].grid[key];
+				uint64_t *m = k->s[s].mask[key];
 				if (!g)
 					continue;
-				for (uint32_t b = 0; b < half; b++)
+				for (uint32_t b = 0; b < half; b++) {
 					for (unsigned d = 0; d < PW_HM_DUR; d++)
 						g[b * PW_HM_DUR + d] = g[2 * b * PW_HM_DUR + d] +
 								       g[(2 * b + 1) * PW_HM_DUR + d];
+					m[b] = m[2 * b] | m[2 * b + 1];
+				}
 			}
 		for (size_t c = 0; k->core_bins && c < h->ncpus; c++) {
 			uint64_t *s = k->core_bins[c];
@@ -520,11 +780,45 @@ static void fold(struct hm *h)
 
 /* ---- output ------------------------------------------------------------ */
 
-static void put_series(FILE *f, const struct hm *h, const struct hm_series *s, int kvm,
+// The document is written through a pw_jw (jwrite.h): numbers without
+// printf, the same bytes. Trace strings go through pw_json_string.
+
+static void put_name(struct pw_jw *w, const char *s)
+{
+	pw_jw_flush(w);
+	pw_json_string(w->f, s);
+}
+
+// an exact list's field as a JSON array: times as deltas (the first from
+// the window start), durations, or keys
+enum { F_T, F_D, F_KEY };
+
+static void put_list(struct pw_jw *w, const struct hm *h, const struct hm_list *l, int field)
+{
+	uint64_t prev = h->ws;
+	int first = 1;
+
+	pw_jw_ch(w, '[');
+	LIST_EACH(l, e) {
+		if (!first)
+			pw_jw_ch(w, ',');
+		first = 0;
+		if (field == F_T) {
+			pw_jw_i64(w, (int64_t)(e->t - prev));
+			prev = e->t;
+		} else {
+			pw_jw_u64(w, field == F_D ? e->d : e->key);
+		}
+	}
+	pw_jw_ch(w, ']');
+}
+
+static void put_series(struct pw_jw *w, const struct hm *h, const struct hm_series *s, int kvm,
 		       struct pw_hm_summary *sum)
 {
-	fprintf(f, "{\"count\":%" PRIu64 ",\"mode\":\"%s\",", s->count,
-		s->binned ? "bins" : "exact");
+	pw_jw_lit(w, "{\"count\":");
+	pw_jw_u64(w, s->count);
+	pw_jw_lit(w, s->binned ? ",\"mode\":\"bins\"," : ",\"mode\":\"exact\",");
 	if (s->count) {
 		sum->series++;
 		if (s->binned) {
@@ -535,63 +829,64 @@ static void put_series(FILE *f, const struct hm *h, const struct hm_series *s, i
 		}
 	}
 	if (!s->binned) {
-		struct hm_list l = s->ex;
-		uint64_t prev = h->ws;	// times: deltas from the window start
-		fputs("\"t\":[", f);
-		for (size_t i = 0; i < l.n; i++) {
-			fprintf(f, "%s%" PRId64, i ? "," : "", (int64_t)(l.v[i].t - prev));
-			prev = l.v[i].t;
-		}
-		fputs("],\"d\":[", f);
-		for (size_t i = 0; i < l.n; i++)
-			fprintf(f, "%s%" PRIu64, i ? "," : "", l.v[i].d);
-		fputs("]", f);
+		pw_jw_lit(w, "\"t\":");
+		put_list(w, h, &s->ex, F_T);
+		pw_jw_lit(w, ",\"d\":");
+		put_list(w, h, &s->ex, F_D);
 		if (kvm) {
-			fputs(",\"k\":[", f);
-			for (size_t i = 0; i < l.n; i++)
-				fprintf(f, "%s%" PRIu32, i ? "," : "", l.v[i].key);
-			fputs("]", f);
+			pw_jw_lit(w, ",\"k\":");
+			put_list(w, h, &s->ex, F_KEY);
 		}
-		fputs("}", f);
+		pw_jw_ch(w, '}');
 		return;
 	}
 	// columns: for every time bin and key with events: bin, (key,) the
 	// first non-empty bucket, how many buckets follow, their counts
-	fputs("\"cols\":[", f);
+	pw_jw_lit(w, "\"cols\":[");
 	int first = 1;
 	for (uint32_t b = 0; b < h->nbins; b++)
 		for (size_t key = 0; key < s->nkeys; key++) {
 			const uint32_t *g = s->grid[key] ? s->grid[key] + (size_t)b * PW_HM_DUR : NULL;
 			unsigned lo, hi;
-			if (!col_range(g, &lo, &hi))
+			if (!g || !col_range(s->mask[key][b], &lo, &hi))
 				continue;
-			fprintf(f, first ? "%" PRIu32 : ",%" PRIu32, b);
+			pw_jw_sep_u64(w, first, b);
 			if (kvm)
-				fprintf(f, ",%zu", key);
-			fprintf(f, ",%u,%u", lo, hi - lo + 1);
+				pw_jw_sep_u64(w, 0, key);
+			pw_jw_sep_u64(w, 0, lo);
+			pw_jw_sep_u64(w, 0, hi - lo + 1);
 			for (unsigned d = lo; d <= hi; d++)
-				fprintf(f, ",%" PRIu32, g[d]);
+				pw_jw_sep_u64(w, 0, g[d]);
 			first = 0;
 		}
-	fputs("]}", f);
+	pw_jw_lit(w, "]}");
 }
 
-static void put_task(FILE *f, struct hm *h, size_t i, struct pw_hm_summary *sum)
+static void put_task(struct pw_jw *w, struct hm *h, size_t i, struct pw_hm_summary *sum)
 {
 	struct hm_task *k = &h->tasks[i];
 	const struct pw_an_task *t = k->t;
 	const struct pw_an_run *run = h->run;
 
-	fprintf(f, "{\"id\":%zu,\"tid\":%" PRId32 ",\"pid\":%" PRId32 ",\"name\":", i, t->tid, t->pid);
-	pw_json_string(f, t->name);
-	fprintf(f, ",\"nostart\":%" PRIu64, k->nostart);
+	pw_jw_lit(w, "{\"id\":");
+	pw_jw_u64(w, i);
+	pw_jw_lit(w, ",\"tid\":");
+	pw_jw_i64(w, t->tid);
+	pw_jw_lit(w, ",\"pid\":");
+	pw_jw_i64(w, t->pid);
+	pw_jw_lit(w, ",\"name\":");
+	put_name(w, t->name);
+	pw_jw_lit(w, ",\"nostart\":");
+	pw_jw_u64(w, k->nostart);
 	for (int s = 0; s < S__N; s++) {
-		fprintf(f, ",\"%s\":", series_name[s]);
-		put_series(f, h, &k->s[s], s == S_HOST || s == S_GUEST, sum);
+		pw_jw_lit(w, ",\"");
+		pw_jw_lit(w, series_name[s]);
+		pw_jw_lit(w, "\":");
+		put_series(w, h, &k->s[s], s == S_HOST || s == S_GUEST, sum);
 	}
 	// per reason: exits without entry and the exit -> entry histogram,
 	// with the analysis' percentiles (the --json ones: same histograms)
-	fputs(",\"reasons\":[", f);
+	pw_jw_lit(w, ",\"reasons\":[");
 	int first = 1;
 	for (size_t key = 0; key < k->nkeys; key++) {
 		uint64_t n = 0;
@@ -605,99 +900,108 @@ static void put_task(FILE *f, struct hm *h, size_t i, struct pw_hm_summary *sum)
 		if (!n && !k->unpaired[key])
 			continue;
 		const struct pw_an_reason *r = pw_an_reason_find(t, h->reasons[key].name);
-		fprintf(f, "%s{\"key\":%zu,\"timed\":%" PRIu64 ",\"unpaired\":%" PRIu64, first ? "" : ",",
-			key, n, k->unpaired[key]);
+		pw_jw_lit(w, first ? "{\"key\":" : ",{\"key\":");
+		pw_jw_u64(w, key);
+		pw_jw_lit(w, ",\"timed\":");
+		pw_jw_u64(w, n);
+		pw_jw_lit(w, ",\"unpaired\":");
+		pw_jw_u64(w, k->unpaired[key]);
 		first = 0;
 		if (r && r->host.count) {
-			fprintf(f, ",\"p50_ns\":%" PRIu64 ",\"p90_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
-				",\"min_ns\":%" PRIu64 ",\"max_ns\":%" PRIu64,
-				pw_hist_percentile(&r->host, 50.0), pw_hist_percentile(&r->host, 90.0),
-				pw_hist_percentile(&r->host, 99.0), r->host.min, r->host.max);
+			pw_jw_lit(w, ",\"p50_ns\":");
+			pw_jw_u64(w, pw_hist_percentile(&r->host, 50.0));
+			pw_jw_lit(w, ",\"p90_ns\":");
+			pw_jw_u64(w, pw_hist_percentile(&r->host, 90.0));
+			pw_jw_lit(w, ",\"p99_ns\":");
+			pw_jw_u64(w, pw_hist_percentile(&r->host, 99.0));
+			pw_jw_lit(w, ",\"min_ns\":");
+			pw_jw_u64(w, r->host.min);
+			pw_jw_lit(w, ",\"max_ns\":");
+			pw_jw_u64(w, r->host.max);
 		}
-		fprintf(f, ",\"lo\":%u,\"hist\":[", n ? lo : 0);
+		pw_jw_lit(w, ",\"lo\":");
+		pw_jw_u64(w, n ? lo : 0);
+		pw_jw_lit(w, ",\"hist\":[");
 		for (unsigned d = lo; n && d <= hi; d++)
-			fprintf(f, "%s%" PRIu64, d > lo ? "," : "", k->hist[key][d]);
-		fputs("]}", f);
+			pw_jw_sep_u64(w, d == lo, k->hist[key][d]);
+		pw_jw_lit(w, "]}");
 	}
-	fputs("]", f);
+	pw_jw_ch(w, ']');
 	// where it ran
-	fprintf(f, ",\"core\":{\"count\":%" PRIu64 ",\"mode\":\"%s\",", k->core_count,
-		k->core_binned ? "bins" : "exact");
+	pw_jw_lit(w, ",\"core\":{\"count\":");
+	pw_jw_u64(w, k->core_count);
+	pw_jw_lit(w, k->core_binned ? ",\"mode\":\"bins\"," : ",\"mode\":\"exact\",");
 	if (!k->core_binned) {
-		uint64_t prev = h->ws;
-		fputs("\"t\":[", f);
-		for (size_t e = 0; e < k->core.n; e++) {
-			fprintf(f, "%s%" PRId64, e ? "," : "", (int64_t)(k->core.v[e].t - prev));
-			prev = k->core.v[e].t;
-		}
-		fputs("],\"d\":[", f);
-		for (size_t e = 0; e < k->core.n; e++)
-			fprintf(f, "%s%" PRIu64, e ? "," : "", k->core.v[e].d);
-		fputs("],\"cpu\":[", f);
-		for (size_t e = 0; e < k->core.n; e++)
-			fprintf(f, "%s%" PRIu32, e ? "," : "", k->core.v[e].key);
-		fputs("]}", f);
+		pw_jw_lit(w, "\"t\":");
+		put_list(w, h, &k->core, F_T);
+		pw_jw_lit(w, ",\"d\":");
+		put_list(w, h, &k->core, F_D);
+		pw_jw_lit(w, ",\"cpu\":");
+		put_list(w, h, &k->core, F_KEY);
+		pw_jw_ch(w, '}');
 	} else {
-		fputs("\"cells\":[", f);	// bin, cpu, runtime ns
+		pw_jw_lit(w, "\"cells\":[");	// bin, cpu, runtime ns
 		first = 1;
 		for (uint32_t b = 0; b < h->nbins; b++)
 			for (size_t c = 0; c < h->ncpus; c++)
 				if (k->core_bins[c] && k->core_bins[c][b]) {
-					fprintf(f, "%s%" PRIu32 ",%zu,%" PRIu64, first ? "" : ",", b, c,
-						k->core_bins[c][b]);
+					pw_jw_sep_u64(w, first, b);
+					pw_jw_sep_u64(w, 0, c);
+					pw_jw_sep_u64(w, 0, k->core_bins[c][b]);
 					first = 0;
 				}
-		fputs("]}", f);
+		pw_jw_lit(w, "]}");
 	}
 	// the first pass' runtime and switch series (opts.max_bins)
-	fputs(",\"rt\":[", f);
+	pw_jw_lit(w, ",\"rt\":[");
 	for (uint32_t b = 0; t->bin_runtime && b < run->nr_bins; b++)
-		fprintf(f, "%s%" PRIu64, b ? "," : "", t->bin_runtime[b]);
-	fputs("],\"sw\":[", f);
+		pw_jw_sep_u64(w, !b, t->bin_runtime[b]);
+	pw_jw_lit(w, "],\"sw\":[");
 	for (uint32_t b = 0; t->bin_switches && b < run->nr_bins; b++)
-		fprintf(f, "%s%" PRIu32, b ? "," : "", t->bin_switches[b]);
-	fputs("]}", f);
+		pw_jw_sep_u64(w, !b, t->bin_switches[b]);
+	pw_jw_lit(w, "]}");
 }
 
-static void put_cpu(FILE *f, struct hm *h, size_t c, struct pw_hm_summary *sum)
+static void put_cpu(struct pw_jw *w, struct hm *h, size_t c, struct pw_hm_summary *sum)
 {
 	const struct hm_cpu *p = &h->cpus[c];
 	const struct pw_an_run *run = h->run;
 
 	sum->cpus++;
 	sum->cpus_binned += p->binned ? 1 : 0;
-	fprintf(f, "{\"cpu\":%zu,\"count\":%" PRIu64 ",\"mode\":\"%s\",", c, p->count,
-		p->binned ? "bins" : "exact");
+	pw_jw_lit(w, "{\"cpu\":");
+	pw_jw_u64(w, c);
+	pw_jw_lit(w, ",\"count\":");
+	pw_jw_u64(w, p->count);
+	pw_jw_lit(w, p->binned ? ",\"mode\":\"bins\"," : ",\"mode\":\"exact\",");
 	if (!p->binned) {
-		uint64_t prev = h->ws;
-		fputs("\"t\":[", f);
-		for (size_t e = 0; e < p->ex.n; e++) {
-			fprintf(f, "%s%" PRId64, e ? "," : "", (int64_t)(p->ex.v[e].t - prev));
-			prev = p->ex.v[e].t;
-		}
-		fputs("],\"d\":[", f);
-		for (size_t e = 0; e < p->ex.n; e++)
-			fprintf(f, "%s%" PRIu64, e ? "," : "", p->ex.v[e].d);
-		fputs("],\"id\":[", f);
-		for (size_t e = 0; e < p->ex.n; e++)
-			fprintf(f, "%s%" PRIu32, e ? "," : "", p->ex.v[e].key);
-		fputs("],", f);
+		pw_jw_lit(w, "\"t\":");
+		put_list(w, h, &p->ex, F_T);
+		pw_jw_lit(w, ",\"d\":");
+		put_list(w, h, &p->ex, F_D);
+		pw_jw_lit(w, ",\"id\":");
+		put_list(w, h, &p->ex, F_KEY);
+		pw_jw_ch(w, ',');
 	}
 	// bins are always there: bin, top id, its ns, busy ns, tasks
-	fputs("\"cells\":[", f);
+	pw_jw_lit(w, "\"cells\":[");
 	int first = 1;
 	for (uint32_t b = 0; p->busy && b < h->cpu_nbins; b++) {
 		if (!p->busy[b])
 			continue;
-		fprintf(f, "%s%" PRIu32 ",%" PRId32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu32,
-			first ? "" : ",", b, p->top[b], p->top_ns[b], p->busy[b], p->ntasks[b]);
+		pw_jw_sep_u64(w, first, b);
+		pw_jw_ch(w, ',');
+		pw_jw_i64(w, p->top[b]);
+		pw_jw_sep_u64(w, 0, p->top_ns[b]);
+		pw_jw_sep_u64(w, 0, p->busy[b]);
+		pw_jw_sep_u64(w, 0, p->ntasks[b]);
 		first = 0;
 	}
-	fputs("],\"busy\":[", f);	// the first pass' busy series (opts.max_bins)
+	pw_jw_lit(w, "],\"busy\":[");	// the first pass' busy series (opts.max_bins)
 	const uint64_t *bb = c < run->nr_cpu_slots ? run->cpus[c].bin_busy : NULL;
 	for (uint32_t b = 0; bb && b < run->nr_bins; b++)
-		fprintf(f, "%s%" PRIu64, b ? "," : "", bb[b]);
-	fputs("]}", f);
+		pw_jw_sep_u64(w, !b, bb[b]);
+	pw_jw_lit(w, "]}");
 }
 
 static void hm_free(struct hm *h)
@@ -705,30 +1009,40 @@ static void hm_free(struct hm *h)
 	for (size_t i = 0; i < h->ntasks; i++) {
 		struct hm_task *k = &h->tasks[i];
 		for (int s = 0; s < S__N; s++) {
-			for (size_t key = 0; key < k->s[s].nkeys; key++)
+			for (size_t key = 0; key < k->s[s].nkeys; key++) {
 				free(k->s[s].grid[key]);
+				free(k->s[s].mask[key]);
+			}
 			free(k->s[s].grid);
-			list_free(&k->s[s].ex);
+			free(k->s[s].mask);
+			list_free(NULL, &k->s[s].ex);
 		}
 		free(k->unpaired);
 		free(k->hist);
-		list_free(&k->core);
+		list_free(NULL, &k->core);
 		for (size_t c = 0; k->core_bins && c < h->ncpus; c++)
 			free(k->core_bins[c]);
 		free(k->core_bins);
 	}
 	for (size_t c = 0; c < h->ncpus; c++) {
 		struct hm_cpu *p = &h->cpus[c];
-		list_free(&p->ex);
+		list_free(NULL, &p->ex);
 		free(p->top);
 		free(p->top_ns);
 		free(p->busy);
 		free(p->ntasks);
 		free(p->acc);
+		free(p->accix);
+	}
+	while (h->pool) {
+		struct hm_blk *b = h->pool;
+		h->pool = b->next;
+		free(b);
 	}
 	free(h->tasks);
 	free(h->cpus);
 	free(h->slot);
+	free(h->cview);
 	free(h->id);
 	free(h->vid);
 	free(h->ids);
@@ -743,19 +1057,22 @@ static uint32_t pow2_floor(uint64_t v)
 	return p;
 }
 
-int pw_hm_write(FILE *f, const struct pw_an_run *run,
-		const struct pw_an_opts *base, const struct pw_hm_opts *ho,
+int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
 		struct pw_hm_summary *sum, char *err, size_t errsize)
 {
 	struct hm h = { 0 };
-	struct pw_an_run *r2 = NULL;
+	unsigned char *full = NULL;
+	struct pw_jw *w = NULL;
 	int e = PW_ENOMEM;
 
 	memset(sum, 0, sizeof(*sum));
+	edges_init();
+	check_dur_bucket();
 	h.run = run;
 	h.o = ho;
 	h.ws = run->win_start;
 	h.we = run->win_end;
+	h.wlen = h.we - h.ws;	// the analysis' window: we >= ws
 	uint64_t span = h.we - h.ws + 1;
 	h.nbins = PW_HM_BINS;
 	h.bin_ns = (span + h.nbins - 1) / h.nbins;
@@ -773,14 +1090,18 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 		h.cpu_bin_ns = h.bin_ns * PW_HM_BINS / h.cpu_nbins;	// aligned too
 	h.exact_left = ho->exact_total;
 	h.cpu_exact_left = ho->exact_total;
+	h.sb_lo = h.ws;		// bin 0
+	for (unsigned i = 0; i < HM_RKEY; i++)
+		h.rkey[0][i] = h.rkey[1][i] = -1;
 	size_t n = run->nr_all_tasks;
 	h.slot = malloc((n ? n : 1) * sizeof(*h.slot));
 	h.id = malloc((n ? n : 1) * sizeof(*h.id));
 	h.vid = malloc((n ? n : 1) * sizeof(*h.vid));
 	h.ids = calloc(n ? n : 1, sizeof(*h.ids));
+	h.cview = malloc(n ? n : 1);
 	h.tasks = calloc(ho->max_tasks ? ho->max_tasks : 1, sizeof(*h.tasks));
 	h.cpus = calloc(h.ncpus ? h.ncpus : 1, sizeof(*h.cpus));
-	if (!h.slot || !h.id || !h.vid || !h.ids || !h.tasks || !h.cpus)
+	if (!h.slot || !h.id || !h.vid || !h.ids || !h.cview || !h.tasks || !h.cpus)
 		goto out;
 	for (size_t i = 0; i < h.ncpus; i++) {
 		struct hm_cpu *p = &h.cpus[i];
@@ -806,6 +1127,7 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 			continue;
 		}
 		h.tasks[h.ntasks].t = t;
+		h.tasks[h.ntasks].rk_key = UINT32_MAX;
 		h.ids[h.nids++] = t;
 		h.ntasks++;
 	}
@@ -813,26 +1135,28 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 		h.vid[i] = -1;
 	for (size_t k = 0; k < h.ntasks; k++)
 		h.vid[h.tasks[k].t->index] = (int32_t)k;
-	for (size_t i = 0; i < n; i++)
-		h.slot[i] = h.id[i] = h.vid[visible(run->all_tasks[i])->index];
-
-	struct pw_an_opts o = *base;
-	o.max_bins = 0;
-	o.on_record = on_record;
-	o.progress = NULL;
-	o.succ_tids = NULL;
-	o.nr_succ_tids = 0;
-	o.ctx = &h;
-	if ((e = pw_an_run_file(&r2, run->file, &o, err, errsize)))
-		goto out_msg;
-	if (r2->nr_all_tasks != run->nr_all_tasks || r2->win_start != run->win_start ||
-	    r2->win_end != run->win_end) {
-		snprintf(err, errsize, "'%s' changed while it was read", run->file);
-		e = PW_EINVAL;
-		goto out_msg;
+	for (size_t i = 0; i < n; i++) {
+		const struct pw_an_task *v = visible(run->all_tasks[i]);
+		h.slot[i] = h.id[i] = h.vid[v->index];
+		h.cview[i] = v->tid != 0;
 	}
+
+	// the shown tasks' threads get every record, the others their slices
+	// (the CPU view)
+	full = malloc(n ? n : 1);
+	if (!full)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		full[i] = h.slot[i] >= 0;
+	struct pw_replay x;
+	e = pw_rp_open(&x, run, full, err, errsize);
+	if (!e)
+		e = pw_rp_run(&x, &hm_sink, &h, err, errsize);
+	pw_rp_close(&x);
+	if (e)
+		goto out_msg;
 	for (size_t c = 0; c < h.ncpus; c++)
-		cpu_flush(&h, &h.cpus[c]);
+		cpu_flush(&h.cpus[c]);
 	if (h.nomem) {
 		e = PW_ENOMEM;
 		goto out;
@@ -840,29 +1164,44 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 	while (h.nbins > 16 && cells(&h) > ho->cell_budget)
 		fold(&h);
 
-	fputs("{\"name\":", f);
-	pw_json_string(f, run->name);
-	fprintf(f, ",\"start_ns\":%" PRIu64 ",\"end_ns\":%" PRIu64 ",\"bin_ns\":%" PRIu64
-		",\"nr_bins\":%" PRIu32 ",\"cpu_bin_ns\":%" PRIu64 ",\"cpu_nr_bins\":%" PRIu32
-		",\"series_bin_ns\":%" PRIu64 ",\"series_nr_bins\":%" PRIu32,
-		h.ws, h.we, h.bin_ns, h.nbins, h.cpu_bin_ns, h.cpu_nbins, run->bin_ns, run->nr_bins);
-	fputs(",\"reasons\":[", f);
+	if (!(w = malloc(sizeof(*w))))
+		goto out;
+	pw_jw_init(w, f);
+	pw_jw_lit(w, "{\"name\":");
+	put_name(w, run->name);
+	const struct { const char *k; uint64_t v; } head[] = {
+		{ ",\"start_ns\":", h.ws }, { ",\"end_ns\":", h.we },
+		{ ",\"bin_ns\":", h.bin_ns }, { ",\"nr_bins\":", h.nbins },
+		{ ",\"cpu_bin_ns\":", h.cpu_bin_ns }, { ",\"cpu_nr_bins\":", h.cpu_nbins },
+		{ ",\"series_bin_ns\":", run->bin_ns }, { ",\"series_nr_bins\":", run->nr_bins },
+	};
+	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++) {
+		pw_jw_lit(w, head[i].k);
+		pw_jw_u64(w, head[i].v);
+	}
+	pw_jw_lit(w, ",\"reasons\":[");
 	for (size_t i = 0; i < h.nreasons; i++) {
-		fputs(i ? "," : "", f);
-		pw_json_string(f, h.reasons[i].name);
+		if (i)
+			pw_jw_ch(w, ',');
+		put_name(w, h.reasons[i].name);
 	}
-	fputs("],\"ids\":[", f);	// every task the page names: [tid, name]
+	pw_jw_lit(w, "],\"ids\":[");	// every task the page names: [tid, name]
 	for (size_t i = 0; i < h.nids; i++) {
-		fprintf(f, "%s[%" PRId32 ",", i ? "," : "", h.ids[i]->tid);
-		pw_json_string(f, h.ids[i]->name);
-		fputs("]", f);
+		pw_jw_lit(w, i ? ",[" : "[");
+		pw_jw_i64(w, h.ids[i]->tid);
+		pw_jw_ch(w, ',');
+		put_name(w, h.ids[i]->name);
+		pw_jw_ch(w, ']');
 	}
-	fputs("],\"tasks\":[", f);
+	pw_jw_lit(w, "],\"tasks\":[");
 	for (size_t i = 0; i < h.ntasks; i++) {
-		fputs(i ? "," : "", f);
-		put_task(f, &h, i, sum);
+		if (i)
+			pw_jw_ch(w, ',');
+		put_task(w, &h, i, sum);
 	}
-	fprintf(f, "],\"omitted\":%zu,\"omitted_names\":[", sum->omitted);
+	pw_jw_lit(w, "],\"omitted\":");
+	pw_jw_u64(w, sum->omitted);
+	pw_jw_lit(w, ",\"omitted_names\":[");
 	size_t shown = 0, k = 0;
 	for (size_t i = 0; i < run->nr_tasks && shown < 20; i++) {
 		const struct pw_an_task *t = run->tasks[i];
@@ -870,15 +1209,18 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run,
 			continue;
 		if (k++ < h.ntasks)
 			continue;
-		fputs(shown++ ? "," : "", f);
-		pw_json_string(f, t->name);
+		if (shown++)
+			pw_jw_ch(w, ',');
+		put_name(w, t->name);
 	}
-	fputs("],\"cpus\":[", f);
+	pw_jw_lit(w, "],\"cpus\":[");
 	for (size_t c = 0; c < h.ncpus; c++) {
-		fputs(c ? "," : "", f);
-		put_cpu(f, &h, c, sum);
+		if (c)
+			pw_jw_ch(w, ',');
+		put_cpu(w, &h, c, sum);
 	}
-	fputs("]}", f);
+	pw_jw_lit(w, "]}");
+	pw_jw_flush(w);
 	sum->tasks = h.ntasks;
 	sum->bin_ns = h.bin_ns;
 	sum->nr_bins = h.nbins;
@@ -889,7 +1231,8 @@ out:
 	if (e == PW_ENOMEM)
 		snprintf(err, errsize, "out of memory making the heatmaps of '%s'", run->file);
 out_msg:
-	pw_an_run_free(r2);
+	free(w);
+	free(full);
 	hm_free(&h);
 	return e;
 }

@@ -3,7 +3,7 @@
 //
 // pw_hm_write() reads a run's file a second time (the first pass, the
 // analysis, gave the window, the final tasks and the selection) and collects,
-// through the analysis' on_record hook, for each shown task:
+// from the intervals pw_rp_run() (replay.h) hands it, for each shown task:
 // - "run": every slice that ends at a switch inside the window, at the
 //   switch time, by its duration ('end of run'); a CPU's first slice, whose
 //   start is unknown, is only counted ("nostart");
@@ -37,7 +37,7 @@
 //	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 //	struct pw_hm_summary sum;
 //	fputs("{\"runs\":[", f);
-//	if (pw_hm_write(f, run, &an_opts, &ho, &sum, err, sizeof(err)))
+//	if (pw_hm_write(f, run, &ho, &sum, err, sizeof(err)))
 //		die("%s", err);
 //	fputs("]}", f);
 #ifndef PW_HEATMAP_H
@@ -83,13 +83,11 @@ uint64_t pw_hm_dur_edge(unsigned k);
 unsigned pw_hm_dur_bucket(uint64_t ns);
 
 // pw_hm_write: write the heatmap object of `run` (its tasks selected by
-// pw_an_select) to f, reading run->file again with `base` (the options of
-// the first pass; its on_record, ctx, progress and max_bins are replaced).
-// The run must have been read with base->max_bins > 0 for the per-task
-// runtime series. Returns 0, or a PW_E* code with err set (the file
-// changed between the passes, out of memory).
-int pw_hm_write(FILE *f, const struct pw_an_run *run,
-		const struct pw_an_opts *base, const struct pw_hm_opts *ho,
+// pw_an_select) to f, reading run->file again (pw_rp_run). The run must
+// have been read with opts.max_bins > 0 for the per-task runtime series.
+// Returns 0, or a PW_E* code with err set (the file changed between the
+// passes, a read error, out of memory).
+int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
 		struct pw_hm_summary *sum, char *err, size_t errsize);
 
 #endif

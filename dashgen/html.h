@@ -3,7 +3,8 @@
 //
 // A dashboard is one file: the page shell (dashgen/web/page.html) with the
 // CSS, d3 and the page's JS inline, and one data document embedded as
-// zlib (level 9) -> base64 in a <script type="application/octet-stream">,
+// zlib (libdeflate; level 6, 1 past 1 MiB) -> base64 in a
+// <script type="application/octet-stream">,
 // inflated by the browser's DecompressionStream('deflate'). The page renders
 // itself from that document; nothing is fetched, ever.
 //
@@ -16,7 +17,8 @@
 // reasons by to give each one the same color in every chart and run.
 //
 // Invariants:
-// - Same input, same bytes: no clock, no random value, fixed zlib level.
+// - Same input, same bytes: no clock, no random value, the zlib level a
+//   function of the document's size.
 // - Nothing trace-derived can end a <script>: the data is base64, the JS and
 //   CSS assets have every "</" written "<\/", the title is HTML-escaped.
 // - The file appears complete or not at all: written to an O_EXCL temporary

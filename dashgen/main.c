@@ -50,7 +50,10 @@ static const char usage_text[] =
 	"                         switched out, with counts and percentages\n"
 	"      --json             write the analysis as JSON on stdout\n"
 	"      --csv DIR          write the analysis as CSV tables into DIR\n"
-	"      --heatmaps         the detailed dashboard instead of the basic one\n"
+	"      --charts           write NAME-charts.html, the basic dashboard (the\n"
+	"                         default when no other output is asked for)\n"
+	"      --heatmaps         write NAME-heatmaps.html, the detailed dashboard\n"
+	"                         (with --charts: both, from one reading)\n"
 	"      --headless         do not open the dashboard in a browser\n"
 	"  -q, --quiet            no progress and no summary on stderr\n"
 	"  -v, --verbose          the data-quality figures of every run on stderr\n"
@@ -61,7 +64,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_LABEL = 256, OPT_MAP, OPT_OUTDIR, OPT_MERGE, OPT_APPEND, OPT_LIST,
-	OPT_SUCC, OPT_HEADLESS, OPT_HEATMAPS, OPT_JSON, OPT_CSV, OPT_VERSION,
+	OPT_SUCC, OPT_HEADLESS, OPT_CHARTS, OPT_HEATMAPS, OPT_JSON, OPT_CSV, OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +79,7 @@ static const struct option long_opts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "successors-of", required_argument, NULL, OPT_SUCC },
 	{ "headless", no_argument, NULL, OPT_HEADLESS },
+	{ "charts", no_argument, NULL, OPT_CHARTS },
 	{ "heatmaps", no_argument, NULL, OPT_HEATMAPS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
@@ -89,7 +93,7 @@ static const struct option long_opts[] = {
 struct cli {
 	const char *task, *label, *map, *outdir, *succ, *csv;
 	uint64_t from_ns, cap_ns;
-	int merge, append, list, headless, heatmaps, json, quiet, verbose;
+	int merge, append, list, headless, charts, heatmaps, json, quiet, verbose;
 	char **files;
 	size_t nr_files;
 };
@@ -141,6 +145,7 @@ static void parse(struct cli *c, int argc, char **argv)
 		case OPT_LIST: c->list = 1; break;
 		case OPT_SUCC: c->succ = optarg; break;
 		case OPT_HEADLESS: c->headless = 1; break;
+		case OPT_CHARTS: c->charts = 1; break;
 		case OPT_HEATMAPS: c->heatmaps = 1; break;
 		case OPT_JSON: c->json = 1; break;
 		case OPT_CSV: c->csv = optarg; break;
@@ -166,6 +171,9 @@ static void parse(struct cli *c, int argc, char **argv)
 	c->nr_files = (size_t)(argc - optind);
 	if (c->list && c->succ)
 		die(2, "--list and --successors-of cannot be used together");
+	if ((c->list || c->succ) && (c->charts || c->heatmaps))
+		die(2, "%s writes no dashboard: drop --charts and --heatmaps",
+		    c->list ? "--list" : "--successors-of");
 }
 
 // The file to read for a name: as given, else with ".cdict" added (the
@@ -365,7 +373,7 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 // The heatmap document of every run into *buf (see heatmap.h), saying on
 // stderr what was binned; exits on error.
 static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
-		     const struct pw_an_opts *o, int quiet)
+		     int quiet)
 {
 	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 	FILE *f = open_memstream(buf, len);
@@ -384,7 +392,7 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
 		struct pw_hm_summary s;
 		if (i)
 			fputc(',', f);
-		int e = pw_hm_write(f, runs[i], o, &ho, &s, err, sizeof(err));
+		int e = pw_hm_write(f, runs[i], &ho, &s, err, sizeof(err));
 		if (e)
 			die(1, "%s", err);
 		if (!quiet)
@@ -402,6 +410,33 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
 	fputs("]}", f);
 	if (fclose(f))
 		die(1, "out of memory");
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+// NAME-KIND.html (KIND "charts", or "heatmaps" with its heat document)
+// from the --json document; says so, opens it unless --headless; exits on
+// error.
+static void write_page(const struct cli *c, const char *first, const char *label,
+		       const char *kind, const char *json, size_t json_len,
+		       const char *heat, size_t heat_len, const struct pw_html_opts *ho)
+{
+	char *out = pw_html_out_path(c->outdir, first, label, kind);
+	int e;
+
+	if (!out)
+		die(1, "out of memory");
+	if (heat)
+		e = pw_html_write_heatmaps(out, json, json_len, heat, heat_len, ho);
+	else
+		e = pw_html_write_charts(out, json, json_len, ho);
+	if (e)
+		die(1, "cannot write '%s': %s", out, e == PW_EIO ? strerror(errno) : pw_strerror(e));
+	if (!c->quiet)
+		fprintf(stderr, PROG ": wrote '%s'\n", out);
+	if (!c->headless)
+		pw_html_open(out);
+	free(out);
 }
 
 /* ---- summary ----------------------------------------------------------- */
@@ -451,7 +486,8 @@ int main(int argc, char **argv)
 		if (stat(c.outdir, &st) || !S_ISDIR(st.st_mode))
 			die(1, "invalid output directory '%s': not a directory", c.outdir);
 	}
-	int html = !c.json && !c.csv && !c.list && !c.succ;
+	// the pages asked for; the basic one when no output is
+	int charts = c.charts || (!c.heatmaps && !c.json && !c.csv && !c.list && !c.succ);
 	if (c.map) {
 		size_t line = 0;
 		int e = pw_map_load(&map, c.map, &line);
@@ -498,7 +534,7 @@ int main(int argc, char **argv)
 	o.map = c.map ? &map : NULL;
 	o.progress = on_progress;
 	o.ctx = &prog;
-	if (html && c.heatmaps)	// the per-task runtime and per-CPU busy series
+	if (c.heatmaps)	// the per-task runtime and per-CPU busy series
 		o.max_bins = PW_HM_BINS;
 	prog.enabled = !c.quiet && isatty(2);
 	for (size_t i = 0; i < c.nr_files; i++) {
@@ -549,31 +585,22 @@ int main(int argc, char **argv)
 			die(1, "%s", err);
 		if (c.json && pw_export_json(mem, runs, c.nr_files, &info))
 			die(1, "out of memory");
-		if (html) {	// NAME-charts.html or NAME-heatmaps.html
-			char *jb = NULL, *out = pw_html_out_path(c.outdir, paths[0], label,
-								 c.heatmaps ? "heatmaps" : "charts");
+		if (charts || c.heatmaps) {	// one --json document for both pages
+			char *jb = NULL;
 			size_t jl = 0;
 			FILE *jf = open_memstream(&jb, &jl);
 			struct pw_html_opts ho = { label };
-			if (!out || !jf || pw_export_json(jf, runs, c.nr_files, &info) || fclose(jf))
+			if (!jf || pw_export_json(jf, runs, c.nr_files, &info) || fclose(jf))
 				die(1, "out of memory");
-			int e;
+			if (charts)
+				write_page(&c, paths[0], label, "charts", jb, jl, NULL, 0, &ho);
 			if (c.heatmaps) {
 				char *hb = NULL;
 				size_t hl = 0;
-				heat_doc(&hb, &hl, runs, c.nr_files, &o, c.quiet);
-				e = pw_html_write_heatmaps(out, jb, jl, hb, hl, &ho);
+				heat_doc(&hb, &hl, runs, c.nr_files, c.quiet);
+				write_page(&c, paths[0], label, "heatmaps", jb, jl, hb, hl, &ho);
 				free(hb);
-			} else {
-				e = pw_html_write_charts(out, jb, jl, &ho);
 			}
-			if (e)
-				die(1, "cannot write '%s': %s", out, e == PW_EIO ? strerror(errno) : pw_strerror(e));
-			if (!c.quiet)
-				fprintf(stderr, PROG ": wrote '%s'\n", out);
-			if (!c.headless)
-				pw_html_open(out);
-			free(out);
 			free(jb);
 		}
 	}

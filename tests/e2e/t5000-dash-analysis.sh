@@ -190,4 +190,38 @@ test_expect_success 'several runs: short names, common window, scaled run' '
 	test "$(j ".runs[0].covered_ns")" = 10000
 '
 
+# The analysis has a fast path for a whole capture in time order (nothing to
+# clip) and a general one, taken with -f/-c or from the first event out of
+# order: a -c of exactly the capture's span must give the same figures.
+cat >ooo.txt <<'EOF'
+meta nr_cpus 2
+meta hostname ooo
+task 1000 0 100 100 alpha
+task 1000 1 200 200 CPU 0/KVM
+switch 2000 0 0 100 R
+switch 3000 1 0 200 R
+kvm_exit 4000 1 200 12 1
+kvm_entry 4500 1 200
+switch 7000 0 100 0 S
+kvm_exit 6000 1 200 1 1
+wakeup 9000 0 100
+kvm_entry 6100 1 200
+switch 9500 0 0 100 R
+switch 12000 0 100 0 R
+switch 1500 1 200 0 R
+switch 15000 0 0 100 R
+kvm_exit 13000 1 0 1 1
+EOF
+
+test_expect_success 'whole capture, in order or not: the same figures as a -c of its span' '
+	"$TOOL" ooo.txt ooo.cdict &&
+	for f in a ooo; do
+		perfwhiz-dash -q --json $f.cdict | jq -S "del(.cap_ns)" >whole.json &&
+		span=$(jq -r ".runs[0] | (.last_ns - .first_ns) / 1e6" whole.json) &&
+		perfwhiz-dash -q --json -c "$span" $f.cdict | jq -S "del(.cap_ns)" >capped.json &&
+		test_cmp whole.json capped.json || return 1
+	done &&
+	test "$(jq -r ".runs[0].tasks | map(select(.name == \"alpha\")) | .[0].switches" capped.json)" = 2
+'
+
 test_done

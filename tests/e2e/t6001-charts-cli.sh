@@ -78,6 +78,64 @@ test_expect_success 'a failed write: exit 1, one line, nothing left behind' '
 	test $(ls bad | wc -l) -eq 1
 '
 
+# raw PAGE.html: the embedded document's bytes, undecoded
+cat >raw.py <<'PY'
+import base64, re, sys, zlib
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)</script>', html)
+sys.stdout.buffer.write(zlib.decompress(base64.b64decode(m.group(1))))
+PY
+# same_docs DIR1 DIR2 NAME: both dirs' NAME-charts.html and NAME-heatmaps.html embed the same bytes
+same_docs() {
+	for k in charts heatmaps; do
+		$py raw.py "$1/$3-$k.html" >"$1/$k.doc" && $py raw.py "$2/$3-$k.html" >"$2/$k.doc" &&
+		test -s "$1/$k.doc" && cmp "$1/$k.doc" "$2/$k.doc" || return 1
+	done
+}
+
+test_expect_success '--charts --heatmaps: both pages in one run, each embedding what its own run does' '
+	mkdir one two &&
+	perfwhiz-dash --headless --charts --heatmaps --output-dir one sub/run-a.cdict 2>err &&
+	grep -F "wrote '"'"'one/run-a-charts.html'"'"'" err &&
+	grep -F "wrote '"'"'one/run-a-heatmaps.html'"'"'" err &&
+	grep "^perfwhiz-dash: heatmaps .sub/run-a.cdict.: " err &&
+	test $(grep -c "^perfwhiz-dash: sub/run-a.cdict: " err) -eq 1 &&
+	perfwhiz-dash -q --headless --charts --output-dir two sub/run-a.cdict &&
+	perfwhiz-dash -q --headless --heatmaps --output-dir two sub/run-a.cdict &&
+	same_docs one two run-a &&
+	$py raw.py one/run-a-heatmaps.html | jq -r .page.kind >kind && echo heatmaps >want.kind &&
+	test_cmp want.kind kind
+'
+
+test_expect_success '--charts --heatmaps with -t, -f/-c, --merge-sys-tasks, several files: the same documents' '
+	for opts in "-t CPU" "-f 5 -c 20" "--merge-sys-tasks" "--label ab sub/run-b.cdict"; do
+		rm -rf one two && mkdir one two &&
+		name=$(echo "$opts" | grep -q label && echo ab || echo run-a) &&
+		perfwhiz-dash -q --headless --charts --heatmaps --output-dir one $opts sub/run-a.cdict &&
+		perfwhiz-dash -q --headless --charts --output-dir two $opts sub/run-a.cdict &&
+		perfwhiz-dash -q --headless --heatmaps --output-dir two $opts sub/run-a.cdict &&
+		same_docs one two "$name" || { echo "differs with: $opts" >&2; return 1; }
+	done
+'
+
+test_expect_success '--heatmaps alone writes the detailed page only; --charts the basic one only' '
+	rm -rf one && mkdir one &&
+	perfwhiz-dash -q --headless --heatmaps --output-dir one sub/run-a.cdict &&
+	ls one >got && echo run-a-heatmaps.html >want && test_cmp want got &&
+	rm -rf one && mkdir one &&
+	perfwhiz-dash -q --headless --charts --output-dir one sub/run-a.cdict &&
+	ls one >got && echo run-a-charts.html >want && test_cmp want got
+'
+
+test_expect_success '--json with --charts: the JSON on stdout and the page; --list with a page: usage error' '
+	rm -rf one && mkdir one &&
+	perfwhiz-dash -q --headless --json --charts --output-dir one sub/run-a.cdict >j.json &&
+	perfwhiz-dash -q --json sub/run-a.cdict >want.json && cmp want.json j.json &&
+	test -f one/run-a-charts.html &&
+	test_expect_code 2 perfwhiz-dash -q --list --heatmaps sub/run-a.cdict 2>err &&
+	test_one_line err && grep "^perfwhiz-dash: --list writes no dashboard" err
+'
+
 test_expect_success 'without --headless and without a display: no browser, no wait' '
 	env -u DISPLAY -u WAYLAND_DISPLAY perfwhiz-dash -q sub/run-b.cdict &&
 	test -f sub/run-b-charts.html
