@@ -282,6 +282,37 @@ int pw_reader_next(struct pw_reader *r, struct pw_event *ev);
 int pw_reader_next_batch(struct pw_reader *r, const struct pw_event **ev,
 			 size_t *n);
 
+// A cursor over pw_reader_next_batch(): one event at a time, as a pointer
+// into the reader's batch (borrowed until the next pw_cursor_next() or
+// pw_reader_next*() call), with no call per event:
+//	struct pw_cursor c = PW_CURSOR_INIT(r);
+//	const struct pw_event *ev;
+//	while ((err = pw_cursor_next(&c, &ev)) > 0)
+//		use(ev);
+struct pw_cursor {
+	struct pw_reader *r;
+	const struct pw_event *v;
+	size_t i, n;
+};
+
+#define PW_CURSOR_INIT(reader) { (reader), NULL, 0, 0 }
+
+// pw_cursor_next: 1 with *ev set, or what pw_reader_next_batch() returned.
+static inline int pw_cursor_next(struct pw_cursor *c, const struct pw_event **ev)
+{
+	if (c->i == c->n) {
+		int k = pw_reader_next_batch(c->r, &c->v, &c->n);
+
+		c->i = 0;
+		if (k <= 0) {
+			c->n = 0;
+			return k;
+		}
+	}
+	*ev = &c->v[c->i++];
+	return 1;
+}
+
 // pw_reader_string: the string of an id, or NULL if the id is unknown.
 // Borrowed: valid until pw_reader_free().
 const char *pw_reader_string(const struct pw_reader *r, uint32_t id);

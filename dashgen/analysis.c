@@ -29,6 +29,7 @@
 struct an_priv {
 	const struct pw_an_opts *o;
 	struct pw_reader *r;
+	struct pw_cursor cur;		// over r's batches
 	struct pw_an_task **all;	// every task ever created
 	size_t nr_all, cap_all;
 	struct pw_tid_map *map;
@@ -799,14 +800,16 @@ PW_HOT int on_event(struct pw_an_run *run, int series, int whole,
 	return on_other(run, ev, in);
 }
 
-// The events from *ev on, until the reader's end, an error, or (whole) an
+// The events from *evp on, until the reader's end, an error, or (whole) an
 // event out of time order. Returns the reader's last answer (0 at the end,
-// or its error), 1 when out of memory, 2 when an event (left in *ev, not
+// or its error), 1 when out of memory, 2 when an event (left in *evp, not
 // handled) broke the time order.
-PW_HOT int read_events(struct pw_an_run *run, int series, int whole, struct pw_event *ev)
+PW_HOT int read_events(struct pw_an_run *run, int series, int whole,
+		       const struct pw_event **evp)
 {
 	struct an_priv *p = run->priv;
-	struct pw_reader *r = p->r;
+	struct pw_cursor *cur = &p->cur;
+	const struct pw_event *ev = *evp;
 	const struct pw_an_opts *opts = p->o;
 	const uint64_t ws = run->win_start, we = run->win_end;
 	uint64_t nread = run->events_read, last = run->last_ns;
@@ -828,29 +831,30 @@ PW_HOT int read_events(struct pw_an_run *run, int series, int whole, struct pw_e
 		}
 		if (!(++nread & (PROGRESS_EVERY - 1)) && opts->progress)
 			opts->progress(opts->ctx, nread, 0);
-	} while ((n = pw_reader_next(r, ev)) > 0);
+	} while ((n = pw_cursor_next(cur, &ev)) > 0);
+	*evp = ev;
 	run->events_read = nread + (n == 1);	// the one handled when out of memory
 	run->last_ns = last;
 	return n;
 }
 
 // the four copies
-static int read_events_00(struct pw_an_run *run, struct pw_event *ev)
+static int read_events_00(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 0, 0, ev);
 }
 
-static int read_events_01(struct pw_an_run *run, struct pw_event *ev)
+static int read_events_01(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 0, 1, ev);
 }
 
-static int read_events_10(struct pw_an_run *run, struct pw_event *ev)
+static int read_events_10(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 1, 0, ev);
 }
 
-static int read_events_11(struct pw_an_run *run, struct pw_event *ev)
+static int read_events_11(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 1, 1, ev);
 }
@@ -858,7 +862,7 @@ static int read_events_11(struct pw_an_run *run, struct pw_event *ev)
 // Every event after the first (in *ev): the copy that fits, then the
 // general one after an event out of order. 0, a reader error, or 1 when
 // out of memory.
-static int read_all(struct pw_an_run *run, struct pw_event *ev)
+static int read_all(struct pw_an_run *run, const struct pw_event **ev)
 {
 	struct an_priv *p = run->priv;
 	int series = p->max_bins != 0;
@@ -1196,7 +1200,7 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 {
 	struct pw_an_run *run = calloc(1, sizeof(*run));
 	struct an_priv *p = calloc(1, sizeof(*p));
-	struct pw_event ev;
+	const struct pw_event *ev;
 	int e, n;
 
 	*out = NULL;
@@ -1239,11 +1243,12 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 		}
 	}
 
-	if ((n = pw_reader_next(p->r, &ev)) > 0) {
+	p->cur = (struct pw_cursor)PW_CURSOR_INIT(p->r);
+	if ((n = pw_cursor_next(&p->cur, &ev)) > 0) {
 		// the window is known from the first event on; the loop keeps
 		// it and the counters in locals
-		run->first_ns = ev.time;
-		run->win_start = ev.time + opts->from_ns;
+		run->first_ns = ev->time;
+		run->win_start = ev->time + opts->from_ns;
 		if (opts->cap_ns)	// saturated: a cap past 2^64 ns is no cap
 			run->win_end = run->win_start + opts->cap_ns < run->win_start
 					       ? UINT64_MAX : run->win_start + opts->cap_ns;
@@ -1444,19 +1449,21 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 	       size_t errsize)
 {
 	struct pw_reader *r;
-	struct pw_event ev;
+	const struct pw_event *v;
 	uint64_t nev = 0;
+	size_t nb;
 	int n, e, fd;
 
 	*first = *last = 0;
 	if ((e = open_reader(&r, &fd, path, err, errsize)))
 		return e;
-	while ((n = pw_reader_next(r, &ev)) > 0) {
-		if (!nev++)
-			*first = ev.time;
-		if (ev.time > *last)
-			*last = ev.time;
-	}
+	while ((n = pw_reader_next_batch(r, &v, &nb)) > 0)
+		for (size_t i = 0; i < nb; i++) {
+			if (!nev++)
+				*first = v[i].time;
+			if (v[i].time > *last)
+				*last = v[i].time;
+		}
 	if (n < 0 && n != PW_ETRUNC) {
 		pw_reader_describe(r, n, err, errsize);
 		pw_reader_free(r);

@@ -118,14 +118,15 @@ PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void
 	const uint32_t ncpu = x->ncpu;
 	struct pw_rp_cpu *cpus = x->cpus;
 	struct pw_rp_task *st = x->st;
-	struct pw_reader *r = x->r;
+	struct pw_cursor cur = PW_CURSOR_INIT(x->r);
 	uint64_t nread = 0, last = 0;
-	struct pw_event ev;
-	int n = pw_reader_next(r, &ev);
+	const struct pw_event *evp;
+	int n = pw_cursor_next(&cur, &evp);
 
-	if (n > 0 && ev.time != run->first_ns)
+	if (n > 0 && evp->time != run->first_ns)
 		return pw_rp_changed(x, err, errsize);
-	for (; n > 0; n = pw_reader_next(r, &ev)) {
+	for (; n > 0; n = pw_cursor_next(&cur, &evp)) {
+		const struct pw_event ev = *evp;	// fields in registers
 		const struct pw_an_task *t, *next;
 		struct pw_rp_task *s;
 		unsigned kind = ev.kind;
