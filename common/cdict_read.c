@@ -548,7 +548,7 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 	const int64_t *gcol[PW_G__COUNT][PW_GROUP_MAXCOLS];
 	int64_t v;
 
-	s->nev = 0;
+	s->nev = s->nfirst = s->nlast = s->nrefs = 0;	// an early return hands out nothing
 	s->str = NULL;
 	if ((v = obj_uint(map_get(m, "n"))) < 0 || v > PW_READ_ROWS_MAX) {
 		CORRUPT(&s->f, s->off, "event chunk has no row count (or over %u rows)",

@@ -93,7 +93,15 @@ test_expect_success 'SIGINT mid-conversion: a valid cdict or none, never a corru
 		echo precious >sig.cdict || exit 1
 		perf script -i huge.data --dlfilter "$PLUGIN" --dlarg out=sig.cdict 2>err &
 		pid=$!
-		sleep 0.5 && kill -$sig $pid; wait $pid || :;
+		# mid-conversion: 0.1 s after its temporary file appears (the
+		# whole conversion takes ~0.4 s here; a fixed delay outlived it)
+		for i in $(seq 300); do
+			ls -A | grep -q "^\.sig\.cdict\." && break
+			sleep 0.01
+		done
+		sleep 0.1
+		kill -$sig $pid 2>/dev/null || :
+		wait $pid || :
 		if ! echo precious | cmp -s - sig.cdict; then
 			perfwhiz-dash -q --json sig.cdict >sig.json || exit 1
 		fi &&
