@@ -5,10 +5,11 @@
 //
 //   pw-workload [-d SECONDS] [-c CPU]
 //
-// Threads (comm names): pw-spin (busy on CPU, default 0), pw-duty (runs
-// ~2 ms then sleeps 8 ms), pw-ping / pw-pong (pass a byte back and forth
-// through two pipes), pw-before renamed pw-after halfway (sleeps 5 ms in a
-// loop). All stop after SECONDS (default 1). Exit 0, or 2 on bad usage.
+// Threads (comm names): pw-spin (busy on CPU, default 0, created pinned there),
+// pw-duty (runs ~2 ms then sleeps 8 ms), pw-ping / pw-pong (pass a byte back
+// and forth through two pipes), pw-before renamed pw-after halfway (sleeps
+// 5 ms in a loop). All stop after SECONDS (default 1). Exit 0, or 2 on bad
+// usage.
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -146,11 +147,25 @@ int main(int argc, char **argv)
 	}
 	prctl(PR_SET_NAME, "pw-workload");
 	end = now() + duration;
-	for (int i = 0; i < 5; i++)
+	// The spinner is born pinned: main takes the one-cpu mask just for the
+	// clone, so the kernel never has a chance to place or balance pw-spin
+	// elsewhere before its own sched_setaffinity (a race under load, where
+	// pw-spin was migrated twice).
+	cpu_set_t all, one;
+	int pinned = sched_getaffinity(0, sizeof(all), &all) == 0;
+
+	CPU_ZERO(&one);
+	CPU_SET(spin_cpu, &one);
+	if (pinned && sched_setaffinity(0, sizeof(one), &one))
+		pinned = 0;
+	for (int i = 0; i < 5; i++) {
 		if (pthread_create(&th[i], NULL, fn[i], &end)) {
 			fprintf(stderr, "pw-workload: cannot create threads\n");
 			return 1;
 		}
+		if (i == 0 && pinned)
+			sched_setaffinity(0, sizeof(all), &all);
+	}
 	for (int i = 0; i < 5; i++)
 		pthread_join(th[i], NULL);
 	(void)stopping;
