@@ -45,6 +45,52 @@ static int cmp_tid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+// The fields of a line, in place: split at commas; a field that starts
+// with a double quote runs to the closing one, "" standing for a quote
+// inside it (RFC 4180), so that it may hold commas. 0, or PW_ECORRUPT: more
+// than MAP_FIELDS fields, a quote left open, or text after a closing quote.
+static int split_fields(char *p, char **f, size_t *nf)
+{
+	size_t n = 0;
+
+	for (;;) {
+		if (n == MAP_FIELDS)
+			return PW_ECORRUPT;
+		f[n++] = p;
+		if (*p == '"') {
+			char *in = p + 1, *out = p;	// out stays behind in
+			for (;;) {
+				if (!*in)
+					return PW_ECORRUPT;
+				if (*in == '"' && in[1] == '"') {
+					*out++ = '"';
+					in += 2;
+				} else if (*in == '"') {
+					in++;
+					break;
+				} else {
+					*out++ = *in++;
+				}
+			}
+			if (*in && *in != ',')
+				return PW_ECORRUPT;
+			int more = *in == ',';
+			*out = 0;
+			if (!more)
+				break;
+			p = in + 1;
+		} else {
+			char *comma = strchr(p, ',');
+			if (!comma)
+				break;
+			*comma = 0;
+			p = comma + 1;
+		}
+	}
+	*nf = n;
+	return 0;
+}
+
 // One line (NUL-terminated, no newline) into *e. Returns 0, 1 to skip it,
 // PW_ECORRUPT or PW_ENOMEM.
 static int parse_line(char *line, int first, struct pw_map_entry *e)
@@ -60,16 +106,8 @@ static int parse_line(char *line, int first, struct pw_map_entry *e)
 		p++;
 	if (!*p || *p == '#')
 		return 1;
-	for (;;) {
-		char *comma = strchr(p, ',');
-		if (n == MAP_FIELDS)
-			return PW_ECORRUPT;
-		f[n++] = p;
-		if (!comma)
-			break;
-		*comma = 0;
-		p = comma + 1;
-	}
+	if (split_fields(p, f, &n))
+		return PW_ECORRUPT;
 	if (first && !strcmp(f[0], "tid"))
 		return 1;
 	if (n != MAP_FIELDS)

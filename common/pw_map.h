@@ -8,10 +8,12 @@
 //	4242,instance-00000001,vcpu0,5b0c…,tenant,3,web
 // gives tid 4242 the name "web.03.vcpu0": task-name, group-id on at least two
 // digits, type. Empty lines and lines starting with '#' are skipped, and so is
-// a first line whose first field is "tid" (a header). Fields are taken as
-// they are (no quoting); a line with another field count, a tid that is not
-// a positive integer, or a group-id that is not a non-negative integer is
-// refused, with its line number.
+// a first line whose first field is "tid" (a header). A field may be quoted
+// as in RFC 4180 ("a, b" holds a comma, "say ""hi""" quotes); an unquoted
+// field is taken as it is. A line with another field count, a quote left
+// open or followed by more than a comma, a tid that is not a positive
+// integer, or a group-id that is not a non-negative integer is refused,
+// with its line number. A quoted field cannot hold a line break.
 //
 // Invariants: the entries are sorted by tid and tids are unique (a tid given
 // twice is refused), so lookups are binary searches.

@@ -105,6 +105,27 @@ test_expect_success '--map names tasks' '
 	test "$(j ".runs[0].tasks[] | select(.tid==100) | .name")" = web.03.vcpu0
 '
 
+test_expect_success '--map reads RFC 4180 quoted fields (as Python csv writes them)' '
+	/usr/bin/python3 -c "
+import csv, sys
+w = csv.writer(open(\"quoted.csv\", \"w\", newline=\"\"), quoting=csv.QUOTE_MINIMAL)
+w.writerow([\"tid\", \"libvirt-name\", \"type\", \"uuid\", \"group-type\", \"group-id\", \"task-name\"])
+w.writerow([100, \"inst, 1\", \"vcpu0\", \"u-1\", \"tenant\", 3, \"web, \\\"front\\\"\"])
+" &&
+	grep -q "\"web, \"\"front\"\"\"" quoted.csv &&
+	perfwhiz-dash -q --json --map quoted.csv a >out.json &&
+	test "$(j ".runs[0].tasks[] | select(.tid==100) | .name")" = "web, \"front\".03.vcpu0" &&
+	mkdir qcsv && perfwhiz-dash -q --csv qcsv --map quoted.csv a &&
+	/usr/bin/python3 -c "
+import csv
+rows = [r for r in csv.DictReader(open(\"qcsv/tasks.csv\", newline=\"\")) if r[\"tid\"] == \"100\"]
+assert [r[\"name\"] for r in rows] == [\"web, \\\"front\\\".03.vcpu0\"], rows
+" &&
+	printf "100,\"inst,vcpu0,u,g,1,x\n" >open.csv &&
+	test_expect_code 1 perfwhiz-dash -q --json --map open.csv a >/dev/null 2>err &&
+	grep "^perfwhiz-dash: bad map .open.csv.: line 1: " err
+'
+
 test_expect_success '--list sorted by event count' '
 	perfwhiz-dash -q --list a >got &&
 	sed -n 4p got | awk "{print \$1, \$2, \$4}" >first &&

@@ -245,6 +245,31 @@ static void test_map(void)
 	const char few[] = "10,a,vcpu0,u,g,1\n";
 	check_int(pw_map_parse(&m, few, sizeof(few) - 1, &line), ==, PW_ECORRUPT);
 	check_uint(line, ==, 1);
+
+	// RFC 4180 quoting: commas and doubled quotes inside, empty quoted
+	// fields, a quoted tid; the raw fields are kept unquoted too
+	const char quoted[] = "\"10\",\"inst, 1\",vcpu0,\"\",tenant,3,\"web, \"\"a\"\"\"\n"
+			      "11,b,\"vcpu,1\",u,g,4,\"\"\"\"\r\n";
+	check_int(pw_map_parse(&m, quoted, sizeof(quoted) - 1, &line), ==, 0);
+	check_uint(m.nr, ==, 2);
+	check_str(pw_map_name(&m, 10), "web, \"a\".03.vcpu0");
+	check_str(pw_map_find(&m, 10)->libvirt_name, "inst, 1");
+	check_str(pw_map_find(&m, 10)->uuid, "");
+	check_str(pw_map_name(&m, 11), "\".04.vcpu,1");
+	pw_map_release(&m);
+	// a quote left open, text after a closing quote, too many fields once
+	// a quoted comma is not one
+	const char *refused[] = {
+		"10,a,vcpu0,u,g,1,x\n11,\"a,vcpu0,u,g,1,x\n",
+		"10,a,vcpu0,u,g,1,x\n11,\"a\"b,vcpu0,u,g,1,x\n",
+		"10,a,vcpu0,u,g,1,x\n11,a,vcpu0,u,g,1,\"x\",y\n",
+		"10,a,vcpu0,u,g,1,x\n11,a,vcpu0,u,g,1,\"x\n\"\n",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		check_int(pw_map_parse(&m, refused[i], strlen(refused[i]), &line), ==, PW_ECORRUPT);
+		check_uint(line, ==, 2);
+		check_uint(m.nr, ==, 0);
+	}
 }
 
 /* ---- the fake perf host --------------------------------------------------- */
@@ -561,7 +586,7 @@ int main(void)
 	TEST(test_parse_truncated(), "perfdata: cut at every length is refused");
 	TEST(test_parse_corrupt(), "perfdata: flipped bytes never crash");
 	TEST(test_tpformat(), "tpformat: offsets and sizes from a format text");
-	TEST(test_map(), "pw_map: names, bad lines with their number");
+	TEST(test_map(), "pw_map: names, quoted fields, bad lines with their number");
 	TEST(test_fake_host(), "fake perf host: start, filter_event, stop");
 	TEST(test_fake_host_ids(), "fake perf host: samples routed by id, many attrs");
 	return check_done();
