@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # t3001-plugin-modes: perfwhiz.so in pipe mode, on a sched_switch-only capture,
-# on tracing data that lacks an event, and its dlargs (map=, tasks=, keep,
-# help, unknown ones); counts held to perf script's own.
+# on tracing data that lacks an event, and its dlargs (map=, autoname,
+# tasks=, keep, help, unknown ones); counts held to perf script's own.
 . "$(dirname "$0")/../lib.sh"
 
 PLUGIN=$BUILD/perfwhiz.so
@@ -106,6 +106,56 @@ test_expect_success 'map= names tasks task-name.GG.type' '
 	jq -e "[.tasks[] | select(.tid == $spin)][0].switches == [.tasks[] | select(.tid == $spin)][0].switches" map.json &&
 	test "$(jq "[.tasks[] | select(.tid == $spin)][0].switches" map.json)" = \
 	     "$(jq "[.tasks[] | select(.tid == $spin)][0].switches" rec.json)"
+'
+
+# A stand-in for QEMU: argv[0] qemu-system-x86_64 and -name guest=vm-t (what
+# autoname reads in /proc/PID/cmdline), two threads named "CPU N/KVM" and a
+# main thread (its tid is the process id), all switching until qemu.stop
+# appears; their tids in qemu.tids.
+FAKE_QEMU='
+import ctypes, os, threading, time
+libc = ctypes.CDLL(None)
+def name(n): libc.prctl(15, ctypes.c_char_p(n.encode()), 0, 0, 0)
+end, tids = time.time() + 10, {}
+def run():
+    while not os.path.exists("qemu.stop") and time.time() < end:
+        t = time.time() + 0.001
+        while time.time() < t: pass
+        time.sleep(0.002)
+def vcpu(i):
+    name("CPU %d/KVM" % i)
+    tids["vcpu%d" % i] = threading.get_native_id()
+    run()
+th = [threading.Thread(target=vcpu, args=(i,)) for i in range(2)]
+for t in th: t.start()
+while len(tids) < 2: time.sleep(0.01)
+tids["main"] = threading.get_native_id()
+open("qemu.tids.tmp", "w").write("".join("q_%s=%d\n" % kv for kv in sorted(tids.items())))
+os.rename("qemu.tids.tmp", "qemu.tids")
+run()
+for t in th: t.join()
+'
+
+test_expect_success 'autoname: a live QEMU process names its vCPU and emulator threads; map= wins' '
+	rm -f qemu.stop qemu.tids &&
+	( exec -a qemu-system-x86_64 /usr/bin/python3 -c "$FAKE_QEMU" -name guest=vm-t,debug-threads=on ) &
+	qpid=$! &&
+	for i in $(seq 200); do [ -s qemu.tids ] && break; sleep 0.05; done &&
+	. ./qemu.tids &&
+	tr "\0\n" "  " </proc/$q_main/cmdline | grep "^qemu-system-x86_64 .* -name guest=vm-t,debug-threads=on" &&
+	perf record -q -e sched:sched_switch -e sched:sched_wakeup -a -o qemu.data -- sleep 0.3 &&
+	perf script -i qemu.data --dlfilter "$PLUGIN" --dlarg autoname --dlarg out=qemu.cdict --dlarg quiet &&
+	printf "%s,inst-1,vcpu1,u-1,tenant,7,mapped\n" "$q_vcpu1" >qmap.csv &&
+	perf script -i qemu.data --dlfilter "$PLUGIN" --dlarg autoname --dlarg map=qmap.csv \
+		--dlarg out=qemu2.cdict --dlarg quiet &&
+	touch qemu.stop && wait $qpid &&
+	"$DUMP" qemu.cdict >qemu.json && "$DUMP" qemu2.cdict >qemu2.json &&
+	jq -e ".tasks[] | select(.tid == $q_vcpu0) | .names == [\"vm-t.vcpu0\"]" qemu.json &&
+	jq -e ".tasks[] | select(.tid == $q_vcpu1) | .names == [\"vm-t.vcpu1\"]" qemu.json &&
+	jq -e ".tasks[] | select(.tid == $q_main) | .names == [\"vm-t.emu\"]" qemu.json &&
+	jq -e "[.tasks[] | select(.names | index(\"vm-t.vcpu0\"))] | length == 1" qemu.json &&
+	jq -e ".tasks[] | select(.tid == $q_vcpu1) | .names == [\"mapped.07.vcpu1\"]" qemu2.json &&
+	jq -e ".tasks[] | select(.tid == $q_vcpu0) | .names == [\"vm-t.vcpu0\"]" qemu2.json
 '
 
 test_expect_success 'a bad map line is refused with its line number' '
