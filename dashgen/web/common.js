@@ -298,14 +298,22 @@ const PW = (function () {
 	}
 
 	// ---- colors --------------------------------------------------------
-	// One color per KVM exit reason for the whole page: the reasons present
-	// in any run, ranked by the fixed global order (doc.page.reason_order:
-	// VMX reasons by number, then SVM), names the order lacks after them by
-	// name; rank i takes palette[i]. Deterministic, and no two reasons of a
-	// page share a color while there are at most 20.
+	// One color per KVM exit reason. The commonest reasons have a color of
+	// their own on every page (a VMX reason and its SVM counterpart share
+	// it), so that pages of separate runs can be read side by side; the
+	// other reasons present take the remaining palette colors in the fixed
+	// global order (doc.page.reason_order: VMX reasons by number, then SVM;
+	// names it lacks after them by name), then colors off the palette. No
+	// two reasons of a page share a color.
 	const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7',
 		'#9c755f', '#bab0ac', '#1f77b4', '#aec7e8', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94',
 		'#f7b6d2', '#dbdb8d', '#9edae5', '#637939'];
+	const FIXED = [['EXTERNAL_INTERRUPT', 'interrupt'], ['HLT', 'hlt'], ['EPT_VIOLATION', 'npf'],
+		['MSR_WRITE', 'msr'], ['IO_INSTRUCTION', 'io'], ['PAUSE_INSTRUCTION', 'pause'],
+		['PREEMPTION_TIMER'], ['EPT_MISCONFIG'], ['MSR_READ'], ['APIC_WRITE'], ['EOI_INDUCED'],
+		['CPUID', 'cpuid'], ['INTERRUPT_WINDOW', 'vintr'], ['EXCEPTION_NMI', 'nmi']];
+	const FIXED_SLOT = new Map();
+	FIXED.forEach(function (names, i) { names.forEach(function (n) { FIXED_SLOT.set(n, i); }); });
 	function reasonColors(doc, present) {
 		const order = new Map();
 		(doc.page.reason_order || []).forEach(function (n, i) { if (!order.has(n)) order.set(n, i); });
@@ -315,8 +323,14 @@ const PW = (function () {
 			return a.localeCompare(b, 'en', { numeric: true });
 		});
 		const colors = new Map();
-		names.forEach(function (n, i) {
-			colors.set(n, i < PALETTE.length ? PALETTE[i] : d3.interpolateSinebow(((i - PALETTE.length) * 0.618034) % 1));
+		let next = FIXED.length, off = 0;
+		names.forEach(function (n) {
+			if (FIXED_SLOT.has(n))
+				colors.set(n, PALETTE[FIXED_SLOT.get(n)]);
+			else if (next < PALETTE.length)
+				colors.set(n, PALETTE[next++]);
+			else
+				colors.set(n, d3.interpolateSinebow((off++ * 0.618034) % 1));
 		});
 		return { names: names, color: function (n) { return colors.get(n) || '#888'; } };
 	}
