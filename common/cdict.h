@@ -230,6 +230,12 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev);
 int pw_writer_set_stat(struct pw_writer *w, const char *group,
 		       const char *name, uint64_t value);
 
+// pw_writer_events: the events stored so far, by kind (the trailer's
+// counts), into events[]: the chunk being filled is handed to the thread
+// and waited for first, so that they are final after the last
+// pw_writer_add(). Returns 0, or the writer's error (events[] still set).
+int pw_writer_events(struct pw_writer *w, uint64_t events[PW_EV__COUNT]);
+
 // pw_writer_finish: flush, write the trailer, fsync, rename into place.
 // Returns 0 or a PW_E* code (then nothing appears under the name).
 int pw_writer_finish(struct pw_writer *w);

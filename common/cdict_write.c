@@ -840,6 +840,16 @@ static int write_trailer(struct pw_writer *w)
 	return emit_chunk(w);
 }
 
+int pw_writer_events(struct pw_writer *w, uint64_t events[PW_EV__COUNT])
+{
+	int err = 0;
+
+	if (!w->finished && w->fd >= 0 && !(err = flush_events(w)))
+		err = wait_idle(w);
+	memcpy(events, w->tr.events, sizeof(w->tr.events));
+	return err;
+}
+
 int pw_writer_finish(struct pw_writer *w)
 {
 	int err;

@@ -197,7 +197,7 @@ struct state {
 	int werr;
 	int failed;		// werr was reported and the output abandoned
 	uint64_t samples, invalid_total, ignored_total, missing_total;
-	uint64_t by_kind[PW_EV__COUNT];
+	uint64_t by_kind[PW_EV__COUNT];	// events stored, from the writer in stop()
 	struct timespec t0;
 };
 
@@ -394,17 +394,11 @@ static inline int task_match(struct state *st, struct task *t)
 
 static inline void add(struct state *st, const struct pw_event *ev)
 {
-	if (st->werr)
-		return;
-	int err = pw_writer_add(st->w, ev);
-	if (err) {
-		st->werr = err;
-		return;
-	}
-	st->by_kind[ev->kind]++;	// stored = their sum, see stored()
+	if (!st->werr)
+		st->werr = pw_writer_add(st->w, ev);
 }
 
-// Events stored: by_kind[] is counted per event, so its sum.
+// Events stored: the sum of by_kind[] (the writer's counts, taken in stop()).
 static uint64_t stored(const struct state *st)
 {
 	uint64_t n = 0;
@@ -1741,6 +1735,10 @@ int stop(void *data, void *ctx)
 	for (size_t i = 0; i < n; i++)
 		pw_writer_set_stat(st->w, "invalid", v[i]->name, v[i]->count);
 	free(v);
+	// the writer's thread counts the events by kind (for the trailer):
+	// taken from it here rather than counted again on the hot path
+	if (!st->werr)
+		st->werr = pw_writer_events(st->w, st->by_kind);
 	pw_writer_set_stat(st->w, "plugin", "samples", st->samples);
 	pw_writer_set_stat(st->w, "plugin", "stored", stored(st));
 	pw_writer_set_stat(st->w, "plugin", "ignored", st->ignored_total);
