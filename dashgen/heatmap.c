@@ -193,12 +193,6 @@ HM_HOT unsigned dur_bucket(uint64_t ns)
 	return k + (edges[k + 1] <= ns);
 }
 
-unsigned pw_hm_dur_bucket(uint64_t ns)
-{
-	edges_init();
-	return dur_bucket(ns);
-}
-
 // dur_bucket against the search, about every edge (once, at the first
 // pw_hm_write)
 static void check_dur_bucket(void)

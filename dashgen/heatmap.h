@@ -79,9 +79,6 @@ struct pw_hm_summary {
 // also holds shorter durations, the last one longer ones.
 uint64_t pw_hm_dur_edge(unsigned k);
 
-// pw_hm_dur_bucket: the bucket of a duration.
-unsigned pw_hm_dur_bucket(uint64_t ns);
-
 // pw_hm_write: write the heatmap object of `run` (its tasks selected by
 // pw_an_select) to f, reading run->file again (pw_rp_run). The run must
 // have been read with opts.max_bins > 0 for the per-task runtime series.
