@@ -331,6 +331,19 @@ const struct pw_meta *pw_reader_meta(const struct pw_reader *r);
 // before, and for truncated or legacy files.
 const struct pw_trailer *pw_reader_trailer(const struct pw_reader *r);
 
+// pw_reader_peek_trailer: the trailer of a whole file, read from its end
+// before (or without) reading the events: the last chunk of the file whose
+// header checksum holds and whose payload ends exactly at the end of the
+// file, checked and decoded as pw_reader_next() would. A copy in *tr
+// (release it with pw_trailer_release()), 0; PW_ENOENT-like PW_ETRUNC when
+// no trailer is there (a file cut short, a pipe, a legacy file), another
+// PW_E* code when the chunk found is damaged or memory ran out. Does not
+// move the reading position.
+int pw_reader_peek_trailer(struct pw_reader *r, struct pw_trailer *tr);
+
+// pw_trailer_release: free what a peeked trailer holds, and zero it.
+void pw_trailer_release(struct pw_trailer *tr);
+
 // pw_reader_events: events delivered so far.
 uint64_t pw_reader_events(const struct pw_reader *r);
 

@@ -1136,6 +1136,81 @@ int pw_reader_open(struct pw_reader **out, const char *path)
 	return err;
 }
 
+// The trailer is small (its counters are per event name): it is looked
+// for in the file's last bytes only.
+#define PW_PEEK_TAIL (256u << 10)
+
+void pw_trailer_release(struct pw_trailer *tr)
+{
+	trailer_release(tr);
+}
+
+int pw_reader_peek_trailer(struct pw_reader *r, struct pw_trailer *tr)
+{
+	uint64_t size = r->file_size, tail;
+	unsigned char *buf;
+	struct slot s;
+	int err = PW_ETRUNC;
+
+	memset(tr, 0, sizeof(*tr));
+	if (r->legacy || r->f.err || size < PW_HEADER_SIZE + 2 * PW_CHUNK_HEADER_SIZE)
+		return PW_ETRUNC;
+	tail = size - PW_HEADER_SIZE;
+	if (tail > PW_PEEK_TAIL)
+		tail = PW_PEEK_TAIL;
+	if (!(buf = malloc(tail)))
+		return PW_ENOMEM;
+	for (uint64_t got = 0; got < tail;) {
+		ssize_t n = pread(r->fd, buf + got, tail - got, (off_t)(size - tail + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return n < 0 ? PW_EIO : PW_ETRUNC;
+		}
+		got += (uint64_t)n;
+	}
+	// the last chunk: from the end backwards, the first header that
+	// checks and spans exactly to the end (a payload byte run that looks
+	// like one needs a matching CRC-32 and length: the payload's own CRC
+	// and the msgpack checks come after)
+	for (uint64_t p = tail - PW_CHUNK_HEADER_SIZE + 1; p-- > 0;) {
+		const unsigned char *h = buf + p;
+
+		if (p + PW_CHUNK_HEADER_SIZE + pw_get_le32(h) != tail ||
+		    pw_get_le32(h + 12) != pw_crc32(0, h, 12))
+			continue;
+		memset(&s, 0, sizeof(s));
+		msgpack_unpacked_init(&s.upk);
+		memcpy(s.hdr, h, PW_CHUNK_HEADER_SIZE);
+		s.off = size - tail + p;
+		s.seq = 1;
+		s.zlen = pw_get_le32(h);
+		s.rawlen = pw_get_le32(h + 4);
+		s.type = CH_SKIP;
+		if (s.zlen > PW_CHUNK_MAX || s.rawlen > PW_CHUNK_MAX) {
+			err = PW_ETOOBIG;
+		} else if (!(s.zbuf = malloc(s.zlen ? s.zlen : 1))) {
+			err = PW_ENOMEM;
+		} else {
+			memcpy(s.zbuf, h + PW_CHUNK_HEADER_SIZE, s.zlen);
+			s.type = unpack_slot(&s);
+			if (s.type == CH_END && !parse_trailer(&s, &s.upk.data)) {
+				*tr = s.tr;	// moved
+				memset(&s.tr, 0, sizeof(s.tr));
+				err = 0;
+			} else if (s.type == CH_END || s.type == CH_ERR) {
+				err = s.f.err;	// damaged
+			}		// else a whole chunk, not the trailer: cut short
+		}
+		slot_release(&s);
+		break;
+	}
+	free(buf);
+	return err;
+}
+
 int pw_reader_set_threads(struct pw_reader *r, unsigned n)
 {
 	if (r->started || n > PW_READ_THREADS_MAX)

@@ -831,6 +831,8 @@ PW_HOT int read_events(struct pw_an_run *run, int series, int whole,
 		}
 		if (!(++nread & (PROGRESS_EVERY - 1)) && opts->progress)
 			opts->progress(opts->ctx, nread, 0);
+		if (__builtin_expect(cur->i == cur->n, 0) && opts->batch && cur->n)
+			opts->batch(opts->batch_ctx, run, cur->v, cur->n);	// all handled
 	} while ((n = pw_cursor_next(cur, &ev)) > 0);
 	*evp = ev;
 	run->events_read = nread + (n == 1);	// the one handled when out of memory
@@ -1267,6 +1269,16 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 		e = PW_EEMPTY;
 		goto fail;
 	}
+	// what a peek at the trailer gave (pw_an_span, the heatmaps' window)
+	// must be what the events say
+	const struct pw_trailer *tr = pw_reader_trailer(p->r);
+	if (tr && (tr->first_ns != run->first_ns || tr->last_ns != run->last_ns)) {
+		seterr(err, errsize, "corrupt input '%s': its trailer has the events from %"
+		       PRIu64 " to %" PRIu64 " ns, they run from %" PRIu64 " to %" PRIu64,
+		       path, tr->first_ns, tr->last_ns, run->first_ns, run->last_ns);
+		e = PW_ECORRUPT;
+		goto fail;
+	}
 	if (run->win_start > run->last_ns ||
 	    (opts->from_ns && run->win_start >= run->last_ns)) {
 		seterr(err, errsize,
@@ -1309,7 +1321,6 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 
 	sum_entries(run);
 
-	const struct pw_trailer *tr = pw_reader_trailer(p->r);
 	if (tr && tr->nr_stats) {
 		run->stats = calloc(tr->nr_stats, sizeof(*run->stats));
 		if (!run->stats)
@@ -1388,6 +1399,11 @@ void pw_an_run_free(struct pw_an_run *run)
 
 /* ---- replay (replay.h) ------------------------------------------------- */
 
+int pw_rp_use_waking(const struct pw_meta *m)
+{
+	return has_tp(m, "sched:sched_waking") && !has_tp(m, "sched:sched_wakeup");
+}
+
 int pw_rp_open(struct pw_replay *x, const struct pw_an_run *run,
 	       const unsigned char *full, char *err, size_t errsize)
 {
@@ -1396,8 +1412,7 @@ int pw_rp_open(struct pw_replay *x, const struct pw_an_run *run,
 	x->run = run;
 	x->full = full;
 	x->ncpu = (uint32_t)run->nr_cpu_slots;
-	x->use_waking = has_tp(&run->meta, "sched:sched_waking") &&
-			!has_tp(&run->meta, "sched:sched_wakeup");
+	x->use_waking = pw_rp_use_waking(&run->meta);
 	x->map = calloc(1, sizeof(*x->map));
 	x->st = calloc(run->nr_all_tasks ? run->nr_all_tasks : 1, sizeof(*x->st));
 	x->cpus = calloc(x->ncpu ? x->ncpu : 1, sizeof(*x->cpus));
@@ -1457,6 +1472,22 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 	*first = *last = 0;
 	if ((e = open_reader(&r, &fd, path, err, errsize)))
 		return e;
+	// a whole file says it in its trailer: no need to read the events
+	// (pw_an_run_file holds the trailer to the events it reads)
+	struct pw_trailer tr;
+	if (!pw_reader_peek_trailer(r, &tr)) {
+		pw_reader_free(r);
+		close(fd);
+		*first = tr.first_ns;
+		*last = tr.last_ns;
+		nev = tr.rows;
+		pw_trailer_release(&tr);
+		if (!nev) {
+			seterr(err, errsize, "no events in '%s'", path);
+			return PW_EEMPTY;
+		}
+		return 0;
+	}
 	while ((n = pw_reader_next_batch(r, &v, &nb)) > 0)
 		for (size_t i = 0; i < nb; i++) {
 			if (!nev++)
@@ -1477,6 +1508,36 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 		return PW_EEMPTY;
 	}
 	return 0;
+}
+
+/* ---- during the pass (opts.batch) --------------------------------------- */
+
+struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *n)
+{
+	const struct an_priv *p = run->priv;
+
+	*n = p ? p->nr_all : run->nr_all_tasks;
+	return p ? p->all : run->all_tasks;
+}
+
+const struct pw_tid_map *pw_an_live_map(const struct pw_an_run *run)
+{
+	const struct an_priv *p = run->priv;
+
+	return p ? p->map : NULL;
+}
+
+uint64_t pw_an_live_bin_ns(const struct pw_an_run *run, uint64_t last_ns)
+{
+	const struct an_priv *p = run->priv;
+	uint64_t b = run->bin_ns;
+
+	if (!p || !p->max_bins || p->bins_fixed || !b)
+		return b;
+	uint64_t off = last_ns > run->win_start ? last_ns - run->win_start : 0;
+	while (off / b >= p->max_bins)	// as bin_index doubles it
+		b *= 2;
+	return b;
 }
 
 /* ---- names of runs ----------------------------------------------------- */

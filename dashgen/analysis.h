@@ -67,6 +67,12 @@ struct pw_an_opts {
 	size_t nr_succ_tids;
 	void (*progress)(void *ctx, uint64_t events, uint64_t bytes_hint);
 	void *ctx;			// for progress
+	// each batch of events once the pass has handled all of it (the
+	// tasks they name exist), in file order; NULL: none. What the
+	// single-pass heatmaps are collected from (heatmap.h).
+	void (*batch)(void *batch_ctx, struct pw_an_run *run, const struct pw_event *v,
+		      size_t n);
+	void *batch_ctx;
 };
 
 #define PW_AN_OPTS_INIT { 0 }
@@ -215,10 +221,20 @@ struct pw_an_run {
 int pw_an_run_file(struct pw_an_run **out, const char *path,
 		   const struct pw_an_opts *opts, char *err, size_t errsize);
 
-// pw_an_span: first and last event time of a file (a full read; for the
+// pw_an_span: first and last event time of a file (from its trailer, or a
+// full read of a file without one; for the
 // common window of several files). Same errors as pw_an_run_file.
 int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 	       size_t errsize);
+
+// During the pass, for opts.batch: the tasks made so far (in all_tasks
+// order: t->index), the map of trace tids to them (tid 0 is the cpu's
+// run->cpus[cpu].idle), and the series bin width the pass will end with if
+// its last event is at last_ns. After it: all_tasks, NULL, bin_ns.
+struct pw_tid_map;
+struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *n);
+const struct pw_tid_map *pw_an_live_map(const struct pw_an_run *run);
+uint64_t pw_an_live_bin_ns(const struct pw_an_run *run, uint64_t last_ns);
 
 // pw_an_run_free: release a run and everything it owns; NULL is fine.
 void pw_an_run_free(struct pw_an_run *run);

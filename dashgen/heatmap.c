@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// heatmap.c: the second pass behind NAME-heatmaps.html: heatmaps, histograms, core maps, bounded (see heatmap.h).
+// heatmap.c: the data behind NAME-heatmaps.html, in the first pass or a second: heatmaps, histograms, core maps, bounded (see heatmap.h).
 #include "heatmap.h"
 
 #include <assert.h>
@@ -39,6 +39,7 @@ struct hm_list {
 struct hm_series {
 	uint64_t count;		// events in the window
 	int binned;
+	uint32_t sid;		// single pass: its number in the budget's log
 	struct hm_list ex;	// exact events while !binned
 	uint32_t **grid;	// per key: nbins x PW_HM_DUR counts, lazily
 	uint64_t **mask;	// per key: per bin, bit k set when bucket k
@@ -61,6 +62,10 @@ struct hm_task {
 	// the key of the last exit's reason: its guest interval and then its
 	// host interval ask for the same one
 	uint32_t rk_isa, rk_reason, rk_key;	// rk_key UINT32_MAX: none
+	// single pass: the core map's number in the budget's log, and per
+	// reason key when the task first asked for it (0: never)
+	uint32_t core_sid;
+	uint64_t *kseq;
 };
 
 struct hm_acc {
@@ -94,8 +99,15 @@ struct hm_cpu {
 
 struct hm_reason {
 	uint32_t isa, reason;
-	const char *name;
+	const char *name;	// static, or buf (see reason_name_fix)
 	char buf[24];
+};
+
+// single pass: a CPU view bin whose top tasks tie (which one is shown
+// depends on the final ids: the lowest)
+struct hm_tie {
+	uint32_t cpu, bin;
+	size_t at, n;		// in tie_ids
 };
 
 struct hm {
@@ -127,7 +139,27 @@ struct hm {
 	uint64_t cpu_exact_left;
 	struct hm_blk *pool;		// free blocks
 	int nomem;
+	size_t idcap;			// ids the CPU views' accix hold
+	// single pass (collect): every task's series, reason keys and CPU
+	// view ids provisional, no exact budget; what the budget would have
+	// seen is logged, to be replayed for the shown tasks at the end
+	int collect;
+	size_t cap;			// tasks the per-task arrays hold
+	uint32_t *log;			// series number of each add to a
+	size_t nlog, caplog;		// series still exact, in event order
+	uint64_t kseq;			// reason keys' first uses, counted
+	uint64_t held;			// exact events held (bounded)
+	struct hm_tie *ties;
+	size_t nties, capties;
+	int32_t *tie_ids;
+	size_t ntie_ids, captie_ids;
 };
+
+// single pass: exact events held before it gives up (the second pass
+// then does it: ~24 bytes each)
+#define HM_HELD_MAX (4u << 20)
+// and the tasks a file may have (its trailer says) for a single pass
+#define HM_COLLECT_TASKS 2048
 
 /* ---- duration buckets -------------------------------------------------- */
 
@@ -254,7 +286,32 @@ HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uin
 		return -1;
 	l->tail->v[i] = (struct hm_ev){ t, d, key };
 	l->n++;
+	if (h->collect && ++h->held > HM_HELD_MAX)
+		h->nomem = 1;	// the second pass takes over
 	return 0;
+}
+
+HM_COLD void log_grow(struct hm *h)
+{
+	size_t cap = h->caplog ? 2 * h->caplog : 65536;
+	uint32_t *l = realloc(h->log, cap * sizeof(*l));
+
+	if (!l) {
+		h->nomem = 1;
+		h->nlog = 0;
+		return;
+	}
+	h->log = l;
+	h->caplog = cap;
+}
+
+// single pass: an add the exact budget would see (the series is exact)
+HM_HOT void log_add(struct hm *h, uint32_t sid)
+{
+	if (h->nlog == h->caplog)
+		log_grow(h);
+	if (h->nlog < h->caplog)
+		h->log[h->nlog++] = sid;
 }
 
 // list_free: its blocks to the pool (h NULL: to free())
@@ -346,7 +403,10 @@ HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
 	s->binned = 1;
 	LIST_EACH(&s->ex, e)
 		series_bin(h, s, e->t, e->d, e->key);
-	h->exact_left += s->ex.n;
+	if (h->collect)
+		h->held -= s->ex.n;	// (no budget while collecting)
+	else
+		h->exact_left += s->ex.n;
 	list_free(h, &s->ex);
 }
 
@@ -355,6 +415,8 @@ HM_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d
 {
 	s->count++;
 	if (!s->binned) {
+		if (h->collect)
+			log_add(h, s->sid);
 		if (s->ex.n < h->o->exact_max && h->exact_left) {
 			if (!list_add(h, &s->ex, t, d, key))
 				h->exact_left--;
@@ -403,7 +465,10 @@ HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
 	}
 	LIST_EACH(&k->core, e)
 		core_bins_add(h, k, e->key, e->t, e->t + e->d);
-	h->exact_left += k->core.n;
+	if (h->collect)
+		h->held -= k->core.n;
+	else
+		h->exact_left += k->core.n;
 	list_free(h, &k->core);
 }
 
@@ -414,6 +479,8 @@ HM_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
 		return;
 	k->core_count++;
 	if (!k->core_binned) {
+		if (h->collect)
+			log_add(h, k->core_sid);
 		if (k->core.n < h->o->exact_max && h->exact_left) {
 			if (!list_add(h, &k->core, a, b - a, (uint32_t)cpu))
 				h->exact_left--;
@@ -442,11 +509,44 @@ HM_HOT int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
 	return h->id[idx] >= 0 ? h->id[idx] : id_new(h, t, idx);
 }
 
-HM_COLD void cpu_flush(struct hm_cpu *c)
+HM_COLD void tie_add(struct hm *h, struct hm_cpu *c, uint64_t ns)
+{
+	size_t at = h->ntie_ids;
+
+	for (size_t i = 0; i < c->nacc; i++) {
+		if (c->acc[i].ns != ns)
+			continue;
+		if (h->ntie_ids == h->captie_ids) {
+			size_t cap = h->captie_ids ? 2 * h->captie_ids : 64;
+			int32_t *v = realloc(h->tie_ids, cap * sizeof(*v));
+			if (!v) {
+				h->nomem = 1;
+				return;
+			}
+			h->tie_ids = v;
+			h->captie_ids = cap;
+		}
+		h->tie_ids[h->ntie_ids++] = c->acc[i].id;
+	}
+	if (h->nties == h->capties) {
+		size_t cap = h->capties ? 2 * h->capties : 16;
+		struct hm_tie *v = realloc(h->ties, cap * sizeof(*v));
+		if (!v) {
+			h->nomem = 1;
+			return;
+		}
+		h->ties = v;
+		h->capties = cap;
+	}
+	h->ties[h->nties++] = (struct hm_tie){ (uint32_t)(c - h->cpus), (uint32_t)c->cur, at,
+					       h->ntie_ids - at };
+}
+
+HM_COLD void cpu_flush(struct hm *h, struct hm_cpu *c)
 {
 	if (c->cur < 0)
 		return;
-	size_t best = 0;
+	size_t best = 0, tied = 0;
 	uint64_t busy = 0;
 	for (size_t i = 0; i < c->nacc; i++) {
 		busy += c->acc[i].ns;
@@ -455,6 +555,10 @@ HM_COLD void cpu_flush(struct hm_cpu *c)
 			best = i;
 		c->accix[c->acc[i].id] = 0;
 	}
+	for (size_t i = 0; h->collect && i < c->nacc; i++)
+		tied += c->acc[i].ns == c->acc[best].ns;
+	if (tied > 1)	// ids are provisional: the final ones decide
+		tie_add(h, c, c->acc[best].ns);
 	if (c->nacc) {
 		c->top[c->cur] = c->acc[best].id;
 		c->top_ns[c->cur] = c->acc[best].ns;
@@ -467,7 +571,7 @@ HM_COLD void cpu_flush(struct hm_cpu *c)
 
 HM_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
 {
-	if (!c->accix && !(c->accix = calloc(h->run->nr_all_tasks + 1, sizeof(*c->accix))))
+	if (!c->accix && !(c->accix = calloc(h->idcap + 1, sizeof(*c->accix))))
 		return -1;
 	if (c->nacc == c->capacc) {
 		size_t cap = c->capacc ? 2 * c->capacc : 8;
@@ -486,7 +590,7 @@ HM_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 			   uint64_t ns)
 {
 	if (c->cur != (int64_t)bin) {
-		cpu_flush(c);
+		cpu_flush(h, c);
 		c->cur = bin;
 		c->cur_lo = h->ws + (uint64_t)bin * h->cpu_bin_ns;
 	}
@@ -549,6 +653,14 @@ HM_HOT void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t 
 		cpu_span(h, c, id, a, b);
 }
 
+// the names held in buf, after the array moved
+static void reason_names_fix(struct hm *h)
+{
+	for (size_t i = 0; i < h->nreasons; i++)
+		if (!pw_kvm_reason_known(h->reasons[i].isa, h->reasons[i].reason))
+			h->reasons[i].name = h->reasons[i].buf;
+}
+
 HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 {
 	for (size_t i = 0; i < h->nreasons; i++)
@@ -560,6 +672,7 @@ HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 		return UINT32_MAX;
 	}
 	h->reasons = r;
+	reason_names_fix(h);
 	r = &r[h->nreasons];
 	r->isa = isa;
 	r->reason = reason;
@@ -591,6 +704,15 @@ HM_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
 		return -1;
 	}
 	k->hist = hs;
+	if (h->collect) {
+		uint64_t *q = realloc(k->kseq, n * sizeof(*q));
+		if (!q) {
+			h->nomem = 1;
+			return -1;
+		}
+		k->kseq = q;
+		memset(q + k->nkeys, 0, (n - k->nkeys) * sizeof(*q));
+	}
 	memset(u + k->nkeys, 0, (n - k->nkeys) * sizeof(*u));
 	memset(hs + k->nkeys, 0, (n - k->nkeys) * sizeof(*hs));
 	k->nkeys = n;
@@ -620,6 +742,8 @@ HM_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32
 	*key = reason_key(h, isa, reason);
 	if (*key == UINT32_MAX || task_keys(h, k, *key))
 		return -1;
+	if (h->collect && !k->kseq[*key])
+		k->kseq[*key] = ++h->kseq;	// the task's first use
 	k->rk_isa = isa;
 	k->rk_reason = reason;
 	k->rk_key = *key;
@@ -998,26 +1122,31 @@ static void put_cpu(struct pw_jw *w, struct hm *h, size_t c, struct pw_hm_summar
 	pw_jw_lit(w, "]}");
 }
 
+static void task_free(struct hm *h, struct hm_task *k)
+{
+	for (int s = 0; s < S__N; s++) {
+		for (size_t key = 0; key < k->s[s].nkeys; key++) {
+			free(k->s[s].grid[key]);
+			free(k->s[s].mask[key]);
+		}
+		free(k->s[s].grid);
+		free(k->s[s].mask);
+		list_free(NULL, &k->s[s].ex);
+	}
+	free(k->unpaired);
+	free(k->hist);
+	free(k->kseq);
+	list_free(NULL, &k->core);
+	for (size_t c = 0; k->core_bins && c < h->ncpus; c++)
+		free(k->core_bins[c]);
+	free(k->core_bins);
+	memset(k, 0, sizeof(*k));
+}
+
 static void hm_free(struct hm *h)
 {
-	for (size_t i = 0; i < h->ntasks; i++) {
-		struct hm_task *k = &h->tasks[i];
-		for (int s = 0; s < S__N; s++) {
-			for (size_t key = 0; key < k->s[s].nkeys; key++) {
-				free(k->s[s].grid[key]);
-				free(k->s[s].mask[key]);
-			}
-			free(k->s[s].grid);
-			free(k->s[s].mask);
-			list_free(NULL, &k->s[s].ex);
-		}
-		free(k->unpaired);
-		free(k->hist);
-		list_free(NULL, &k->core);
-		for (size_t c = 0; k->core_bins && c < h->ncpus; c++)
-			free(k->core_bins[c]);
-		free(k->core_bins);
-	}
+	for (size_t i = 0; i < h->ntasks; i++)
+		task_free(h, &h->tasks[i]);
 	for (size_t c = 0; c < h->ncpus; c++) {
 		struct hm_cpu *p = &h->cpus[c];
 		list_free(NULL, &p->ex);
@@ -1041,6 +1170,10 @@ static void hm_free(struct hm *h)
 	free(h->vid);
 	free(h->ids);
 	free(h->reasons);
+	free(h->log);
+	free(h->ties);
+	free(h->tie_ids);
+	memset(h, 0, sizeof(*h));
 }
 
 static uint32_t pow2_floor(uint64_t v)
@@ -1051,122 +1184,515 @@ static uint32_t pow2_floor(uint64_t v)
 	return p;
 }
 
-int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
-		struct pw_hm_summary *sum, char *err, size_t errsize)
+// The bins of window [ws, we] (the analysis' own, run_bin_ns, when nearly as
+// fine) and of the CPU view for ncpus CPUs.
+static void hm_params(struct hm *h, uint64_t ws, uint64_t we, uint64_t run_bin_ns,
+		      size_t ncpus, const struct pw_hm_opts *ho)
 {
-	struct hm h = { 0 };
-	unsigned char *full = NULL;
-	struct pw_jw *w = NULL;
-	int e = PW_ENOMEM;
-
-	memset(sum, 0, sizeof(*sum));
-	edges_init();
-	check_dur_bucket();
-	h.run = run;
-	h.o = ho;
-	h.ws = run->win_start;
-	h.we = run->win_end;
-	h.wlen = h.we - h.ws;	// the analysis' window: we >= ws
-	uint64_t span = h.we - h.ws + 1;
-	h.nbins = PW_HM_BINS;
-	h.bin_ns = (span + h.nbins - 1) / h.nbins;
+	h->ws = ws;
+	h->we = we;
+	h->wlen = we - ws;	// the analysis' window: we >= ws
+	uint64_t span = we - ws + 1;
+	h->nbins = PW_HM_BINS;
+	h->bin_ns = (span + h->nbins - 1) / h->nbins;
 	// the first pass' series bins when they are nearly as fine (at most
 	// 1/4 wider): the CPU % strip and the heatmaps then share bin edges
-	if (run->bin_ns && run->bin_ns * PW_HM_BINS >= span &&
-	    run->bin_ns * 4 <= h.bin_ns * 5)
-		h.bin_ns = run->bin_ns;
-	h.ncpus = run->nr_cpu_slots;
-	uint64_t cpub = ho->cpu_cells / (h.ncpus ? h.ncpus : 1);
-	h.cpu_nbins = pow2_floor(cpub < 64 ? 64 : cpub > 1024 ? 1024 : cpub);
-	h.cpu_bin_ns = (span + h.cpu_nbins - 1) / h.cpu_nbins;
-	if ((h.bin_ns * PW_HM_BINS) % h.cpu_nbins == 0 &&
-	    h.bin_ns * PW_HM_BINS / h.cpu_nbins >= h.cpu_bin_ns)
-		h.cpu_bin_ns = h.bin_ns * PW_HM_BINS / h.cpu_nbins;	// aligned too
-	h.exact_left = ho->exact_total;
-	h.cpu_exact_left = ho->exact_total;
-	h.sb_lo = h.ws;		// bin 0
-	for (unsigned i = 0; i < HM_RKEY; i++)
-		h.rkey[0][i] = h.rkey[1][i] = -1;
-	size_t n = run->nr_all_tasks;
-	h.slot = malloc((n ? n : 1) * sizeof(*h.slot));
-	h.id = malloc((n ? n : 1) * sizeof(*h.id));
-	h.vid = malloc((n ? n : 1) * sizeof(*h.vid));
-	h.ids = calloc(n ? n : 1, sizeof(*h.ids));
-	h.cview = malloc(n ? n : 1);
-	h.tasks = calloc(ho->max_tasks ? ho->max_tasks : 1, sizeof(*h.tasks));
-	h.cpus = calloc(h.ncpus ? h.ncpus : 1, sizeof(*h.cpus));
-	if (!h.slot || !h.id || !h.vid || !h.ids || !h.cview || !h.tasks || !h.cpus)
-		goto out;
-	for (size_t i = 0; i < h.ncpus; i++) {
-		struct hm_cpu *p = &h.cpus[i];
+	if (run_bin_ns && run_bin_ns * PW_HM_BINS >= span && run_bin_ns * 4 <= h->bin_ns * 5)
+		h->bin_ns = run_bin_ns;
+	uint64_t cpub = ho->cpu_cells / (ncpus ? ncpus : 1);
+	h->cpu_nbins = pow2_floor(cpub < 64 ? 64 : cpub > 1024 ? 1024 : cpub);
+	h->cpu_bin_ns = (span + h->cpu_nbins - 1) / h->cpu_nbins;
+	if ((h->bin_ns * PW_HM_BINS) % h->cpu_nbins == 0 &&
+	    h->bin_ns * PW_HM_BINS / h->cpu_nbins >= h->cpu_bin_ns)
+		h->cpu_bin_ns = h->bin_ns * PW_HM_BINS / h->cpu_nbins;	// aligned too
+	h->sb_lo = h->ws;	// bin 0
+	h->sb_idx = 0;
+}
+
+// h->cpus to n CPUs (and what is per CPU in the tasks' core maps)
+static int hm_cpus_grow(struct hm *h, size_t n)
+{
+	if (n <= h->ncpus)
+		return 0;
+	struct hm_cpu *cs = realloc(h->cpus, n * sizeof(*cs));
+	if (!cs)
+		return -1;
+	h->cpus = cs;
+	memset(cs + h->ncpus, 0, (n - h->ncpus) * sizeof(*cs));
+	for (size_t i = h->ncpus; i < n; i++) {
+		struct hm_cpu *p = &cs[i];
 		p->cur = -1;
-		p->top = malloc(h.cpu_nbins * sizeof(*p->top));
-		p->top_ns = calloc(h.cpu_nbins, sizeof(*p->top_ns));
-		p->busy = calloc(h.cpu_nbins, sizeof(*p->busy));
-		p->ntasks = calloc(h.cpu_nbins, sizeof(*p->ntasks));
-		if (!p->top || !p->top_ns || !p->busy || !p->ntasks)
-			goto out;
-		for (uint32_t b = 0; b < h.cpu_nbins; b++)
+		p->top = malloc(h->cpu_nbins * sizeof(*p->top));
+		p->top_ns = calloc(h->cpu_nbins, sizeof(*p->top_ns));
+		p->busy = calloc(h->cpu_nbins, sizeof(*p->busy));
+		p->ntasks = calloc(h->cpu_nbins, sizeof(*p->ntasks));
+		if (!p->top || !p->top_ns || !p->busy || !p->ntasks) {
+			h->ncpus = i + 1;	// freed with h
+			return -1;
+		}
+		for (uint32_t b = 0; b < h->cpu_nbins; b++)
 			p->top[b] = -1;
 	}
+	for (size_t i = 0; i < h->ntasks; i++) {	// binned core maps
+		struct hm_task *k = &h->tasks[i];
+		if (!k->core_bins)
+			continue;
+		uint64_t **cb = realloc(k->core_bins, n * sizeof(*cb));
+		if (!cb)
+			return -1;
+		memset(cb + h->ncpus, 0, (n - h->ncpus) * sizeof(*cb));
+		k->core_bins = cb;
+	}
+	h->ncpus = n;
+	return 0;
+}
 
-	// the shown tasks: selected, most runtime first (the analysis' order),
-	// no idle task; their ids come first
+/* ---- the single pass --------------------------------------------------- */
+
+// The replay (replay.h) run on the first pass' batches, over the analysis'
+// own tasks as they are made, for every task: pw_hm_write then keeps the
+// shown ones, orders the reason keys and CPU view ids as the second pass
+// would have made them, and gives the exact budget out again in the order
+// the log kept. The window must be known from the start: the trailer's
+// last event (or the cap). Every parameter is checked against the final
+// run; any difference, running out of room, or a file without trailer, and
+// the second pass is made as before.
+struct pw_hm_collect {
+	struct hm h;
+	struct pw_hm_opts o;
+	struct pw_replay x;
+	unsigned char *full;
+	struct pw_trailer tr;
+	uint64_t cap_ns;
+	uint64_t nev;		// events fed
+	int started, failed;
+	char err[256];
+};
+
+struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
+					const struct pw_hm_opts *ho)
+{
+	struct pw_reader *r = NULL;
+	struct pw_hm_collect *c;
+
+	if (ao->merge_sys_tasks || getenv("PERFWHIZ_HEAT_TWO_PASS"))
+		return NULL;
+	edges_init();
+	check_dur_bucket();
+	if (!(c = calloc(1, sizeof(*c))))
+		return NULL;
+	if (pw_reader_open(&r, path) || pw_reader_peek_trailer(r, &c->tr) || !c->tr.rows ||
+	    c->tr.tasks > HM_COLLECT_TASKS) {
+		pw_reader_free(r);
+		pw_trailer_release(&c->tr);
+		free(c);
+		return NULL;
+	}
+	pw_reader_free(r);
+	c->cap_ns = ao->cap_ns;
+	c->o = *ho;
+	c->h.o = &c->o;
+	c->h.collect = 1;
+	c->x.fd = -1;
+	return c;
+}
+
+void pw_hm_collect_free(struct pw_hm_collect *c)
+{
+	if (!c)
+		return;
+	hm_free(&c->h);
+	free(c->full);
+	free(c->x.st);
+	free(c->x.cpus);
+	pw_trailer_release(&c->tr);
+	free(c);
+}
+
+// the window and bins from the first event on (run->win_start is set)
+static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
+{
+	struct hm *h = &c->h;
+	uint64_t ws = run->win_start, last = c->tr.last_ns, we = last;
+
+	c->started = 1;
+	if (ws > last || run->first_ns != c->tr.first_ns)
+		return -1;
+	if (c->cap_ns && run->win_end < we)
+		we = run->win_end;
+	h->run = run;
+	size_t ncpus = run->meta.nr_cpus > run->nr_cpu_slots ? run->meta.nr_cpus
+							      : run->nr_cpu_slots;
+	hm_params(h, ws, we, pw_an_live_bin_ns(run, last), ncpus, h->o);
+	h->exact_left = UINT64_MAX;	// the budget comes at the end
+	h->cpu_exact_left = h->o->exact_total;	// every CPU: as the second pass
+	for (unsigned i = 0; i < HM_RKEY; i++)
+		h->rkey[0][i] = h->rkey[1][i] = -1;
+	c->x.run = run;
+	c->x.map = (struct pw_tid_map *)pw_an_live_map(run);
+	c->x.use_waking = pw_rp_use_waking(&run->meta);
+	return 0;
+}
+
+// per-task and per-cpu room for what the analysis has made so far
+static int collect_grow(struct pw_hm_collect *c, struct pw_an_run *run)
+{
+	struct hm *h = &c->h;
+	size_t n;
+	struct pw_an_task *const *all = pw_an_live_tasks(run, &n);
+
+	if (n > h->cap) {
+		size_t cap = n > 2 * h->cap ? n : 2 * h->cap;
+		int32_t *slot = realloc(h->slot, cap * sizeof(*slot));
+		if (slot)
+			h->slot = slot;
+		int32_t *id = slot ? realloc(h->id, cap * sizeof(*id)) : NULL;
+		if (id)
+			h->id = id;
+		int32_t *vid = id ? realloc(h->vid, cap * sizeof(*vid)) : NULL;
+		if (vid)
+			h->vid = vid;
+		const struct pw_an_task **ids = vid ? realloc(h->ids, cap * sizeof(*ids)) : NULL;
+		if (ids)
+			h->ids = ids;
+		unsigned char *cv = ids ? realloc(h->cview, cap) : NULL;
+		if (cv)
+			h->cview = cv;
+		unsigned char *full = cv ? realloc(c->full, cap) : NULL;
+		if (full)
+			c->x.full = c->full = full;
+		struct pw_rp_task *st = full ? realloc(c->x.st, cap * sizeof(*st)) : NULL;
+		if (st)
+			c->x.st = st;
+		struct hm_task *tk = st ? realloc(h->tasks, cap * sizeof(*tk)) : NULL;
+		if (!tk)
+			return -1;
+		h->tasks = tk;
+		memset(tk + h->cap, 0, (cap - h->cap) * sizeof(*tk));
+		memset(st + h->cap, 0, (cap - h->cap) * sizeof(*st));
+		for (size_t i = 0; i < h->ncpus; i++) {	// ids < cap
+			struct hm_cpu *p = &h->cpus[i];
+			if (!p->accix)
+				continue;
+			uint32_t *ax = realloc(p->accix, (cap + 1) * sizeof(*ax));
+			if (!ax)
+				return -1;
+			memset(ax + h->idcap + 1, 0, (cap - h->idcap) * sizeof(*ax));
+			p->accix = ax;
+		}
+		h->cap = h->idcap = cap;
+	}
+	for (size_t i = h->ntasks; i < n; i++) {	// the tasks new since the last batch
+		const struct pw_an_task *t = all[i];
+		struct hm_task *k = &h->tasks[i];
+		h->slot[i] = t->tid ? (int32_t)i : -1;	// idle tasks have no heatmaps
+		h->id[i] = h->vid[i] = -1;
+		h->cview[i] = t->tid != 0;
+		c->full[i] = t->tid != 0;
+		c->x.st[i].on_cpu = -1;
+		k->t = t;
+		k->rk_key = UINT32_MAX;
+		for (int s = 0; s < S__N; s++)
+			k->s[s].sid = (uint32_t)(i * (S__N + 1) + (size_t)s);
+		k->core_sid = (uint32_t)(i * (S__N + 1) + S__N);
+	}
+	if (n > h->ntasks)
+		h->ntasks = n;
+	if (run->nr_cpu_slots > c->x.ncpu) {
+		size_t m = run->nr_cpu_slots;
+		struct pw_rp_cpu *xc = realloc(c->x.cpus, m * sizeof(*xc));
+		if (!xc)
+			return -1;
+		memset(xc + c->x.ncpu, 0, (m - c->x.ncpu) * sizeof(*xc));
+		c->x.cpus = xc;
+		c->x.ncpu = (uint32_t)m;
+	}
+	if (hm_cpus_grow(h, run->nr_cpu_slots))
+		return -1;
+	return h->ntasks > UINT32_MAX / (S__N + 1) ? -1 : 0;
+}
+
+void pw_hm_collect_batch(void *ctx, struct pw_an_run *run, const struct pw_event *v, size_t n)
+{
+	struct pw_hm_collect *c = ctx;
+	struct hm *h = &c->h;
+
+	if (c->failed)
+		return;
+	if ((!c->started && collect_start(c, run)) || collect_grow(c, run)) {
+		c->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pw_rp_event(&c->x, &hm_sink, h, &v[i], c->err, sizeof(c->err))) {
+			c->failed = 1;
+			return;
+		}
+	c->nev += n;
+	if (h->nomem)
+		c->failed = 1;
+}
+
+static int cmp_u64_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+// The collected data cut to what the second pass would have: the shown
+// tasks (their data moved to h->tasks[0..]), the exact budget given out in
+// the logged order, reason keys and CPU view ids renumbered. 1 when the run
+// is not what the collection assumed (the second pass is made instead), 0,
+// or -1 out of memory.
+static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
+			  struct pw_hm_summary *sum)
+{
+	struct hm *h = &c->h;
+	const struct pw_hm_opts *ho = h->o;
+	struct hm chk = { 0 };
+
+	if (!c->started || c->failed || c->nev != run->events_read ||
+	    run->nr_all_tasks != h->ntasks || run->nr_cpu_slots != h->ncpus)
+		return 1;
+	hm_params(&chk, run->win_start, run->win_end, run->bin_ns, run->nr_cpu_slots, ho);
+	if (chk.ws != h->ws || chk.we != h->we || chk.bin_ns != h->bin_ns ||
+	    chk.cpu_nbins != h->cpu_nbins || chk.cpu_bin_ns != h->cpu_bin_ns)
+		return 1;
+	for (size_t i = 0; i < run->nr_all_tasks; i++)
+		if (run->all_tasks[i] != h->tasks[i].t || run->all_tasks[i]->merged_into)
+			return 1;
+	pw_rp_finish(&c->x, &hm_sink, h);
+	for (size_t i = 0; i < h->ncpus; i++)
+		cpu_flush(h, &h->cpus[i]);
+	if (h->nomem)
+		return -1;
+
+	// the shown tasks: as pw_hm_write picks them
+	size_t n = h->ntasks, ns = 0;
+	int32_t *rank = malloc(n * sizeof(*rank));
+	struct hm_task *shown = calloc(ho->max_tasks ? ho->max_tasks : 1, sizeof(*shown));
+	const struct pw_an_task **ids = calloc(n ? n : 1, sizeof(*ids));
+	int32_t *fid = malloc((h->nids ? h->nids : 1) * sizeof(*fid));
+	if (!rank || !shown || !ids || !fid)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		rank[i] = -1;
 	for (size_t i = 0; i < run->nr_tasks; i++) {
 		const struct pw_an_task *t = run->tasks[i];
 		if (!t->selected || t->tid == 0)
 			continue;
-		if (h.ntasks == ho->max_tasks) {
+		if (ns == ho->max_tasks) {
 			sum->omitted++;
 			continue;
 		}
-		h.tasks[h.ntasks].t = t;
-		h.tasks[h.ntasks].rk_key = UINT32_MAX;
-		h.ids[h.nids++] = t;
-		h.ntasks++;
-	}
-	for (size_t i = 0; i < n; i++)
-		h.vid[i] = -1;
-	for (size_t k = 0; k < h.ntasks; k++)
-		h.vid[h.tasks[k].t->index] = (int32_t)k;
-	for (size_t i = 0; i < n; i++) {
-		const struct pw_an_task *v = visible(run->all_tasks[i]);
-		h.slot[i] = h.id[i] = h.vid[v->index];
-		h.cview[i] = v->tid != 0;
+		rank[t->index] = (int32_t)ns++;
 	}
 
-	// the shown tasks' threads get every record, the others their slices
-	// (the CPU view)
-	full = malloc(n ? n : 1);
-	if (!full)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		full[i] = h.slot[i] >= 0;
-	struct pw_replay x;
-	e = pw_rp_open(&x, run, full, err, errsize);
-	if (!e)
-		e = pw_rp_run(&x, &hm_sink, &h, err, errsize);
-	pw_rp_close(&x);
-	if (e)
-		goto out_msg;
-	for (size_t c = 0; c < h.ncpus; c++)
-		cpu_flush(&h.cpus[c]);
-	if (h.nomem) {
-		e = PW_ENOMEM;
-		goto out;
+	// the exact budget, as the second pass gives it: the shown tasks'
+	// adds in event order; a series that finds it empty, or reaches
+	// exact_max, becomes bins and gives its events back
+	uint64_t left = ho->exact_total;
+	uint32_t *nex = calloc(ns * (S__N + 1) + 1, sizeof(*nex));
+	unsigned char *bin = calloc(ns * (S__N + 1) + 1, 1);
+	if (!nex || !bin) {
+		free(nex);
+		free(bin);
+		goto nomem;
 	}
-	while (h.nbins > 16 && cells(&h) > ho->cell_budget)
-		fold(&h);
+	for (size_t i = 0; i < h->nlog; i++) {
+		uint32_t sid = h->log[i], ti = sid / (S__N + 1);
+		if (rank[ti] < 0)
+			continue;
+		size_t q = (size_t)rank[ti] * (S__N + 1) + sid % (S__N + 1);
+		if (bin[q])
+			continue;
+		if (nex[q] < ho->exact_max && left) {
+			nex[q]++;
+			left--;
+		} else {
+			bin[q] = 1;
+			left += nex[q];
+		}
+	}
+	for (size_t ti = 0; ti < n; ti++) {
+		if (rank[ti] < 0)
+			continue;
+		struct hm_task *k = &h->tasks[ti];
+		size_t q = (size_t)rank[ti] * (S__N + 1);
+		for (int s = 0; s < S__N; s++)
+			if (bin[q + (size_t)s] && !k->s[s].binned)
+				series_to_bins(h, &k->s[s]);
+		if (bin[q + S__N] && !k->core_binned)
+			core_to_bins(h, k);
+	}
+	free(nex);
+	free(bin);
+	free(h->log);
+	h->log = NULL;
+	h->nlog = h->caplog = 0;
+	if (h->nomem)
+		goto nomem;
 
+	// reason keys in order of their first use by a shown task
+	size_t nr = h->nreasons, nf = 0;
+	uint64_t (*first)[2] = calloc(nr ? nr : 1, sizeof(*first));
+	uint32_t *perm = malloc((nr ? nr : 1) * sizeof(*perm));
+	struct hm_reason *rs = calloc(nr ? nr : 1, sizeof(*rs));
+	if (!first || !perm || !rs) {
+		free(first);
+		free(perm);
+		free(rs);
+		goto nomem;
+	}
+	for (size_t key = 0; key < nr; key++) {
+		first[key][0] = UINT64_MAX;
+		first[key][1] = key;
+	}
+	for (size_t ti = 0; ti < n; ti++) {
+		const struct hm_task *k = &h->tasks[ti];
+		for (size_t key = 0; rank[ti] >= 0 && key < k->nkeys; key++)
+			if (k->kseq[key] && k->kseq[key] < first[key][0])
+				first[key][0] = k->kseq[key];
+	}
+	qsort(first, nr, sizeof(*first), cmp_u64_pair);
+	for (size_t key = 0; key < nr; key++)
+		perm[key] = UINT32_MAX;
+	for (size_t j = 0; j < nr && first[j][0] != UINT64_MAX; j++, nf++) {
+		perm[first[j][1]] = (uint32_t)j;
+		rs[j] = h->reasons[first[j][1]];
+	}
+	free(h->reasons);
+	h->reasons = rs;
+	h->nreasons = nf;
+	reason_names_fix(h);
+	free(first);
+	for (size_t ti = 0; ti < n && nf; ti++) {
+		if (rank[ti] < 0)
+			continue;
+		struct hm_task *k = &h->tasks[ti];
+		for (int s = S_HOST; s <= S_GUEST; s++) {
+			struct hm_series *se = &k->s[s];
+			uint32_t **g = calloc(nf, sizeof(*g));
+			uint64_t **m = calloc(nf, sizeof(*m));
+			if (!g || !m) {
+				free(g);
+				free(m);
+				free(perm);
+				goto nomem;
+			}
+			for (size_t key = 0; key < se->nkeys; key++)
+				if (se->grid[key]) {	// a key the task used: shown
+					g[perm[key]] = se->grid[key];
+					m[perm[key]] = se->mask[key];
+				}
+			free(se->grid);
+			free(se->mask);
+			se->grid = g;
+			se->mask = m;
+			se->nkeys = nf;
+			size_t left_n = se->ex.n;
+			for (struct hm_blk *b = se->ex.head; b; b = b->next)
+				for (size_t e = 0; e < HM_BLK && left_n; e++, left_n--)
+					if (b->v[e].key < nr && perm[b->v[e].key] != UINT32_MAX)
+						b->v[e].key = perm[b->v[e].key];
+		}
+		uint64_t *u = calloc(nf, sizeof(*u));
+		uint64_t (*hs)[PW_HM_DUR] = calloc(nf, sizeof(*hs));
+		if (!u || !hs) {
+			free(u);
+			free(hs);
+			free(perm);
+			goto nomem;
+		}
+		for (size_t key = 0; key < k->nkeys; key++)
+			if (k->kseq[key]) {
+				u[perm[key]] = k->unpaired[key];
+				memcpy(hs[perm[key]], k->hist[key], sizeof(*hs));
+			}
+		free(k->unpaired);
+		free(k->hist);
+		k->unpaired = u;
+		k->hist = hs;
+		k->nkeys = nf;
+	}
+	free(perm);
+
+	// CPU view ids: the shown tasks first, the others as they came
+	size_t nid = ns;
+	for (size_t ti = 0; ti < n; ti++)
+		if (rank[ti] >= 0)
+			ids[rank[ti]] = h->tasks[ti].t;
+	for (size_t i = 0; i < h->nids; i++) {
+		const struct pw_an_task *t = h->ids[i];
+		if (rank[t->index] >= 0) {
+			fid[i] = rank[t->index];
+		} else {
+			fid[i] = (int32_t)nid;
+			ids[nid++] = t;
+		}
+	}
+	for (size_t ci = 0; ci < h->ncpus; ci++) {
+		struct hm_cpu *p = &h->cpus[ci];
+		size_t left_n = p->ex.n;
+		for (struct hm_blk *b = p->ex.head; b; b = b->next)
+			for (size_t e = 0; e < HM_BLK && left_n; e++, left_n--)
+				if (b->v[e].key < h->nids)
+					b->v[e].key = (uint32_t)fid[b->v[e].key];
+		for (uint32_t b = 0; b < h->cpu_nbins; b++)
+			if (p->top[b] >= 0)
+				p->top[b] = fid[p->top[b]];
+	}
+	for (size_t i = 0; i < h->nties; i++) {	// the lowest final id of the tied
+		const struct hm_tie *tie = &h->ties[i];
+		int32_t best = INT32_MAX;
+		for (size_t j = 0; j < tie->n; j++)
+			if (fid[h->tie_ids[tie->at + j]] < best)
+				best = fid[h->tie_ids[tie->at + j]];
+		h->cpus[tie->cpu].top[tie->bin] = best;
+	}
+
+	// the shown tasks' data, in their order; the others' freed
+	for (size_t ti = 0; ti < n; ti++) {
+		if (rank[ti] >= 0)
+			shown[rank[ti]] = h->tasks[ti];
+		else
+			task_free(h, &h->tasks[ti]);
+	}
+	free(h->tasks);
+	h->tasks = shown;
+	h->ntasks = ns;
+	free(h->ids);
+	h->ids = ids;
+	h->nids = nid;
+	free(rank);
+	free(fid);
+	return 0;
+nomem:
+	free(rank);
+	free(shown);
+	free(ids);
+	free(fid);
+	return -1;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+static int hm_output(FILE *f, struct hm *h, const struct pw_an_run *run,
+		     const struct pw_hm_opts *ho, struct pw_hm_summary *sum)
+{
+	struct pw_jw *w;
+
+	while (h->nbins > 16 && cells(h) > ho->cell_budget)
+		fold(h);
 	if (!(w = malloc(sizeof(*w))))
-		goto out;
+		return PW_ENOMEM;
 	pw_jw_init(w, f);
 	pw_jw_lit(w, "{\"name\":");
 	put_name(w, run->name);
 	const struct { const char *k; uint64_t v; } head[] = {
-		{ ",\"start_ns\":", h.ws }, { ",\"end_ns\":", h.we },
-		{ ",\"bin_ns\":", h.bin_ns }, { ",\"nr_bins\":", h.nbins },
-		{ ",\"cpu_bin_ns\":", h.cpu_bin_ns }, { ",\"cpu_nr_bins\":", h.cpu_nbins },
+		{ ",\"start_ns\":", h->ws }, { ",\"end_ns\":", h->we },
+		{ ",\"bin_ns\":", h->bin_ns }, { ",\"nr_bins\":", h->nbins },
+		{ ",\"cpu_bin_ns\":", h->cpu_bin_ns }, { ",\"cpu_nr_bins\":", h->cpu_nbins },
 		{ ",\"series_bin_ns\":", run->bin_ns }, { ",\"series_nr_bins\":", run->nr_bins },
 	};
 	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++) {
@@ -1174,24 +1700,24 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *h
 		pw_jw_u64(w, head[i].v);
 	}
 	pw_jw_lit(w, ",\"reasons\":[");
-	for (size_t i = 0; i < h.nreasons; i++) {
+	for (size_t i = 0; i < h->nreasons; i++) {
 		if (i)
 			pw_jw_ch(w, ',');
-		put_name(w, h.reasons[i].name);
+		put_name(w, h->reasons[i].name);
 	}
 	pw_jw_lit(w, "],\"ids\":[");	// every task the page names: [tid, name]
-	for (size_t i = 0; i < h.nids; i++) {
+	for (size_t i = 0; i < h->nids; i++) {
 		pw_jw_lit(w, i ? ",[" : "[");
-		pw_jw_i64(w, h.ids[i]->tid);
+		pw_jw_i64(w, h->ids[i]->tid);
 		pw_jw_ch(w, ',');
-		put_name(w, h.ids[i]->name);
+		put_name(w, h->ids[i]->name);
 		pw_jw_ch(w, ']');
 	}
 	pw_jw_lit(w, "],\"tasks\":[");
-	for (size_t i = 0; i < h.ntasks; i++) {
+	for (size_t i = 0; i < h->ntasks; i++) {
 		if (i)
 			pw_jw_ch(w, ',');
-		put_task(w, &h, i, sum);
+		put_task(w, h, i, sum);
 	}
 	pw_jw_lit(w, "],\"omitted\":");
 	pw_jw_u64(w, sum->omitted);
@@ -1201,32 +1727,130 @@ int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *h
 		const struct pw_an_task *t = run->tasks[i];
 		if (!t->selected || t->tid == 0)
 			continue;
-		if (k++ < h.ntasks)
+		if (k++ < h->ntasks)
 			continue;
 		if (shown++)
 			pw_jw_ch(w, ',');
 		put_name(w, t->name);
 	}
 	pw_jw_lit(w, "],\"cpus\":[");
-	for (size_t c = 0; c < h.ncpus; c++) {
+	for (size_t c = 0; c < h->ncpus; c++) {
 		if (c)
 			pw_jw_ch(w, ',');
-		put_cpu(w, &h, c, sum);
+		put_cpu(w, h, c, sum);
 	}
 	pw_jw_lit(w, "]}");
 	pw_jw_flush(w);
-	sum->tasks = h.ntasks;
-	sum->bin_ns = h.bin_ns;
-	sum->nr_bins = h.nbins;
-	sum->cpu_bin_ns = h.cpu_bin_ns;
-	e = ferror(f) ? PW_EIO : 0;
-	goto out_msg;
+	free(w);
+	sum->tasks = h->ntasks;
+	sum->bin_ns = h->bin_ns;
+	sum->nr_bins = h->nbins;
+	sum->cpu_bin_ns = h->cpu_bin_ns;
+	return ferror(f) ? PW_EIO : 0;
+}
+
+// the second pass
+static int hm_two_pass(struct hm *h, const struct pw_an_run *run, const struct pw_hm_opts *ho,
+		       struct pw_hm_summary *sum, char *err, size_t errsize)
+{
+	unsigned char *full = NULL;
+	int e = PW_ENOMEM;
+
+	h->run = run;
+	h->o = ho;
+	hm_params(h, run->win_start, run->win_end, run->bin_ns, run->nr_cpu_slots, ho);
+	h->exact_left = ho->exact_total;
+	h->cpu_exact_left = ho->exact_total;
+	for (unsigned i = 0; i < HM_RKEY; i++)
+		h->rkey[0][i] = h->rkey[1][i] = -1;
+	size_t n = run->nr_all_tasks;
+	h->idcap = n;
+	h->slot = malloc((n ? n : 1) * sizeof(*h->slot));
+	h->id = malloc((n ? n : 1) * sizeof(*h->id));
+	h->vid = malloc((n ? n : 1) * sizeof(*h->vid));
+	h->ids = calloc(n ? n : 1, sizeof(*h->ids));
+	h->cview = malloc(n ? n : 1);
+	h->tasks = calloc(ho->max_tasks ? ho->max_tasks : 1, sizeof(*h->tasks));
+	if (!h->slot || !h->id || !h->vid || !h->ids || !h->cview || !h->tasks ||
+	    hm_cpus_grow(h, run->nr_cpu_slots))
+		return PW_ENOMEM;
+
+	// the shown tasks: selected, most runtime first (the analysis' order),
+	// no idle task; their ids come first
+	for (size_t i = 0; i < run->nr_tasks; i++) {
+		const struct pw_an_task *t = run->tasks[i];
+		if (!t->selected || t->tid == 0)
+			continue;
+		if (h->ntasks == ho->max_tasks) {
+			sum->omitted++;
+			continue;
+		}
+		h->tasks[h->ntasks].t = t;
+		h->tasks[h->ntasks].rk_key = UINT32_MAX;
+		h->ids[h->nids++] = t;
+		h->ntasks++;
+	}
+	for (size_t i = 0; i < n; i++)
+		h->vid[i] = -1;
+	for (size_t k = 0; k < h->ntasks; k++)
+		h->vid[h->tasks[k].t->index] = (int32_t)k;
+	for (size_t i = 0; i < n; i++) {
+		const struct pw_an_task *v = visible(run->all_tasks[i]);
+		h->slot[i] = h->id[i] = h->vid[v->index];
+		h->cview[i] = v->tid != 0;
+	}
+
+	// the shown tasks' threads get every record, the others their slices
+	// (the CPU view)
+	full = malloc(n ? n : 1);
+	if (!full)
+		return PW_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		full[i] = h->slot[i] >= 0;
+	struct pw_replay x;
+	e = pw_rp_open(&x, run, full, err, errsize);
+	if (!e)
+		e = pw_rp_run(&x, &hm_sink, h, err, errsize);
+	pw_rp_close(&x);
+	free(full);
+	if (e)
+		return e;
+	for (size_t c = 0; c < h->ncpus; c++)
+		cpu_flush(h, &h->cpus[c]);
+	return h->nomem ? PW_ENOMEM : 0;
+}
+
+int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
+		struct pw_hm_collect *col, struct pw_hm_summary *sum, char *err,
+		size_t errsize)
+{
+	struct hm two = { 0 }, *h = &two;
+	int e = 0, done = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	edges_init();
+	check_dur_bucket();
+	if (col) {	// the single pass' data, when it holds
+		e = collect_finish(col, run, sum);
+		if (e < 0) {
+			e = PW_ENOMEM;
+			goto out;
+		}
+		if (!e) {
+			h = &col->h;
+			sum->single_pass = done = 1;
+		} else {
+			memset(sum, 0, sizeof(*sum));
+			e = 0;
+		}
+	}
+	if (!done)
+		e = hm_two_pass(h, run, ho, sum, err, errsize);
+	if (!e)
+		e = hm_output(f, h, run, ho, sum);
 out:
 	if (e == PW_ENOMEM)
 		snprintf(err, errsize, "out of memory making the heatmaps of '%s'", run->file);
-out_msg:
-	free(w);
-	free(full);
-	hm_free(&h);
+	hm_free(&two);
 	return e;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // heatmap.h: the detailed dashboard's data: heatmaps, KVM latency histograms and core maps, binned to a bounded size.
 //
-// pw_hm_write() reads a run's file a second time (the first pass, the
-// analysis, gave the window, the final tasks and the selection) and collects,
-// from the intervals pw_rp_run() (replay.h) hands it, for each shown task:
+// pw_hm_write() collects, from the intervals the replay (replay.h) hands it
+// (during the first pass, see "The single pass" below, or reading the file a
+// second time once the analysis gave the window, the final tasks and the
+// selection), for each shown task:
 // - "run": every slice that ends at a switch inside the window, at the
 //   switch time, by its duration ('end of run'); a CPU's first slice, whose
 //   start is unknown, is only counted ("nostart");
@@ -72,6 +73,7 @@ struct pw_hm_summary {
 	uint32_t nr_bins;
 	uint64_t cpu_bin_ns;		// CPU view's time bin
 	size_t cpus_binned, cpus;	// CPUs drawn from bins, CPUs
+	int single_pass;		// collected during the first pass
 };
 
 // pw_hm_dur_edge: the lower bound (ns) of duration bucket k (0 <= k <=
@@ -79,12 +81,32 @@ struct pw_hm_summary {
 // also holds shorter durations, the last one longer ones.
 uint64_t pw_hm_dur_edge(unsigned k);
 
+// The single pass. A whole file (its trailer gives the window's end before
+// the events are read) is collected while pw_an_run_file() reads it, from
+// its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
+// collector), for every task; pw_hm_write() then cuts it to the shown tasks
+// and writes the same document the second pass would (the exact budget,
+// reason keys and CPU view ids given out in the order the second pass
+// would have: see heatmap.c), or reads the file again when the collection
+// does not hold (the run is not what it assumed, or it ran out of room).
+// pw_hm_collect_new: NULL when the file cannot be done in one pass (no
+// trailer, too many tasks, --merge-sys-tasks, out of memory, or
+// PERFWHIZ_HEAT_TWO_PASS set in the environment: the tests' reference).
+struct pw_hm_collect;
+struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
+					const struct pw_hm_opts *ho);
+void pw_hm_collect_batch(void *col, struct pw_an_run *run, const struct pw_event *v,
+			 size_t n);
+void pw_hm_collect_free(struct pw_hm_collect *col);
+
 // pw_hm_write: write the heatmap object of `run` (its tasks selected by
-// pw_an_select) to f, reading run->file again (pw_rp_run). The run must
+// pw_an_select) to f, from col (NULL: none) or reading run->file again
+// (pw_rp_run). The run must
 // have been read with opts.max_bins > 0 for the per-task runtime series.
 // Returns 0, or a PW_E* code with err set (the file changed between the
 // passes, a read error, out of memory).
 int pw_hm_write(FILE *f, const struct pw_an_run *run, const struct pw_hm_opts *ho,
-		struct pw_hm_summary *sum, char *err, size_t errsize);
+		struct pw_hm_collect *col, struct pw_hm_summary *sum, char *err,
+		size_t errsize);
 
 #endif

@@ -372,8 +372,8 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 
 // The heatmap document of every run into *buf (see heatmap.h), saying on
 // stderr what was binned; exits on error.
-static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
-		     int quiet)
+static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
+		     struct pw_hm_collect **cols, size_t n, int quiet)
 {
 	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 	FILE *f = open_memstream(buf, len);
@@ -392,16 +392,17 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs, size_t n,
 		struct pw_hm_summary s;
 		if (i)
 			fputc(',', f);
-		int e = pw_hm_write(f, runs[i], &ho, &s, err, sizeof(err));
+		int e = pw_hm_write(f, runs[i], &ho, cols[i], &s, err, sizeof(err));
 		if (e)
 			die(1, "%s", err);
 		if (!quiet)
 			fprintf(stderr, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
 				"(%" PRIu64 " events) in %.3f ms x 1/%u decade cells, the others exact "
-				"(%" PRIu64 " events); CPU view: %zu of %zu CPUs binned at %.3f ms\n",
+				"(%" PRIu64 " events); CPU view: %zu of %zu CPUs binned at %.3f ms; %s\n",
 				runs[i]->file, s.tasks, s.binned, s.series, s.binned_events,
 				(double)s.bin_ns / 1e6, PW_HM_PER_DECADE, s.exact_events,
-				s.cpus_binned, s.cpus, (double)s.cpu_bin_ns / 1e6);
+				s.cpus_binned, s.cpus, (double)s.cpu_bin_ns / 1e6,
+				s.single_pass ? "one reading" : "read twice");
 		if (s.omitted)	// said even with -q: nothing is left out silently
 			fprintf(stderr, PROG ": note: '%s': %zu more selected tasks have no heatmaps "
 				"(at most %zu per page): select them with -t\n", runs[i]->file,
@@ -502,7 +503,8 @@ int main(int argc, char **argv)
 
 	char **paths = calloc(c.nr_files, sizeof(*paths));
 	struct pw_an_run **runs = calloc(c.nr_files, sizeof(*runs));
-	if (!paths || !runs)
+	struct pw_hm_collect **cols = calloc(c.nr_files, sizeof(*cols));
+	if (!paths || !runs || !cols)
 		die(1, "out of memory");
 	for (size_t i = 0; i < c.nr_files; i++)
 		if (!(paths[i] = resolve(c.files[i])))
@@ -539,6 +541,12 @@ int main(int argc, char **argv)
 	prog.enabled = !c.quiet && isatty(2);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		prog.file = paths[i];
+		if (c.heatmaps) {	// collected while it is read, when it can be
+			struct pw_hm_opts ho = PW_HM_OPTS_INIT;
+			cols[i] = pw_hm_collect_new(paths[i], &o, &ho);
+			o.batch = cols[i] ? pw_hm_collect_batch : NULL;
+			o.batch_ctx = cols[i];
+		}
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
 		int e = pw_an_run_file(&runs[i], paths[i], &o, err, sizeof(err));
 		progress_end(&prog);
@@ -597,7 +605,7 @@ int main(int argc, char **argv)
 			if (c.heatmaps) {
 				char *hb = NULL;
 				size_t hl = 0;
-				heat_doc(&hb, &hl, runs, c.nr_files, c.quiet);
+				heat_doc(&hb, &hl, runs, cols, c.nr_files, c.quiet);
 				write_page(&c, paths[0], label, "heatmaps", jb, jl, hb, hl, &ho);
 				free(hb);
 			}
@@ -620,9 +628,11 @@ int main(int argc, char **argv)
 				" events recovered from its complete chunks\n",
 				runs[i]->file, runs[i]->events_read);
 	for (size_t i = 0; i < c.nr_files; i++) {
+		pw_hm_collect_free(cols[i]);
 		pw_an_run_free(runs[i]);
 		free(paths[i]);
 	}
+	free(cols);
 	free(runs);
 	free(paths);
 	free(nsel);

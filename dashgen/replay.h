@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// replay.h: the second pass over a .cdict: the intervals the detailed dashboard bins, handed to a sink inlined into the loop.
+// replay.h: the intervals the detailed dashboard bins, from a second pass over a .cdict or the first pass' batches, handed to a sink inlined into the loop.
 //
 // After pw_an_run_file() gave a run (window, tasks, selection), the
 // heatmaps need the intervals themselves, which the first pass does not
-// keep: pw_rp_run() reads the file again and hands them, as they complete
-// and in event order, to the sink's functions:
+// keep: pw_rp_run() reads the file again (or pw_rp_event() takes the first
+// pass' events one by one, then pw_rp_finish()) and hands them, as they
+// complete and in event order, to the sink's functions:
 // - slice(t, cpu, start, end, flags): every sched_switch's prev ran on cpu
 //   from start to the switch (end); flags PW_REC_F_NOSTART: the cpu's first
 //   switch, whose slice began before the capture (start is the first
@@ -93,6 +94,9 @@ int pw_rp_check(struct pw_replay *x, int n, char *err, size_t errsize);
 // first pass did not see.
 int pw_rp_changed(struct pw_replay *x, char *err, size_t errsize);
 
+// pw_rp_use_waking: sched_waking stands for the wakeup in a run of meta m.
+int pw_rp_use_waking(const struct pw_meta *m);
+
 // pw_rp_close: release what pw_rp_open took; safe on a zeroed x.
 void pw_rp_close(struct pw_replay *x);
 
@@ -108,16 +112,124 @@ PW_RP_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t
 	return (uint32_t)cpu < x->ncpu ? x->run->cpus[cpu].idle : NULL;
 }
 
-// pw_rp_run: every event, then what is open at the window's end. 0, or as
-// pw_rp_check and pw_rp_changed.
-PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
-			char *err, size_t errsize)
+// pw_rp_event: one event into the replay (pw_rp_run's loop body; the
+// single-pass heatmaps feed it the first pass' batches). 0, or
+// pw_rp_changed's error when the event names a task or cpu the run has not.
+PW_RP_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
+			  const struct pw_event *evp, char *err, size_t errsize)
 {
 	const struct pw_an_run *run = x->run;
 	const unsigned char *full = x->full;
 	const uint32_t ncpu = x->ncpu;
 	struct pw_rp_cpu *cpus = x->cpus;
 	struct pw_rp_task *st = x->st;
+	const struct pw_event ev = *evp;	// fields in registers
+	const struct pw_an_task *t, *next;
+	struct pw_rp_task *s;
+	unsigned kind = ev.kind;
+
+	// the common kinds first, tested in turn
+	if (kind == PW_EV_SWITCH) {
+		if ((uint32_t)ev.cpu >= ncpu)
+			return pw_rp_changed(x, err, errsize);
+		struct pw_rp_cpu *c = &cpus[ev.cpu];
+		t = c->cur && c->cur->trace_tid == ev.tid ? c->cur
+							  : pw_rp_find(x, ev.tid, ev.cpu);
+		next = pw_rp_find(x, ev.sw.next_tid, ev.cpu);
+		if (!t || !next)
+			return pw_rp_changed(x, err, errsize);
+		sink->slice(ctx, t, ev.cpu, c->cur ? c->since : run->first_ns, ev.time,
+			    c->cur ? 0 : PW_REC_F_NOSTART);
+		if (full[t->index]) {
+			uint32_t state = ev.sw.prev_state;
+			s = &st[t->index];
+			s->on_cpu = -1;
+			if (state != PW_STATE_UNKNOWN && (state & 0xff))
+				s->sleep = ev.time;
+			else if (state != PW_STATE_UNKNOWN && t->trace_tid)
+				s->preempt = ev.time;
+		}
+		if (full[next->index]) {
+			s = &st[next->index];
+			s->preempt = 0;
+			if (s->sleep) {
+				sink->sleep(ctx, next, s->sleep, ev.time);
+				s->sleep = 0;
+			}
+			s->on_cpu = ev.cpu;
+		}
+		c->cur = next;
+		c->since = ev.time;
+	} else if (kind == PW_EV_KVM_EXIT || kind == PW_EV_KVM_ENTRY) {
+		// the vCPU thread is the one its cpu runs
+		t = (uint32_t)ev.cpu < ncpu && cpus[ev.cpu].cur &&
+				    cpus[ev.cpu].cur->trace_tid == ev.tid
+			    ? cpus[ev.cpu].cur : pw_rp_find(x, ev.tid, ev.cpu);
+		if (!t)
+			return pw_rp_changed(x, err, errsize);
+		if (!full[t->index])
+			return 0;
+		s = &st[t->index];
+		if (kind == PW_EV_KVM_EXIT) {
+			if (s->kvm == 2)
+				sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
+					       s->kvm_isa, PW_REC_F_UNPAIRED);
+			else if (s->kvm == 1)
+				sink->kvm_guest(ctx, t, s->kvm_t, ev.time, ev.kx.reason,
+						ev.kx.isa);
+			s->kvm = 2;
+			s->kvm_reason = ev.kx.reason;
+			s->kvm_isa = ev.kx.isa;
+		} else {
+			if (s->kvm == 2)
+				sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
+					       s->kvm_isa, 0);
+			s->kvm = 1;
+		}
+		s->kvm_t = ev.time;
+	} else if (kind == PW_EV_WAKEUP || kind == PW_EV_WAKEUP_NEW ||
+		   (kind == PW_EV_WAKING && x->use_waking)) {
+		if (!ev.tid)
+			return 0;
+		if (!(t = pw_tid_map_find(x->map, ev.tid)))
+			return pw_rp_changed(x, err, errsize);
+		s = &st[t->index];
+		// a running or preempted (runnable) task does not wake
+		if (!full[t->index] || s->on_cpu >= 0 || s->preempt)
+			return 0;
+		if (s->sleep) {
+			sink->sleep(ctx, t, s->sleep, ev.time);
+			s->sleep = 0;
+		}
+	}
+	return 0;
+}
+
+// pw_rp_finish: what is still open at the window's end (as pw_an_run_file
+// closes it), once the run is final.
+PW_RP_HOT void pw_rp_finish(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx)
+{
+	const struct pw_an_run *run = x->run;
+	uint64_t end = run->win_end;
+
+	for (uint32_t c = 0; c < x->ncpu; c++)
+		if (x->cpus[c].cur)
+			sink->slice(ctx, x->cpus[c].cur, (int32_t)c, x->cpus[c].since, end,
+				    PW_REC_F_OPEN);
+	for (size_t i = 0; i < run->nr_all_tasks; i++)
+		if (x->full[i] && x->st[i].kvm == 2)
+			sink->kvm_host(ctx, run->all_tasks[i], x->st[i].kvm_t,
+				       end > x->st[i].kvm_t ? end : x->st[i].kvm_t,
+				       x->st[i].kvm_reason, x->st[i].kvm_isa,
+				       PW_REC_F_UNPAIRED | PW_REC_F_OPEN);
+}
+
+// pw_rp_run: every event, then what is open at the window's end. 0, or as
+// pw_rp_check and pw_rp_changed.
+PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
+			char *err, size_t errsize)
+{
+	const struct pw_an_run *run = x->run;
 	struct pw_cursor cur = PW_CURSOR_INIT(x->r);
 	uint64_t nread = 0, last = 0;
 	const struct pw_event *evp;
@@ -126,105 +238,19 @@ PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void
 	if (n > 0 && evp->time != run->first_ns)
 		return pw_rp_changed(x, err, errsize);
 	for (; n > 0; n = pw_cursor_next(&cur, &evp)) {
-		const struct pw_event ev = *evp;	// fields in registers
-		const struct pw_an_task *t, *next;
-		struct pw_rp_task *s;
-		unsigned kind = ev.kind;
 		nread++;
-		if (ev.time > last)
-			last = ev.time;
-		// the common kinds first, tested in turn
-		if (kind == PW_EV_SWITCH) {
-			if ((uint32_t)ev.cpu >= ncpu)
-				return pw_rp_changed(x, err, errsize);
-			struct pw_rp_cpu *c = &cpus[ev.cpu];
-			t = c->cur && c->cur->trace_tid == ev.tid ? c->cur
-								  : pw_rp_find(x, ev.tid, ev.cpu);
-			next = pw_rp_find(x, ev.sw.next_tid, ev.cpu);
-			if (!t || !next)
-				return pw_rp_changed(x, err, errsize);
-			sink->slice(ctx, t, ev.cpu, c->cur ? c->since : run->first_ns, ev.time,
-				    c->cur ? 0 : PW_REC_F_NOSTART);
-			if (full[t->index]) {
-				uint32_t state = ev.sw.prev_state;
-				s = &st[t->index];
-				s->on_cpu = -1;
-				if (state != PW_STATE_UNKNOWN && (state & 0xff))
-					s->sleep = ev.time;
-				else if (state != PW_STATE_UNKNOWN && t->trace_tid)
-					s->preempt = ev.time;
-			}
-			if (full[next->index]) {
-				s = &st[next->index];
-				s->preempt = 0;
-				if (s->sleep) {
-					sink->sleep(ctx, next, s->sleep, ev.time);
-					s->sleep = 0;
-				}
-				s->on_cpu = ev.cpu;
-			}
-			c->cur = next;
-			c->since = ev.time;
-		} else if (kind == PW_EV_KVM_EXIT || kind == PW_EV_KVM_ENTRY) {
-			// the vCPU thread is the one its cpu runs
-			t = (uint32_t)ev.cpu < ncpu && cpus[ev.cpu].cur &&
-					    cpus[ev.cpu].cur->trace_tid == ev.tid
-				    ? cpus[ev.cpu].cur : pw_rp_find(x, ev.tid, ev.cpu);
-			if (!t)
-				return pw_rp_changed(x, err, errsize);
-			if (!full[t->index])
-				continue;
-			s = &st[t->index];
-			if (kind == PW_EV_KVM_EXIT) {
-				if (s->kvm == 2)
-					sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
-						       s->kvm_isa, PW_REC_F_UNPAIRED);
-				else if (s->kvm == 1)
-					sink->kvm_guest(ctx, t, s->kvm_t, ev.time, ev.kx.reason,
-							ev.kx.isa);
-				s->kvm = 2;
-				s->kvm_reason = ev.kx.reason;
-				s->kvm_isa = ev.kx.isa;
-			} else {
-				if (s->kvm == 2)
-					sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
-						       s->kvm_isa, 0);
-				s->kvm = 1;
-			}
-			s->kvm_t = ev.time;
-		} else if (kind == PW_EV_WAKEUP || kind == PW_EV_WAKEUP_NEW ||
-			   (kind == PW_EV_WAKING && x->use_waking)) {
-			if (!ev.tid)
-				continue;
-			if (!(t = pw_tid_map_find(x->map, ev.tid)))
-				return pw_rp_changed(x, err, errsize);
-			s = &st[t->index];
-			// a running or preempted (runnable) task does not wake
-			if (!full[t->index] || s->on_cpu >= 0 || s->preempt)
-				continue;
-			if (s->sleep) {
-				sink->sleep(ctx, t, s->sleep, ev.time);
-				s->sleep = 0;
-			}
-		}
+		if (evp->time > last)
+			last = evp->time;
+		int e = pw_rp_event(x, sink, ctx, evp, err, errsize);
+		if (e)
+			return e;
 	}
 	x->nread = nread;
 	x->last = last;
 	int e = pw_rp_check(x, n, err, errsize);
 	if (e)
 		return e;
-
-	// what is still open at the window's end (as pw_an_run_file closes it)
-	uint64_t end = run->win_end;
-	for (uint32_t c = 0; c < ncpu; c++)
-		if (cpus[c].cur)
-			sink->slice(ctx, cpus[c].cur, (int32_t)c, cpus[c].since, end,
-				    PW_REC_F_OPEN);
-	for (size_t i = 0; i < run->nr_all_tasks; i++)
-		if (full[i] && st[i].kvm == 2)
-			sink->kvm_host(ctx, run->all_tasks[i], st[i].kvm_t,
-				       end > st[i].kvm_t ? end : st[i].kvm_t, st[i].kvm_reason,
-				       st[i].kvm_isa, PW_REC_F_UNPAIRED | PW_REC_F_OPEN);
+	pw_rp_finish(x, sink, ctx);
 	return 0;
 }
 

@@ -718,6 +718,63 @@ static void test_threads(void)
 	threads = -1;
 }
 
+// The trailer read from the end: the one pw_reader_next() reaches, without
+// reading the events; none in a file cut short, a damaged one refused.
+static void test_peek_trailer(void)
+{
+	struct pw_reader *r;
+	struct pw_trailer pk;
+	struct pw_event ev;
+	uint64_t offs[64], size;
+	int err;
+
+	check_int(write_stream(path_of("pk.cdict"), 300000, 9), ==, 0);
+	check_int(open_reader(&r, path_of("pk.cdict")), ==, 0);
+	check_int(pw_reader_peek_trailer(r, &pk), ==, 0);
+	while ((err = pw_reader_next(r, &ev)) > 0)	// the position is unmoved
+		;
+	check_int(err, ==, 0);
+	const struct pw_trailer *tr = pw_reader_trailer(r);
+	check(tr != NULL);
+	if (tr) {
+		check_uint(pk.rows, ==, 300000);
+		check_uint(pk.rows, ==, tr->rows);
+		check_uint(pk.first_ns, ==, tr->first_ns);
+		check_uint(pk.last_ns, ==, tr->last_ns);
+		check_uint(pk.tasks, ==, tr->tasks);
+		check_uint(pk.chunks, ==, tr->chunks);
+		check_uint(pk.nr_stats, ==, tr->nr_stats);
+		for (unsigned k = 0; k < PW_EV__COUNT; k++)
+			check_uint(pk.events[k], ==, tr->events[k]);
+	}
+	pw_trailer_release(&pk);
+	pw_reader_free(r);
+
+	size_t n = chunk_offsets(path_of("pk.cdict"), offs, 64, &size);
+	check_uint(n, ==, 7);
+	// cut anywhere before the end: no trailer; the last byte changed: the
+	// chunk found is refused by its checksum
+	uint64_t cuts[] = { size - 1, offs[n - 1], offs[n - 1] + 20, offs[2] + 100, offs[1] };
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(*cuts); i++) {
+		check_int(copy_prefix(path_of("pk.cdict"), path_of("pkcut.cdict"), cuts[i]), ==, 0);
+		check_int(open_reader(&r, path_of("pkcut.cdict")), ==, 0);
+		check_int(pw_reader_peek_trailer(r, &pk), ==, PW_ETRUNC);
+		check_uint(pk.rows, ==, 0);
+		pw_reader_free(r);
+	}
+	check_int(system("cp unit-cdict.d/pk.cdict unit-cdict.d/pkbad.cdict"), ==, 0);
+	check_int(flip_byte(path_of("pkbad.cdict"), size - 3), ==, 0);
+	check_int(open_reader(&r, path_of("pkbad.cdict")), ==, 0);
+	check_int(pw_reader_peek_trailer(r, &pk), ==, PW_ECRC);
+	pw_reader_free(r);
+	// bytes after the trailer: none found (a reader calls them corrupt)
+	check_int(system("cp unit-cdict.d/pk.cdict unit-cdict.d/pkx.cdict && "
+			 "printf 'xyz' >>unit-cdict.d/pkx.cdict"), ==, 0);
+	check_int(open_reader(&r, path_of("pkx.cdict")), ==, 0);
+	check_int(pw_reader_peek_trailer(r, &pk), ==, PW_ETRUNC);
+	pw_reader_free(r);
+}
+
 int main(void)
 {
 	system("rm -rf unit-cdict.d");	// a crashed earlier run may have left files
@@ -731,6 +788,7 @@ int main(void)
 	TEST(test_threads(), "cdict: truncation and corruption read alike with 0 and 2 threads");
 	TEST(test_writer_never_clobbers(), "cdict: a failed write leaves the old file");
 	TEST(test_legacy(), "cdict: legacy perfwhiz files");
+	TEST(test_peek_trailer(), "cdict: the trailer peeked from the end, none in a cut file");
 	system("rm -rf unit-cdict.d");
 	return check_done();
 }

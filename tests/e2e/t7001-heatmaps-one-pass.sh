@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t7001-heatmaps-one-pass: the heatmaps collected during the first pass (one reading of the file) are the
+# same bytes as those of the second pass (PERFWHIZ_HEAT_TWO_PASS=1, the reference): exact and binned series,
+# the exact budget given out across tasks, KVM reason keys, CPU view ids, -t, -f/-c, several files, a real
+# recording; files the single pass cannot do (truncated, --merge-sys-tasks) are read twice, as before.
+. "$(dirname "$0")/../lib.sh"
+
+if ! [ -x "$BUILD/mkperfdata" ] || ! [ -f "$BUILD/perfwhiz.so" ]; then
+	test_skip 'the single-pass heatmaps' 'needs build/mkperfdata and build/perfwhiz.so'
+	test_done; exit 0
+fi
+
+# capture NAME MKPERFDATA-OPTIONS...: NAME.cdict
+capture() {
+	local name=$1; shift
+	mkperfdata -o "$name.data" "$@" >/dev/null &&
+	perf script -i "$name.data" --dlfilter "$BUILD/perfwhiz.so" --dlarg out="$name.cdict" \
+		--dlarg quiet >/dev/null 2>&1 &&
+	rm -f "$name.data"
+}
+
+# both LABEL DASH-ARGS...: the heatmaps page both ways, into one/ and two/; the single
+# pass must say it read the file once, the reference twice, and the pages must be equal
+both() {
+	local label=$1; shift
+	mkdir -p one two &&
+	perfwhiz-dash --headless --heatmaps --charts --output-dir one --label "$label" "$@" 2>one.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash --headless --heatmaps --charts --output-dir two \
+		--label "$label" "$@" 2>two.err &&
+	grep -q "heatmaps .*; one reading$" one.err &&
+	! grep -q "; read twice$" one.err &&
+	grep -q "heatmaps .*; read twice$" two.err &&
+	cmp "one/$label-heatmaps.html" "two/$label-heatmaps.html" &&
+	cmp "one/$label-charts.html" "two/$label-charts.html"
+}
+
+test_expect_success 'captures: KVM (exact series), binned, and over the exact budget' '
+	capture kvm -c 4 --vms 2 --vcpus 2 -d 200 -s 11 &&
+	capture svm -c 3 --vms 1 --vcpus 2 --isa svm -d 300 -s 4 &&
+	capture big -c 4 --vms 1 --vcpus 2 --tasks 3 -n 400000 -s 5 &&
+	capture many -c 8 --vms 1 --vcpus 2 --tasks 200 -n 1500000 -s 7 &&
+	test -s kvm.cdict && test -s svm.cdict && test -s big.cdict && test -s many.cdict
+'
+
+test_expect_success 'exact series (KVM, VMX and SVM reasons): the same page' '
+	both kvm kvm.cdict &&
+	grep -q "heatmaps .kvm.cdict.: .* 0 of [0-9]* series binned" one.err &&
+	both svm svm.cdict
+'
+
+test_expect_success 'binned series: the same page' '
+	both big big.cdict &&
+	grep -q "heatmaps .big.cdict.: .* [1-9][0-9]* of [0-9]* series binned" one.err
+'
+
+test_expect_success 'the exact budget runs out: given out in the second pass order' '
+	both many many.cdict &&
+	grep -q "heatmaps .many.cdict.: 64 tasks; [1-9][0-9]* of [0-9]* series binned" one.err &&
+	grep -q "more selected tasks have no heatmaps" one.err &&
+	/usr/bin/python3 - one/many-heatmaps.html >many.heat <<-\PY &&
+	import base64, json, re, sys, zlib
+	html = open(sys.argv[1], encoding="utf-8").read()
+	m = re.search(r"<script type=\"application/octet-stream\" id=\"pw-data\">([A-Za-z0-9+/=]*)</script>", html)
+	json.dump(json.loads(zlib.decompress(base64.b64decode(m.group(1))))["heat"], sys.stdout)
+	PY
+	# series binned with no more than exact_max events: the budget ran out
+	# before them; and series still exact after it
+	jq -e "[.runs[0].tasks[] | (.run, .sleep, .core) | select(.mode == \"bins\" and .count <= 5000)] | length > 10" many.heat &&
+	jq -e "[.runs[0].tasks[] | (.run, .sleep, .core) | select(.mode == \"exact\" and .count > 0)] | length > 10" many.heat
+'
+
+test_expect_success '-t and -f/-c: the same page' '
+	both sel -t "CPU [0-9]+/KVM" -f 20 -c 100 kvm.cdict &&
+	both win -f 5 -c 30 many.cdict &&
+	both tid -t "[a-z]" -c 100000 big.cdict
+'
+
+test_expect_success 'several files (the shortest capture is the window): the same page' '
+	both diff kvm.cdict svm.cdict &&
+	grep -c "; one reading$" one.err >n && test "$(cat n)" = 2
+'
+
+test_expect_success 'a truncated file and --merge-sys-tasks are read twice, as before' '
+	head -c -300 big.cdict >cut.cdict &&
+	perfwhiz-dash --headless --heatmaps --output-dir one cut.cdict 2>cut.err &&
+	grep -q "heatmaps .cut.cdict.: .*; read twice$" cut.err &&
+	grep -q "is truncated" cut.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two cut.cdict &&
+	cmp one/cut-heatmaps.html two/cut-heatmaps.html &&
+	perfwhiz-dash --headless --heatmaps --merge-sys-tasks --output-dir one --label m big.cdict 2>m.err &&
+	grep -q "heatmaps .big.cdict.: .*; read twice$" m.err
+'
+
+test_expect_success 'a trailer that disagrees with the events is refused' '
+	/usr/bin/python3 - kvm.cdict bad.cdict <<-\PY &&
+	import struct, sys, zlib
+	b = open(sys.argv[1], "rb").read()
+	# the trailer: the last chunk; its msgpack last_ns moved by one
+	off = 16
+	while True:
+	    zlen = struct.unpack_from("<I", b, off)[0]
+	    if off + 16 + zlen == len(b):
+	        break
+	    off += 16 + zlen
+	raw = zlib.decompress(b[off + 16:])
+	k = raw.index(b"last_ns") + len(b"last_ns")
+	assert raw[k] == 0xcf
+	v = struct.unpack_from(">Q", raw, k + 1)[0] + 1
+	raw = raw[:k + 1] + struct.pack(">Q", v) + raw[k + 9:]
+	z = zlib.compress(raw)
+	h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
+	h += struct.pack("<I", zlib.crc32(h))
+	open(sys.argv[2], "wb").write(b[:off] + h + z)
+	PY
+	test_expect_code 1 perfwhiz-dash -q --headless --heatmaps --output-dir one bad.cdict 2>err &&
+	test_one_line err &&
+	grep -q "corrupt input .bad.cdict.: its trailer has the events from [0-9]* to [0-9]* ns, they run from" err &&
+	! test -e one/bad-heatmaps.html
+'
+
+if perf record -q -a -e sched:sched_switch -o probe.data -- true >/dev/null 2>&1 &&
+   [ -x "$BUILD/pw-workload" ]; then
+	test_expect_success 'a real recording: the same page' '
+		perf record -q -a -e sched:sched_switch -e sched:sched_wakeup -e sched:sched_migrate_task \
+			-o rec.data -- "$BUILD/pw-workload" -d 1 >/dev/null 2>&1 &&
+		perf script -i rec.data --dlfilter "$BUILD/perfwhiz.so" --dlarg out=rec.cdict --dlarg quiet >/dev/null 2>&1 &&
+		rm -f rec.data probe.data &&
+		both rec rec.cdict &&
+		both recsel -t "pw-" rec.cdict
+	'
+else
+	test_skip 'a real recording' 'needs perf record -a and pw-workload'
+fi
+
+test_done
