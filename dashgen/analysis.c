@@ -1254,9 +1254,12 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 		if (opts->cap_ns)	// saturated: a cap past 2^64 ns is no cap
 			run->win_end = run->win_start + opts->cap_ns < run->win_start
 					       ? UINT64_MAX : run->win_start + opts->cap_ns;
-		if ((n = read_all(run, &ev)) > 0)
-			goto nomem;
+		n = read_all(run, &ev);
 	}
+	if (opts->batch)	// no more batches: whoever takes them is done
+		opts->batch(opts->batch_ctx, run, NULL, 0);
+	if (n > 0)
+		goto nomem;
 	if (n == PW_ETRUNC) {
 		run->q.truncated = 1;
 	} else if (n < 0) {
@@ -1416,8 +1419,11 @@ int pw_rp_open(struct pw_replay *x, const struct pw_an_run *run,
 	x->map = calloc(1, sizeof(*x->map));
 	x->st = calloc(run->nr_all_tasks ? run->nr_all_tasks : 1, sizeof(*x->st));
 	x->cpus = calloc(x->ncpu ? x->ncpu : 1, sizeof(*x->cpus));
-	if (!x->map || !x->st || !x->cpus)
+	x->idle = calloc(x->ncpu ? x->ncpu : 1, sizeof(*x->idle));
+	if (!x->map || !x->st || !x->cpus || !x->idle)
 		goto nomem;
+	for (uint32_t c = 0; c < x->ncpu; c++)
+		x->idle[c] = run->cpus[c].idle;
 	// tids as the trace has them (merging changed some tasks' tid)
 	for (size_t i = 0; i < run->nr_all_tasks; i++) {
 		struct pw_an_task *t = run->all_tasks[i];
@@ -1456,6 +1462,7 @@ void pw_rp_close(struct pw_replay *x)
 	pw_tid_map_free(x->map);
 	free(x->st);
 	free(x->cpus);
+	free(x->idle);
 	memset(x, 0, sizeof(*x));
 	x->fd = -1;
 }

@@ -68,8 +68,10 @@ struct pw_an_opts {
 	void (*progress)(void *ctx, uint64_t events, uint64_t bytes_hint);
 	void *ctx;			// for progress
 	// each batch of events once the pass has handled all of it (the
-	// tasks they name exist), in file order; NULL: none. What the
-	// single-pass heatmaps are collected from (heatmap.h).
+	// tasks they name exist), in file order, then (v NULL, n 0) once
+	// after the last, before the run is finished or freed, whatever the
+	// pass' outcome; NULL: none. What the single-pass heatmaps are
+	// collected from (heatmap.h).
 	void (*batch)(void *batch_ctx, struct pw_an_run *run, const struct pw_event *v,
 		      size_t n);
 	void *batch_ctx;

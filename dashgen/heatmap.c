@@ -4,6 +4,8 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1257,6 +1259,23 @@ static int hm_cpus_grow(struct hm *h, size_t n)
 // last event (or the cap). Every parameter is checked against the final
 // run; any difference, running out of room, or a file without trailer, and
 // the second pass is made as before.
+// A batch handed to the collecting thread: the events (a copy: the
+// reader's batch is gone at the next one) and what the analysis had made
+// by then (the thread never reads the analysis' own tables, which it is
+// changing meanwhile): the tasks new since the last batch, the idle task of
+// every cpu slot.
+struct hm_job {
+	struct pw_event *ev;
+	size_t n, cap;
+	const struct pw_an_task **newt;
+	size_t nnew, capnew;
+	size_t ntasks;		// tasks made in all
+	const struct pw_an_task **idle;
+	size_t ncpus, capidle;
+};
+
+#define HM_JOBS 3
+
 struct pw_hm_collect {
 	struct hm h;
 	struct pw_hm_opts o;
@@ -1265,7 +1284,16 @@ struct pw_hm_collect {
 	struct pw_trailer tr;
 	uint64_t cap_ns;
 	uint64_t nev;		// events fed
-	int started, failed;
+	int started, failed;	// failed: under mu while the thread runs
+	size_t handed;		// tasks handed to the thread so far
+	struct pw_tid_map *map;	// the thread's own: tids -> the tasks handed
+	// the collecting thread and its queue (produced - consumed jobs wait)
+	pthread_t th;
+	int running, quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_job, cv_free;
+	uint64_t produced, consumed;
+	struct hm_job jobs[HM_JOBS];
 	char err[256];
 };
 
@@ -1282,7 +1310,7 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	if (!(c = calloc(1, sizeof(*c))))
 		return NULL;
 	if (pw_reader_open(&r, path) || pw_reader_peek_trailer(r, &c->tr) || !c->tr.rows ||
-	    c->tr.tasks > HM_COLLECT_TASKS) {
+	    c->tr.tasks > HM_COLLECT_TASKS || !(c->map = calloc(1, sizeof(*c->map)))) {
 		pw_reader_free(r);
 		pw_trailer_release(&c->tr);
 		free(c);
@@ -1297,49 +1325,47 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	return c;
 }
 
+// no more batches: the thread finishes the queue and stops
+static void collect_stop(struct pw_hm_collect *c)
+{
+	if (!c->running)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_broadcast(&c->cv_job);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->th, NULL);
+	c->running = 0;
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv_job);
+	pthread_cond_destroy(&c->cv_free);
+}
+
 void pw_hm_collect_free(struct pw_hm_collect *c)
 {
 	if (!c)
 		return;
+	collect_stop(c);
 	hm_free(&c->h);
 	free(c->full);
 	free(c->x.st);
 	free(c->x.cpus);
+	free(c->x.idle);
+	pw_tid_map_free(c->map);
+	for (unsigned i = 0; i < HM_JOBS; i++) {
+		free(c->jobs[i].ev);
+		free(c->jobs[i].newt);
+		free(c->jobs[i].idle);
+	}
 	pw_trailer_release(&c->tr);
 	free(c);
 }
 
-// the window and bins from the first event on (run->win_start is set)
-static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
+// per-task and per-cpu room for what the analysis had made by job j
+static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 {
 	struct hm *h = &c->h;
-	uint64_t ws = run->win_start, last = c->tr.last_ns, we = last;
-
-	c->started = 1;
-	if (ws > last || run->first_ns != c->tr.first_ns)
-		return -1;
-	if (c->cap_ns && run->win_end < we)
-		we = run->win_end;
-	h->run = run;
-	size_t ncpus = run->meta.nr_cpus > run->nr_cpu_slots ? run->meta.nr_cpus
-							      : run->nr_cpu_slots;
-	hm_params(h, ws, we, pw_an_live_bin_ns(run, last), ncpus, h->o);
-	h->exact_left = UINT64_MAX;	// the budget comes at the end
-	h->cpu_exact_left = h->o->exact_total;	// every CPU: as the second pass
-	for (unsigned i = 0; i < HM_RKEY; i++)
-		h->rkey[0][i] = h->rkey[1][i] = -1;
-	c->x.run = run;
-	c->x.map = (struct pw_tid_map *)pw_an_live_map(run);
-	c->x.use_waking = pw_rp_use_waking(&run->meta);
-	return 0;
-}
-
-// per-task and per-cpu room for what the analysis has made so far
-static int collect_grow(struct pw_hm_collect *c, struct pw_an_run *run)
-{
-	struct hm *h = &c->h;
-	size_t n;
-	struct pw_an_task *const *all = pw_an_live_tasks(run, &n);
+	size_t n = j->ntasks;
 
 	if (n > h->cap) {
 		size_t cap = n > 2 * h->cap ? n : 2 * h->cap;
@@ -1382,55 +1408,187 @@ static int collect_grow(struct pw_hm_collect *c, struct pw_an_run *run)
 		}
 		h->cap = h->idcap = cap;
 	}
-	for (size_t i = h->ntasks; i < n; i++) {	// the tasks new since the last batch
-		const struct pw_an_task *t = all[i];
-		struct hm_task *k = &h->tasks[i];
+	for (size_t k = 0; k < j->nnew; k++) {	// the tasks new since the last batch
+		size_t i = h->ntasks + k;
+		const struct pw_an_task *t = j->newt[k];
+		struct hm_task *hk = &h->tasks[i];
+		if (t->index != i)
+			return -1;
+		if (t->trace_tid && pw_tid_map_put(c->map, t->trace_tid, (struct pw_an_task *)t))
+			return -1;
 		h->slot[i] = t->tid ? (int32_t)i : -1;	// idle tasks have no heatmaps
 		h->id[i] = h->vid[i] = -1;
 		h->cview[i] = t->tid != 0;
 		c->full[i] = t->tid != 0;
 		c->x.st[i].on_cpu = -1;
-		k->t = t;
-		k->rk_key = UINT32_MAX;
+		hk->t = t;
+		hk->rk_key = UINT32_MAX;
 		for (int s = 0; s < S__N; s++)
-			k->s[s].sid = (uint32_t)(i * (S__N + 1) + (size_t)s);
-		k->core_sid = (uint32_t)(i * (S__N + 1) + S__N);
+			hk->s[s].sid = (uint32_t)(i * (S__N + 1) + (size_t)s);
+		hk->core_sid = (uint32_t)(i * (S__N + 1) + S__N);
 	}
-	if (n > h->ntasks)
-		h->ntasks = n;
-	if (run->nr_cpu_slots > c->x.ncpu) {
-		size_t m = run->nr_cpu_slots;
+	h->ntasks += j->nnew;
+	if (h->ntasks != n || n > UINT32_MAX / (S__N + 1))
+		return -1;
+	if (j->ncpus > c->x.ncpu) {
+		size_t m = j->ncpus;
 		struct pw_rp_cpu *xc = realloc(c->x.cpus, m * sizeof(*xc));
-		if (!xc)
+		if (xc)
+			c->x.cpus = xc;
+		const struct pw_an_task **xi = xc ? realloc(c->x.idle, m * sizeof(*xi)) : NULL;
+		if (!xi)
 			return -1;
+		c->x.idle = xi;
 		memset(xc + c->x.ncpu, 0, (m - c->x.ncpu) * sizeof(*xc));
-		c->x.cpus = xc;
 		c->x.ncpu = (uint32_t)m;
 	}
-	if (hm_cpus_grow(h, run->nr_cpu_slots))
+	if (j->ncpus)
+		memcpy(c->x.idle, j->idle, j->ncpus * sizeof(*j->idle));
+	return hm_cpus_grow(h, j->ncpus);
+}
+
+static void *collect_thread(void *arg)
+{
+	struct pw_hm_collect *c = arg;
+	struct hm *h = &c->h;
+	int failed = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (c->produced == c->consumed && !c->quit)
+			pthread_cond_wait(&c->cv_job, &c->mu);
+		if (c->produced == c->consumed)
+			break;
+		struct hm_job *j = &c->jobs[c->consumed % HM_JOBS];
+		pthread_mutex_unlock(&c->mu);
+		if (!failed && collect_grow(c, j))
+			failed = 1;
+		for (size_t i = 0; !failed && i < j->n; i++)
+			if (pw_rp_event(&c->x, &hm_sink, h, &j->ev[i], c->err, sizeof(c->err)))
+				failed = 1;
+		if (h->nomem)
+			failed = 1;
+		pthread_mutex_lock(&c->mu);
+		c->nev += j->n;
+		c->failed |= failed;
+		c->consumed++;
+		pthread_cond_signal(&c->cv_free);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+// the window and bins from the first event on (run->win_start is set),
+// and the thread
+static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
+{
+	struct hm *h = &c->h;
+	uint64_t ws = run->win_start, last = c->tr.last_ns, we = last;
+	sigset_t all, old;
+
+	c->started = 1;
+	if (ws > last || run->first_ns != c->tr.first_ns)
 		return -1;
-	return h->ntasks > UINT32_MAX / (S__N + 1) ? -1 : 0;
+	if (c->cap_ns && run->win_end < we)
+		we = run->win_end;
+	h->run = run;
+	size_t ncpus = run->meta.nr_cpus > run->nr_cpu_slots ? run->meta.nr_cpus
+							      : run->nr_cpu_slots;
+	hm_params(h, ws, we, pw_an_live_bin_ns(run, last), ncpus, h->o);
+	h->exact_left = UINT64_MAX;	// the budget comes at the end
+	h->cpu_exact_left = h->o->exact_total;	// every CPU: as the second pass
+	for (unsigned i = 0; i < HM_RKEY; i++)
+		h->rkey[0][i] = h->rkey[1][i] = -1;
+	c->x.run = run;		// its first_ns only, until the end
+	c->x.map = c->map;
+	c->x.use_waking = pw_rp_use_waking(&run->meta);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv_job, NULL);
+	pthread_cond_init(&c->cv_free, NULL);
+	sigfillset(&all);	// signals stay the main thread's
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int e = pthread_create(&c->th, NULL, collect_thread, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv_job);
+		pthread_cond_destroy(&c->cv_free);
+		return -1;
+	}
+	c->running = 1;
+	return 0;
+}
+
+// job j from the analysis' state now: 0, or -1 out of memory
+static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run *run,
+		    const struct pw_event *v, size_t n)
+{
+	size_t nt;
+	struct pw_an_task *const *all = pw_an_live_tasks(run, &nt);
+
+	if (n > j->cap) {
+		struct pw_event *e = realloc(j->ev, n * sizeof(*e));
+		if (!e)
+			return -1;
+		j->ev = e;
+		j->cap = n;
+	}
+	memcpy(j->ev, v, n * sizeof(*v));
+	j->n = n;
+	j->nnew = nt - c->handed;
+	if (j->nnew > j->capnew) {
+		const struct pw_an_task **t = realloc(j->newt, j->nnew * sizeof(*t));
+		if (!t)
+			return -1;
+		j->newt = t;
+		j->capnew = j->nnew;
+	}
+	if (j->nnew)
+		memcpy(j->newt, all + c->handed, j->nnew * sizeof(*all));
+	j->ntasks = nt;
+	j->ncpus = run->nr_cpu_slots;
+	if (j->ncpus > j->capidle) {
+		const struct pw_an_task **t = realloc(j->idle, j->ncpus * sizeof(*t));
+		if (!t)
+			return -1;
+		j->idle = t;
+		j->capidle = j->ncpus;
+	}
+	for (size_t i = 0; i < j->ncpus; i++)
+		j->idle[i] = run->cpus[i].idle;
+	c->handed = nt;
+	return 0;
 }
 
 void pw_hm_collect_batch(void *ctx, struct pw_an_run *run, const struct pw_event *v, size_t n)
 {
 	struct pw_hm_collect *c = ctx;
-	struct hm *h = &c->h;
 
-	if (c->failed)
+	if (!n) {	// the end of the pass: before the analysis finishes the run
+		collect_stop(c);
 		return;
-	if ((!c->started && collect_start(c, run)) || collect_grow(c, run)) {
+	}
+	if (!c->started && collect_start(c, run))
+		c->failed = 1;
+	if (!c->running)
+		return;
+	pthread_mutex_lock(&c->mu);
+	while (c->produced - c->consumed == HM_JOBS && !c->failed)
+		pthread_cond_wait(&c->cv_free, &c->mu);
+	int failed = c->failed;
+	pthread_mutex_unlock(&c->mu);
+	if (failed)
+		return;
+	// the slot is the analysis' until produced moves on
+	if (job_fill(c, &c->jobs[c->produced % HM_JOBS], run, v, n)) {
+		collect_stop(c);
 		c->failed = 1;
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (pw_rp_event(&c->x, &hm_sink, h, &v[i], c->err, sizeof(c->err))) {
-			c->failed = 1;
-			return;
-		}
-	c->nev += n;
-	if (h->nomem)
-		c->failed = 1;
+	pthread_mutex_lock(&c->mu);
+	c->produced++;
+	pthread_cond_signal(&c->cv_job);
+	pthread_mutex_unlock(&c->mu);
 }
 
 static int cmp_u64_pair(const void *a, const void *b)
@@ -1451,6 +1609,7 @@ static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	const struct pw_hm_opts *ho = h->o;
 	struct hm chk = { 0 };
 
+	collect_stop(c);	// every batch collected
 	if (!c->started || c->failed || c->nev != run->events_read ||
 	    run->nr_all_tasks != h->ntasks || run->nr_cpu_slots != h->ncpus)
 		return 1;

@@ -84,7 +84,8 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // The single pass. A whole file (its trailer gives the window's end before
 // the events are read) is collected while pw_an_run_file() reads it, from
 // its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
-// collector), for every task; pw_hm_write() then cuts it to the shown tasks
+// collector), for every task, by a thread of the collector's (a copy of
+// each batch and of the tasks made by then is queued to it); pw_hm_write() then cuts it to the shown tasks
 // and writes the same document the second pass would (the exact budget,
 // reason keys and CPU view ids given out in the order the second pass
 // would have: see heatmap.c), or reads the file again when the collection

@@ -70,6 +70,7 @@ struct pw_replay {
 	const struct pw_an_run *run;
 	const unsigned char *full;
 	struct pw_tid_map *map;		// trace tids -> run's tasks
+	const struct pw_an_task **idle;	// per cpu slot: its swapper/N, or NULL
 	struct pw_rp_task *st;		// per run->all_tasks index
 	struct pw_rp_cpu *cpus;		// per cpu slot of the run
 	uint32_t ncpu;
@@ -109,7 +110,7 @@ PW_RP_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t
 {
 	if (tid)
 		return pw_tid_map_find(x->map, tid);
-	return (uint32_t)cpu < x->ncpu ? x->run->cpus[cpu].idle : NULL;
+	return (uint32_t)cpu < x->ncpu ? x->idle[cpu] : NULL;
 }
 
 // pw_rp_event: one event into the replay (pw_rp_run's loop body; the
