@@ -147,7 +147,7 @@ struct hm {
 	// seen is logged, to be replayed for the shown tasks at the end
 	int collect;
 	size_t cap;			// tasks the per-task arrays hold
-	uint32_t *log;			// series number of each add to a
+	uint16_t *log;			// series number of each add to a
 	size_t nlog, caplog;		// series still exact, in event order
 	uint64_t kseq;			// reason keys' first uses, counted
 	uint64_t held;			// exact events held (bounded)
@@ -296,7 +296,7 @@ HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uin
 HM_COLD void log_grow(struct hm *h)
 {
 	size_t cap = h->caplog ? 2 * h->caplog : 65536;
-	uint32_t *l = realloc(h->log, cap * sizeof(*l));
+	uint16_t *l = realloc(h->log, cap * sizeof(*l));
 
 	if (!l) {
 		h->nomem = 1;
@@ -313,7 +313,7 @@ HM_HOT void log_add(struct hm *h, uint32_t sid)
 	if (h->nlog == h->caplog)
 		log_grow(h);
 	if (h->nlog < h->caplog)
-		h->log[h->nlog++] = sid;
+		h->log[h->nlog++] = (uint16_t)sid;	// < 65536: see collect_grow
 }
 
 // list_free: its blocks to the pool (h NULL: to free())
@@ -1274,7 +1274,7 @@ struct hm_job {
 	size_t ncpus, capidle;
 };
 
-#define HM_JOBS 3
+#define HM_JOBS 2
 
 struct pw_hm_collect {
 	struct hm h;
@@ -1428,7 +1428,7 @@ static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 		hk->core_sid = (uint32_t)(i * (S__N + 1) + S__N);
 	}
 	h->ntasks += j->nnew;
-	if (h->ntasks != n || n > UINT32_MAX / (S__N + 1))
+	if (h->ntasks != n || n > UINT16_MAX / (S__N + 1))	// series numbers fit the log
 		return -1;
 	if (j->ncpus > c->x.ncpu) {
 		size_t m = j->ncpus;
