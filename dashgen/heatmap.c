@@ -150,18 +150,27 @@ struct hm {
 	uint16_t *log;			// series number of each add to a
 	size_t nlog, caplog;		// series still exact, in event order
 	uint64_t kseq;			// reason keys' first uses, counted
-	uint64_t held;			// exact events held (bounded)
+	uint64_t bytes, bytes_max;	// exact lists, grids, core bins and the
+					// log, and their bound
 	struct hm_tie *ties;
 	size_t nties, capties;
 	int32_t *tie_ids;
 	size_t ntie_ids, captie_ids;
 };
 
-// single pass: exact events held before it gives up (the second pass
-// then does it: ~24 bytes each)
-#define HM_HELD_MAX (4u << 20)
+// single pass: the bytes of exact lists, grids, core bins and the budget's
+// log it may hold before it gives up (the second pass then does it, for the
+// shown tasks only): every task's series are held until the end, which for
+// hundreds of busy tasks is far more than the 64 shown ones take
+#define HM_COLLECT_BYTES (96u << 20)
+
+HM_COLD void collect_bytes(struct hm *h, uint64_t n)
+{
+	if ((h->bytes += n) > h->bytes_max)
+		h->nomem = 1;	// the second pass takes over
+}
 // and the tasks a file may have (its trailer says) for a single pass
-#define HM_COLLECT_TASKS 2048
+#define HM_COLLECT_TASKS 512
 
 /* ---- duration buckets -------------------------------------------------- */
 
@@ -265,11 +274,13 @@ HM_COLD int list_grow(struct hm *h, struct hm_list *l)
 {
 	struct hm_blk *b = h->pool;
 
-	if (b)
+	if (b) {
 		h->pool = b->next;
-	else if (!(b = malloc(sizeof(*b)))) {
+	} else if (!(b = malloc(sizeof(*b)))) {
 		h->nomem = 1;
 		return -1;
+	} else if (h->collect) {
+		collect_bytes(h, sizeof(*b));
 	}
 	b->next = NULL;
 	if (l->tail)
@@ -288,8 +299,6 @@ HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uin
 		return -1;
 	l->tail->v[i] = (struct hm_ev){ t, d, key };
 	l->n++;
-	if (h->collect && ++h->held > HM_HELD_MAX)
-		h->nomem = 1;	// the second pass takes over
 	return 0;
 }
 
@@ -298,6 +307,7 @@ HM_COLD void log_grow(struct hm *h)
 	size_t cap = h->caplog ? 2 * h->caplog : 65536;
 	uint16_t *l = realloc(h->log, cap * sizeof(*l));
 
+	collect_bytes(h, (cap - h->caplog) * sizeof(*l));
 	if (!l) {
 		h->nomem = 1;
 		h->nlog = 0;
@@ -369,6 +379,8 @@ HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 		memset(m + s->nkeys, 0, (key + 1 - s->nkeys) * sizeof(*m));
 		s->nkeys = key + 1;
 	}
+	if (h->collect)
+		collect_bytes(h, (uint64_t)h->nbins * (PW_HM_DUR * sizeof(uint32_t) + sizeof(uint64_t)));
 	if (!s->grid[key])
 		s->grid[key] = calloc((size_t)h->nbins * PW_HM_DUR, sizeof(uint32_t));
 	if (!s->mask[key])
@@ -405,9 +417,7 @@ HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
 	s->binned = 1;
 	LIST_EACH(&s->ex, e)
 		series_bin(h, s, e->t, e->d, e->key);
-	if (h->collect)
-		h->held -= s->ex.n;	// (no budget while collecting)
-	else
+	if (!h->collect)	// (no budget while collecting)
 		h->exact_left += s->ex.n;
 	list_free(h, &s->ex);
 }
@@ -446,9 +456,13 @@ HM_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_
 {
 	if (cpu >= h->ncpus)
 		return;
-	if (!k->core_bins[cpu] && !(k->core_bins[cpu] = calloc(h->nbins, sizeof(uint64_t)))) {
-		h->nomem = 1;
-		return;
+	if (!k->core_bins[cpu]) {
+		if (!(k->core_bins[cpu] = calloc(h->nbins, sizeof(uint64_t)))) {
+			h->nomem = 1;
+			return;
+		}
+		if (h->collect)
+			collect_bytes(h, h->nbins * sizeof(uint64_t));
 	}
 	uint64_t *s = k->core_bins[cpu];
 	uint32_t i = bin_of(h, a);
@@ -467,9 +481,7 @@ HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
 	}
 	LIST_EACH(&k->core, e)
 		core_bins_add(h, k, e->key, e->t, e->t + e->d);
-	if (h->collect)
-		h->held -= k->core.n;
-	else
+	if (!h->collect)
 		h->exact_left += k->core.n;
 	list_free(h, &k->core);
 }
@@ -1321,6 +1333,10 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	c->o = *ho;
 	c->h.o = &c->o;
 	c->h.collect = 1;
+	c->h.bytes_max = HM_COLLECT_BYTES;
+	const char *mb = getenv("PERFWHIZ_HEAT_MAX_MB");
+	if (mb && *mb >= '0' && *mb <= '9')
+		c->h.bytes_max = strtoull(mb, NULL, 10) << 20;
 	c->x.fd = -1;
 	return c;
 }
@@ -1468,6 +1484,8 @@ static void *collect_thread(void *arg)
 				failed = 1;
 		if (h->nomem)
 			failed = 1;
+		if (failed && h->collect)
+			hm_free(h);	// the second pass will need the room
 		pthread_mutex_lock(&c->mu);
 		c->nev += j->n;
 		c->failed |= failed;

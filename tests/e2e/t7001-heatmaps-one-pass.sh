@@ -92,6 +92,18 @@ test_expect_success 'a truncated file and --merge-sys-tasks are read twice, as b
 	grep -q "heatmaps .big.cdict.: .*; read twice$" m.err
 '
 
+test_expect_success 'too many tasks, or more memory than allowed: read twice, the same page' '
+	capture crowd -c 4 --vms 0 --tasks 600 -n 300000 -s 8 &&
+	perfwhiz-dash --headless --heatmaps --output-dir one crowd.cdict 2>crowd.err &&
+	grep -q "heatmaps .crowd.cdict.: .*; read twice$" crowd.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two crowd.cdict &&
+	cmp one/crowd-heatmaps.html two/crowd-heatmaps.html &&
+	PERFWHIZ_HEAT_MAX_MB=2 perfwhiz-dash --headless --heatmaps --output-dir one many.cdict 2>cap.err &&
+	grep -q "heatmaps .many.cdict.: .*; read twice$" cap.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two many.cdict &&
+	cmp one/many-heatmaps.html two/many-heatmaps.html
+'
+
 test_expect_success 'a trailer that disagrees with the events is refused' '
 	/usr/bin/python3 - kvm.cdict bad.cdict <<-\PY &&
 	import struct, sys, zlib
