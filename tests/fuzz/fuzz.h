@@ -22,6 +22,13 @@ static inline void fuzz_read_all(int fd)
 	err = pw_reader_open_fd(&r, fd, "fuzz");
 	if (!err) {
 		const struct pw_meta *m = pw_reader_meta(r);
+		struct pw_trailer pk;
+
+		// the trailer read from the end first (perfwhiz-dash does)
+		if (!pw_reader_peek_trailer(r, &pk))
+			for (size_t i = 0; i < pk.nr_stats; i++)
+				sink += strlen(pk.stats[i].group) + strlen(pk.stats[i].name);
+		pw_trailer_release(&pk);
 
 		for (size_t i = 0; i < m->nr_tracepoints; i++)
 			sink += strlen(m->tracepoints[i]);
