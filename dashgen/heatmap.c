@@ -1615,6 +1615,201 @@ static int cmp_u64_pair(const void *a, const void *b)
 	return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
+// The shown tasks: selected, most runtime first (the analysis' order), no
+// idle task, at most max_tasks (the others counted in sum->omitted), into
+// out (max_tasks entries). Both ways of making the heatmaps pick them so.
+static size_t pick_shown(const struct pw_an_run *run, const struct pw_hm_opts *ho,
+			 const struct pw_an_task **out, struct pw_hm_summary *sum)
+{
+	size_t ns = 0;
+
+	for (size_t i = 0; i < run->nr_tasks; i++) {
+		const struct pw_an_task *t = run->tasks[i];
+		if (!t->selected || t->tid == 0)
+			continue;
+		if (ns == ho->max_tasks)
+			sum->omitted++;
+		else
+			out[ns++] = t;
+	}
+	return ns;
+}
+
+// the keys of an exact list through map (UINT32_MAX: kept as they are)
+static void list_keys_map(struct hm_list *l, const uint32_t *map, size_t nmap)
+{
+	size_t left = l->n;
+
+	for (struct hm_blk *b = l->head; b; b = b->next)
+		for (size_t e = 0; e < HM_BLK && left; e++, left--)
+			if (b->v[e].key < nmap && map[b->v[e].key] != UINT32_MAX)
+				b->v[e].key = map[b->v[e].key];
+}
+
+// The exact budget, as the second pass gives it out: the shown tasks' adds
+// in the logged (event) order; a series that finds it empty, or reaches
+// exact_max, becomes bins and gives its events back. rank: task index ->
+// shown position, -1.
+static int collect_budget(struct hm *h, const int32_t *rank, size_t ns)
+{
+	uint64_t left = h->o->exact_total;
+	uint32_t *nex = calloc(ns * (S__N + 1) + 1, sizeof(*nex));
+	unsigned char *bin = calloc(ns * (S__N + 1) + 1, 1);
+
+	for (size_t i = 0; nex && bin && i < h->nlog; i++) {
+		uint32_t sid = h->log[i], ti = sid / (S__N + 1);
+		if (rank[ti] < 0)
+			continue;
+		size_t q = (size_t)rank[ti] * (S__N + 1) + sid % (S__N + 1);
+		if (bin[q])
+			continue;
+		if (nex[q] < h->o->exact_max && left) {
+			nex[q]++;
+			left--;
+		} else {
+			bin[q] = 1;
+			left += nex[q];
+		}
+	}
+	for (size_t ti = 0; nex && bin && ti < h->ntasks; ti++) {
+		if (rank[ti] < 0)
+			continue;
+		struct hm_task *k = &h->tasks[ti];
+		const unsigned char *q = bin + (size_t)rank[ti] * (S__N + 1);
+		for (int s = 0; s < S__N; s++)
+			if (q[s] && !k->s[s].binned)
+				series_to_bins(h, &k->s[s]);
+		if (q[S__N] && !k->core_binned)
+			core_to_bins(h, k);
+	}
+	int e = nex && bin && !h->nomem ? 0 : -1;
+	free(nex);
+	free(bin);
+	free(h->log);
+	h->log = NULL;
+	h->nlog = h->caplog = 0;
+	return e;
+}
+
+// a per key array (n entries of sz bytes) in the final key order: nf
+// entries, those of the keys used (perm[key]); the old one freed. NULL
+// when out of memory (the old one kept).
+static void *keys_permute(void *a, size_t n, size_t sz, const uint32_t *perm, size_t nf,
+			  const uint64_t *used)
+{
+	unsigned char *to = calloc(nf, sz);
+
+	if (!to)
+		return NULL;
+	for (size_t key = 0; key < n; key++)
+		if (used[key])
+			memcpy(to + perm[key] * sz, (unsigned char *)a + key * sz, sz);
+	free(a);
+	return to;
+}
+
+// KEYS_PERMUTE(p, n): p's per key array in the final order, or out
+#define KEYS_PERMUTE(p, n)                                                    \
+	do {                                                                   \
+		void *to_ = keys_permute((p), (n), sizeof(*(p)), perm, nf, k->kseq); \
+		if (!to_)                                                      \
+			goto out;                                              \
+		(p) = to_;                                                     \
+	} while (0)
+
+// Reason keys in the order of their first use by a shown task (as the
+// second pass numbers them), every shown task's tables and lists renumbered.
+static int collect_keys(struct hm *h, const int32_t *rank)
+{
+	size_t nr = h->nreasons, nf = 0;
+	uint64_t (*first)[2] = calloc(nr ? nr : 1, sizeof(*first));
+	uint32_t *perm = malloc((nr ? nr : 1) * sizeof(*perm));
+	struct hm_reason *rs = calloc(nr ? nr : 1, sizeof(*rs));
+	int e = -1;
+
+	if (!first || !perm || !rs)
+		goto out;
+	for (size_t key = 0; key < nr; key++) {
+		first[key][0] = UINT64_MAX;
+		first[key][1] = key;
+		perm[key] = UINT32_MAX;
+	}
+	for (size_t ti = 0; ti < h->ntasks; ti++) {
+		const struct hm_task *k = &h->tasks[ti];
+		for (size_t key = 0; rank[ti] >= 0 && key < k->nkeys; key++)
+			if (k->kseq[key] && k->kseq[key] < first[key][0])
+				first[key][0] = k->kseq[key];
+	}
+	qsort(first, nr, sizeof(*first), cmp_u64_pair);
+	for (; nf < nr && first[nf][0] != UINT64_MAX; nf++) {
+		perm[first[nf][1]] = (uint32_t)nf;
+		rs[nf] = h->reasons[first[nf][1]];
+	}
+	free(h->reasons);
+	h->reasons = rs;
+	h->nreasons = nf;
+	rs = NULL;
+	reason_names_fix(h);
+	for (size_t ti = 0; ti < h->ntasks && nf; ti++) {
+		struct hm_task *k = &h->tasks[ti];
+		if (rank[ti] < 0)
+			continue;
+		// a key the task used (kseq set) is one a shown task used
+		for (int s = S_HOST; s <= S_GUEST; s++) {
+			struct hm_series *se = &k->s[s];
+			KEYS_PERMUTE(se->grid, se->nkeys);
+			KEYS_PERMUTE(se->mask, se->nkeys);
+			se->nkeys = nf;
+			list_keys_map(&se->ex, perm, nr);
+		}
+		KEYS_PERMUTE(k->unpaired, k->nkeys);
+		KEYS_PERMUTE(k->hist, k->nkeys);
+		k->nkeys = nf;
+	}
+	e = 0;
+out:
+	free(first);
+	free(perm);
+	free(rs);
+	return e;
+}
+#undef KEYS_PERMUTE
+
+// CPU view ids: the shown tasks first, the others in the order they came;
+// ids (n entries) gets the final id -> task table. Returns the ids' count.
+static size_t collect_ids(struct hm *h, const int32_t *rank, const struct pw_an_task **shown,
+			  size_t ns, const struct pw_an_task **ids, uint32_t *fid)
+{
+	size_t nid = ns;
+
+	memcpy(ids, shown, ns * sizeof(*ids));
+	for (size_t i = 0; i < h->nids; i++) {
+		const struct pw_an_task *t = h->ids[i];
+		if (rank[t->index] >= 0) {
+			fid[i] = (uint32_t)rank[t->index];
+		} else {
+			fid[i] = (uint32_t)nid;
+			ids[nid++] = t;
+		}
+	}
+	for (size_t ci = 0; ci < h->ncpus; ci++) {
+		struct hm_cpu *p = &h->cpus[ci];
+		list_keys_map(&p->ex, fid, h->nids);
+		for (uint32_t b = 0; b < h->cpu_nbins; b++)
+			if (p->top[b] >= 0)
+				p->top[b] = (int32_t)fid[p->top[b]];
+	}
+	for (size_t i = 0; i < h->nties; i++) {	// the lowest final id of the tied
+		const struct hm_tie *tie = &h->ties[i];
+		uint32_t best = UINT32_MAX;
+		for (size_t j = 0; j < tie->n; j++)
+			if (fid[h->tie_ids[tie->at + j]] < best)
+				best = fid[h->tie_ids[tie->at + j]];
+		h->cpus[tie->cpu].top[tie->bin] = (int32_t)best;
+	}
+	return nid;
+}
+
 // The collected data cut to what the second pass would have: the shown
 // tasks (their data moved to h->tasks[0..]), the exact budget given out in
 // the logged order, reason keys and CPU view ids renumbered. 1 when the run
@@ -1644,189 +1839,25 @@ static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	if (h->nomem)
 		return -1;
 
-	// the shown tasks: as pw_hm_write picks them
-	size_t n = h->ntasks, ns = 0;
-	int32_t *rank = malloc(n * sizeof(*rank));
+	size_t n = h->ntasks, ns;
+	int32_t *rank = malloc((n ? n : 1) * sizeof(*rank));
+	const struct pw_an_task **picked = calloc(ho->max_tasks ? ho->max_tasks : 1,
+						  sizeof(*picked));
 	struct hm_task *shown = calloc(ho->max_tasks ? ho->max_tasks : 1, sizeof(*shown));
 	const struct pw_an_task **ids = calloc(n ? n : 1, sizeof(*ids));
-	int32_t *fid = malloc((h->nids ? h->nids : 1) * sizeof(*fid));
-	if (!rank || !shown || !ids || !fid)
-		goto nomem;
+	uint32_t *fid = malloc((h->nids ? h->nids : 1) * sizeof(*fid));
+	int e = -1;
+
+	if (!rank || !picked || !shown || !ids || !fid)
+		goto out;
+	ns = pick_shown(run, ho, picked, sum);
 	for (size_t i = 0; i < n; i++)
 		rank[i] = -1;
-	for (size_t i = 0; i < run->nr_tasks; i++) {
-		const struct pw_an_task *t = run->tasks[i];
-		if (!t->selected || t->tid == 0)
-			continue;
-		if (ns == ho->max_tasks) {
-			sum->omitted++;
-			continue;
-		}
-		rank[t->index] = (int32_t)ns++;
-	}
-
-	// the exact budget, as the second pass gives it: the shown tasks'
-	// adds in event order; a series that finds it empty, or reaches
-	// exact_max, becomes bins and gives its events back
-	uint64_t left = ho->exact_total;
-	uint32_t *nex = calloc(ns * (S__N + 1) + 1, sizeof(*nex));
-	unsigned char *bin = calloc(ns * (S__N + 1) + 1, 1);
-	if (!nex || !bin) {
-		free(nex);
-		free(bin);
-		goto nomem;
-	}
-	for (size_t i = 0; i < h->nlog; i++) {
-		uint32_t sid = h->log[i], ti = sid / (S__N + 1);
-		if (rank[ti] < 0)
-			continue;
-		size_t q = (size_t)rank[ti] * (S__N + 1) + sid % (S__N + 1);
-		if (bin[q])
-			continue;
-		if (nex[q] < ho->exact_max && left) {
-			nex[q]++;
-			left--;
-		} else {
-			bin[q] = 1;
-			left += nex[q];
-		}
-	}
-	for (size_t ti = 0; ti < n; ti++) {
-		if (rank[ti] < 0)
-			continue;
-		struct hm_task *k = &h->tasks[ti];
-		size_t q = (size_t)rank[ti] * (S__N + 1);
-		for (int s = 0; s < S__N; s++)
-			if (bin[q + (size_t)s] && !k->s[s].binned)
-				series_to_bins(h, &k->s[s]);
-		if (bin[q + S__N] && !k->core_binned)
-			core_to_bins(h, k);
-	}
-	free(nex);
-	free(bin);
-	free(h->log);
-	h->log = NULL;
-	h->nlog = h->caplog = 0;
-	if (h->nomem)
-		goto nomem;
-
-	// reason keys in order of their first use by a shown task
-	size_t nr = h->nreasons, nf = 0;
-	uint64_t (*first)[2] = calloc(nr ? nr : 1, sizeof(*first));
-	uint32_t *perm = malloc((nr ? nr : 1) * sizeof(*perm));
-	struct hm_reason *rs = calloc(nr ? nr : 1, sizeof(*rs));
-	if (!first || !perm || !rs) {
-		free(first);
-		free(perm);
-		free(rs);
-		goto nomem;
-	}
-	for (size_t key = 0; key < nr; key++) {
-		first[key][0] = UINT64_MAX;
-		first[key][1] = key;
-	}
-	for (size_t ti = 0; ti < n; ti++) {
-		const struct hm_task *k = &h->tasks[ti];
-		for (size_t key = 0; rank[ti] >= 0 && key < k->nkeys; key++)
-			if (k->kseq[key] && k->kseq[key] < first[key][0])
-				first[key][0] = k->kseq[key];
-	}
-	qsort(first, nr, sizeof(*first), cmp_u64_pair);
-	for (size_t key = 0; key < nr; key++)
-		perm[key] = UINT32_MAX;
-	for (size_t j = 0; j < nr && first[j][0] != UINT64_MAX; j++, nf++) {
-		perm[first[j][1]] = (uint32_t)j;
-		rs[j] = h->reasons[first[j][1]];
-	}
-	free(h->reasons);
-	h->reasons = rs;
-	h->nreasons = nf;
-	reason_names_fix(h);
-	free(first);
-	for (size_t ti = 0; ti < n && nf; ti++) {
-		if (rank[ti] < 0)
-			continue;
-		struct hm_task *k = &h->tasks[ti];
-		for (int s = S_HOST; s <= S_GUEST; s++) {
-			struct hm_series *se = &k->s[s];
-			uint32_t **g = calloc(nf, sizeof(*g));
-			uint64_t **m = calloc(nf, sizeof(*m));
-			if (!g || !m) {
-				free(g);
-				free(m);
-				free(perm);
-				goto nomem;
-			}
-			for (size_t key = 0; key < se->nkeys; key++)
-				if (se->grid[key]) {	// a key the task used: shown
-					g[perm[key]] = se->grid[key];
-					m[perm[key]] = se->mask[key];
-				}
-			free(se->grid);
-			free(se->mask);
-			se->grid = g;
-			se->mask = m;
-			se->nkeys = nf;
-			size_t left_n = se->ex.n;
-			for (struct hm_blk *b = se->ex.head; b; b = b->next)
-				for (size_t e = 0; e < HM_BLK && left_n; e++, left_n--)
-					if (b->v[e].key < nr && perm[b->v[e].key] != UINT32_MAX)
-						b->v[e].key = perm[b->v[e].key];
-		}
-		uint64_t *u = calloc(nf, sizeof(*u));
-		uint64_t (*hs)[PW_HM_DUR] = calloc(nf, sizeof(*hs));
-		if (!u || !hs) {
-			free(u);
-			free(hs);
-			free(perm);
-			goto nomem;
-		}
-		for (size_t key = 0; key < k->nkeys; key++)
-			if (k->kseq[key]) {
-				u[perm[key]] = k->unpaired[key];
-				memcpy(hs[perm[key]], k->hist[key], sizeof(*hs));
-			}
-		free(k->unpaired);
-		free(k->hist);
-		k->unpaired = u;
-		k->hist = hs;
-		k->nkeys = nf;
-	}
-	free(perm);
-
-	// CPU view ids: the shown tasks first, the others as they came
-	size_t nid = ns;
-	for (size_t ti = 0; ti < n; ti++)
-		if (rank[ti] >= 0)
-			ids[rank[ti]] = h->tasks[ti].t;
-	for (size_t i = 0; i < h->nids; i++) {
-		const struct pw_an_task *t = h->ids[i];
-		if (rank[t->index] >= 0) {
-			fid[i] = rank[t->index];
-		} else {
-			fid[i] = (int32_t)nid;
-			ids[nid++] = t;
-		}
-	}
-	for (size_t ci = 0; ci < h->ncpus; ci++) {
-		struct hm_cpu *p = &h->cpus[ci];
-		size_t left_n = p->ex.n;
-		for (struct hm_blk *b = p->ex.head; b; b = b->next)
-			for (size_t e = 0; e < HM_BLK && left_n; e++, left_n--)
-				if (b->v[e].key < h->nids)
-					b->v[e].key = (uint32_t)fid[b->v[e].key];
-		for (uint32_t b = 0; b < h->cpu_nbins; b++)
-			if (p->top[b] >= 0)
-				p->top[b] = fid[p->top[b]];
-	}
-	for (size_t i = 0; i < h->nties; i++) {	// the lowest final id of the tied
-		const struct hm_tie *tie = &h->ties[i];
-		int32_t best = INT32_MAX;
-		for (size_t j = 0; j < tie->n; j++)
-			if (fid[h->tie_ids[tie->at + j]] < best)
-				best = fid[h->tie_ids[tie->at + j]];
-		h->cpus[tie->cpu].top[tie->bin] = best;
-	}
+	for (size_t i = 0; i < ns; i++)
+		rank[picked[i]->index] = (int32_t)i;
+	if (collect_budget(h, rank, ns) || collect_keys(h, rank))
+		goto out;
+	size_t nid = collect_ids(h, rank, picked, ns, ids, fid);
 
 	// the shown tasks' data, in their order; the others' freed
 	for (size_t ti = 0; ti < n; ti++) {
@@ -1841,15 +1872,16 @@ static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	free(h->ids);
 	h->ids = ids;
 	h->nids = nid;
+	shown = NULL;
+	ids = NULL;
+	e = 0;
+out:
 	free(rank);
-	free(fid);
-	return 0;
-nomem:
-	free(rank);
+	free(picked);
 	free(shown);
 	free(ids);
 	free(fid);
-	return -1;
+	return e;
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -1952,21 +1984,17 @@ static int hm_two_pass(struct hm *h, const struct pw_an_run *run, const struct p
 	    hm_cpus_grow(h, run->nr_cpu_slots))
 		return PW_ENOMEM;
 
-	// the shown tasks: selected, most runtime first (the analysis' order),
-	// no idle task; their ids come first
-	for (size_t i = 0; i < run->nr_tasks; i++) {
-		const struct pw_an_task *t = run->tasks[i];
-		if (!t->selected || t->tid == 0)
-			continue;
-		if (h->ntasks == ho->max_tasks) {
-			sum->omitted++;
-			continue;
-		}
-		h->tasks[h->ntasks].t = t;
-		h->tasks[h->ntasks].rk_key = UINT32_MAX;
-		h->ids[h->nids++] = t;
-		h->ntasks++;
+	// the shown tasks; their ids come first
+	const struct pw_an_task **picked = calloc(ho->max_tasks ? ho->max_tasks : 1,
+						  sizeof(*picked));
+	if (!picked)
+		return PW_ENOMEM;
+	h->ntasks = h->nids = pick_shown(run, ho, picked, sum);
+	for (size_t k = 0; k < h->ntasks; k++) {
+		h->tasks[k].t = h->ids[k] = picked[k];
+		h->tasks[k].rk_key = UINT32_MAX;
 	}
+	free(picked);
 	for (size_t i = 0; i < n; i++)
 		h->vid[i] = -1;
 	for (size_t k = 0; k < h->ntasks; k++)
