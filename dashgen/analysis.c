@@ -1527,13 +1527,6 @@ struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *
 	return p ? p->all : run->all_tasks;
 }
 
-const struct pw_tid_map *pw_an_live_map(const struct pw_an_run *run)
-{
-	const struct an_priv *p = run->priv;
-
-	return p ? p->map : NULL;
-}
-
 uint64_t pw_an_live_bin_ns(const struct pw_an_run *run, uint64_t last_ns)
 {
 	const struct an_priv *p = run->priv;

@@ -230,12 +230,9 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 	       size_t errsize);
 
 // During the pass, for opts.batch: the tasks made so far (in all_tasks
-// order: t->index), the map of trace tids to them (tid 0 is the cpu's
-// run->cpus[cpu].idle), and the series bin width the pass will end with if
-// its last event is at last_ns. After it: all_tasks, NULL, bin_ns.
-struct pw_tid_map;
+// order: t->index), and the series bin width the pass will end with if its
+// last event is at last_ns. After it: all_tasks, bin_ns.
 struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *n);
-const struct pw_tid_map *pw_an_live_map(const struct pw_an_run *run);
 uint64_t pw_an_live_bin_ns(const struct pw_an_run *run, uint64_t last_ns);
 
 // pw_an_run_free: release a run and everything it owns; NULL is fine.
