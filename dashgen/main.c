@@ -511,13 +511,18 @@ int main(int argc, char **argv)
 			die(1, "out of memory");
 
 	// several files without --cap: the window is the shortest capture
-	uint64_t cap = c.cap_ns;
+	// (each file's span from its trailer: held to its events once read)
+	uint64_t cap = c.cap_ns, (*span)[2] = NULL;
 	if (c.nr_files > 1 && !cap) {
 		uint64_t shortest = UINT64_MAX;
+		if (!(span = calloc(c.nr_files, sizeof(*span))))
+			die(1, "out of memory");
 		for (size_t i = 0; i < c.nr_files; i++) {
 			uint64_t a, b;
 			if (pw_an_span(paths[i], &a, &b, err, sizeof(err)))
 				die(1, "%s", err);
+			span[i][0] = a;
+			span[i][1] = b;
 			if (b - a < shortest)
 				shortest = b - a;
 		}
@@ -552,7 +557,16 @@ int main(int argc, char **argv)
 		progress_end(&prog);
 		if (e)
 			die(e == PW_EINVAL ? 2 : 1, "%s", err);
+		// the window came from what the file's end said: a tail that
+		// passes for a trailer but is not the one the reader reached, or a
+		// file changed since, would have given another one
+		if (span && (runs[i]->first_ns != span[i][0] || runs[i]->last_ns != span[i][1]))
+			die(1, "corrupt input '%s': its end says its events run from %" PRIu64
+			    " to %" PRIu64 " ns, they run from %" PRIu64 " to %" PRIu64
+			    " (or it changed while it was read)", paths[i], span[i][0],
+			    span[i][1], runs[i]->first_ns, runs[i]->last_ns);
 	}
+	free(span);
 	if (pw_an_short_names(runs, c.nr_files))
 		die(1, "out of memory");
 	for (size_t i = 0; i < c.nr_files; i++)

@@ -131,6 +131,72 @@ test_expect_success 'a trailer that disagrees with the events is refused' '
 	! test -e one/bad-heatmaps.html
 '
 
+# The window of several files without --cap comes from each file's end, read
+# before its events: a tail that passes for a trailer but is not the one the
+# reader reaches must not give a wrong window silently. Here the real trailer
+# holds, at its very end, a whole chunk of its own (an older trailer ending
+# 1 ms earlier) that checks like a trailer: the real stream is stored, its
+# last bytes are the inner chunk's, and pad bytes make the two Adler-32 sums
+# one.
+test_expect_success 'a false trailer at the end of a file is caught when its events are read' '
+	/usr/bin/python3 - kvm.cdict tail.cdict <<-\PY &&
+	import struct, sys, zlib, msgpack
+	b = open(sys.argv[1], "rb").read()
+	off = 16
+	while True:
+	    zlen = struct.unpack_from("<I", b, off)[0]
+	    if off + 16 + zlen == len(b):
+	        break
+	    off += 16 + zlen
+	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
+	assert tr["t"] == "end"
+	def chunk(z, rawlen):
+	    h = struct.pack("<III", len(z), rawlen, zlib.crc32(z))
+	    return h + struct.pack("<I", zlib.crc32(h)) + z
+	fake = dict(tr, last_ns=tr["last_ns"] - 1000000)
+	fraw = msgpack.packb(fake)
+	inner = chunk(zlib.compress(fraw), len(fraw))
+	M, want = 65521, zlib.adler32(fraw)
+	L, G = 1400, 256
+	pad = [128] * L
+	def raw_of(p):
+	    return msgpack.packb(dict(tr, pad=bytes(p), z=inner[:-4]))
+	def sums(r):
+	    a = zlib.adler32(r)
+	    return a & 0xffff, a >> 16
+	r = raw_of(pad)
+	n, at = len(r), r.index(bytes(pad))
+	# A: +d on a byte adds d to A (and d times its distance to the end to B)
+	need = ((want & 0xffff) - sums(r)[0]) % M
+	for j in range(520):
+	    d = min(127, need)
+	    pad[j] += d
+	    need -= d
+	# B alone: +t at j and -t at j + g add t * g to B, nothing to A
+	need = ((want >> 16) - sums(raw_of(pad))[1]) % M
+	q, rest = divmod(need, G)
+	j = 520
+	for g, left in ((G, q), (1, rest)):
+	    for _ in range(3):
+	        t = min(127, left)
+	        pad[j] += t
+	        pad[j + g] -= t
+	        left -= t
+	        j += g + 1
+	    assert left == 0
+	r = raw_of(pad)
+	assert zlib.adler32(r) == want and len(r) < 65536
+	z = b"\x78\x01\x01" + struct.pack("<HH", len(r), len(r) ^ 0xffff) + r + struct.pack(">I", want)
+	assert zlib.decompress(z) == r and z.endswith(inner)
+	open(sys.argv[2], "wb").write(b[:off] + chunk(z, len(r)))
+	PY
+	perfwhiz-dash -q --json tail.cdict >tail.json &&
+	test_expect_code 1 perfwhiz-dash -q --json tail.cdict svm.cdict >both.json 2>err &&
+	test_one_line err &&
+	grep -q "corrupt input .tail.cdict.: its end says its events run from [0-9]* to [0-9]* ns, they run from [0-9]* to [0-9]* (or it changed while it was read)" err &&
+	! test -s both.json
+'
+
 if perf record -q -a -e sched:sched_switch -o probe.data -- true >/dev/null 2>&1 &&
    [ -x "$BUILD/pw-workload" ]; then
 	test_expect_success 'a real recording: the same page' '
