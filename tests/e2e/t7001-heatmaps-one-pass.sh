@@ -20,6 +20,19 @@ capture() {
 	rm -f "$name.data"
 }
 
+# trailer.py: last_chunk(b), the offset of a .cdict's last chunk (its trailer in
+# a whole file), for the scripts below that forge one
+cat >trailer.py <<-\PY
+	import struct
+	def last_chunk(b):
+	    off = 16
+	    while True:
+	        zlen = struct.unpack_from("<I", b, off)[0]
+	        if off + 16 + zlen == len(b):
+	            return off
+	        off += 16 + zlen
+	PY
+
 # both LABEL DASH-ARGS...: the heatmaps page both ways, into one/ and two/; the single
 # pass must say it read the file once, the reference twice, and the pages must be equal
 both() {
@@ -107,14 +120,11 @@ test_expect_success 'too many tasks, or more memory than allowed: read twice, th
 test_expect_success 'a trailer that disagrees with the events is refused' '
 	/usr/bin/python3 - kvm.cdict bad.cdict <<-\PY &&
 	import struct, sys, zlib
+	sys.path.insert(0, ".")
+	from trailer import last_chunk
 	b = open(sys.argv[1], "rb").read()
 	# the trailer: the last chunk; its msgpack last_ns moved by one
-	off = 16
-	while True:
-	    zlen = struct.unpack_from("<I", b, off)[0]
-	    if off + 16 + zlen == len(b):
-	        break
-	    off += 16 + zlen
+	off = last_chunk(b)
 	raw = zlib.decompress(b[off + 16:])
 	k = raw.index(b"last_ns") + len(b"last_ns")
 	assert raw[k] == 0xcf
@@ -141,13 +151,10 @@ test_expect_success 'a trailer that disagrees with the events is refused' '
 test_expect_success 'a false trailer at the end of a file is caught when its events are read' '
 	/usr/bin/python3 - kvm.cdict tail.cdict <<-\PY &&
 	import struct, sys, zlib, msgpack
+	sys.path.insert(0, ".")
+	from trailer import last_chunk
 	b = open(sys.argv[1], "rb").read()
-	off = 16
-	while True:
-	    zlen = struct.unpack_from("<I", b, off)[0]
-	    if off + 16 + zlen == len(b):
-	        break
-	    off += 16 + zlen
+	off = last_chunk(b)
 	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
 	assert tr["t"] == "end"
 	def chunk(z, rawlen):
