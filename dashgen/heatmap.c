@@ -1537,6 +1537,19 @@ static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
 	return 0;
 }
 
+// room for n task pointers in *a (*cap of them): 0, or -1 out of memory
+static int tasks_room(const struct pw_an_task ***a, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return 0;
+	const struct pw_an_task **t = realloc(*a, n * sizeof(*t));
+	if (!t)
+		return -1;
+	*a = t;
+	*cap = n;
+	return 0;
+}
+
 // job j from the analysis' state now: 0, or -1 out of memory
 static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run *run,
 		    const struct pw_event *v, size_t n)
@@ -1554,24 +1567,14 @@ static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run 
 	memcpy(j->ev, v, n * sizeof(*v));
 	j->n = n;
 	j->nnew = nt - c->handed;
-	if (j->nnew > j->capnew) {
-		const struct pw_an_task **t = realloc(j->newt, j->nnew * sizeof(*t));
-		if (!t)
-			return -1;
-		j->newt = t;
-		j->capnew = j->nnew;
-	}
+	if (tasks_room(&j->newt, &j->capnew, j->nnew))
+		return -1;
 	if (j->nnew)
 		memcpy(j->newt, all + c->handed, j->nnew * sizeof(*all));
 	j->ntasks = nt;
 	j->ncpus = run->nr_cpu_slots;
-	if (j->ncpus > j->capidle) {
-		const struct pw_an_task **t = realloc(j->idle, j->ncpus * sizeof(*t));
-		if (!t)
-			return -1;
-		j->idle = t;
-		j->capidle = j->ncpus;
-	}
+	if (tasks_room(&j->idle, &j->capidle, j->ncpus))
+		return -1;
 	for (size_t i = 0; i < j->ncpus; i++)
 		j->idle[i] = run->cpus[i].idle;
 	c->handed = nt;
