@@ -16,6 +16,7 @@ test_expect_success 'record a small workload' '
 	perf script -i rec.data --dlfilter "$BUILD/perfwhiz.so" --dlarg out=rec.cdict --dlarg quiet >/dev/null 2>&1 &&
 	perfwhiz-dash -q --json rec.cdict >dash.json &&
 	perf sched timehist -s -i rec.data 2>/dev/null >timehist.txt &&
+	perf sched timehist -i rec.data 2>/dev/null >timehist-events.txt &&
 	perf script -i rec.data -F cpu,time,trace 2>/dev/null >switches.txt
 '
 
@@ -24,6 +25,9 @@ test_expect_success 'record a small workload' '
 # from its last switch-in to the last event; add those back before comparing.
 # It also skips each CPU's first slice (its start is unknown), which
 # perfwhiz-dash counts from the first event: take those off.
+# And when a task's EXIT record sorts before its last switch-out (prev_state
+# X), timehist no longer finds the thread and books that slice to ":-1[-1]":
+# give each such slice back to the prev_pid of the switch at that cpu and time.
 cat >cmp.py <<'EOF'
 import json, re, sys
 dash = json.load(open("dash.json"))["runs"][0]
@@ -33,6 +37,7 @@ last_in = {}
 first_slice = {}
 first_count = {}
 seen_cpu = set()
+switch_prev = {}
 for line in open("switches.txt"):
     m = re.match(r"\s*\[(\d+)\]\s+(\d+)\.(\d+):.*prev_pid=(\d+).*next_pid=(\d+)", line)
     if m:
@@ -44,6 +49,16 @@ for line in open("switches.txt"):
             first_slice[prev] = first_slice.get(prev, 0) + (t - first_ns)
             first_count[prev] = first_count.get(prev, 0) + 1
         last_in[cpu] = (int(m.group(5)), t)
+        switch_prev[(cpu, m.group(2) + "." + m.group(3))] = int(m.group(4))
+orphan = {}
+for line in open("timehist-events.txt"):
+    m = re.match(r"^\s*(\d+\.\d+)\s+\[(\d+)\]\s+:-1\[-1\]\s+\S+\s+\S+\s+([\d.]+)\s*$", line)
+    if m:
+        tid = switch_prev.get((int(m.group(2)), m.group(1)))
+        if tid is None:
+            print("timehist :-1 slice at", m.group(1), "cpu", m.group(2), "has no switch"); sys.exit(1)
+        s, r = orphan.get(tid, (0, 0))
+        orphan[tid] = (s + 1, r + float(m.group(3)) * 1e6)
 open_slice = {}
 for cpu, (tid, t) in last_in.items():
     if tid:
@@ -55,6 +70,9 @@ for line in open("timehist.txt"):
         tid = int(m.group(2))
         s, r = th.get(tid, (0, 0))
         th[tid] = (s + int(m.group(4)), r + float(m.group(5)) * 1e6)
+for tid, (s, r) in orphan.items():
+    if tid in th:
+        th[tid] = (th[tid][0] + s, th[tid][1] + r)
 tasks = {t["tid"]: t for t in dash["tasks"] if t["tid"]}
 bad = n = 0
 for tid, (sched_in, run_ns) in th.items():
