@@ -15,10 +15,22 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 let failed = 0;
 
+// why: the error's first line and, for a Playwright timeout, the last step
+// of its call log (what it was still waiting for: "element is not visible",
+// "... intercepts pointer events"), so that a failure in CI explains itself
+function why(err) {
+	const lines = String(err && err.message || err).split('\n');
+	const log = lines.indexOf('Call log:');
+	const steps = log < 0 ? [] : lines.slice(log + 1)
+		.map(function (l) { return l.replace(/\u001b\[[0-9;]*m/g, '').trim(); })
+		.filter(function (l) { return l && !/^-? ?(waiting \d+ms|retrying )/.test(l); });
+	return lines[0] + (steps.length ? ' [last step: ' + steps[steps.length - 1] + ']' : '');
+}
+
 function report(name, what, err) {
 	if (err) {
 		failed++;
-		console.log('not ok ' + name + ': ' + what + ': ' + String(err && err.message || err).split('\n')[0]);
+		console.log('not ok ' + name + ': ' + what + ': ' + why(err));
 	} else {
 		console.log('ok ' + name + ': ' + what);
 	}
