@@ -43,6 +43,9 @@ struct an_priv {
 	// division; bin_lo is UINT64_MAX when unknown (after a fold)
 	uint64_t bin_lo;		// absolute start of bin bin_cur
 	uint32_t bin_cur;
+	uint64_t *col_rt;		// the tasks' series, bin-major (COL_RT)
+	uint32_t *col_sw;
+	size_t col_cap;			// tasks a bin's row holds
 };
 
 static void seterr(char *err, size_t size, const char *fmt, ...)
@@ -121,6 +124,8 @@ void pw_tid_map_free(struct pw_tid_map *m)
 
 /* ---- tasks and cpus ---------------------------------------------------- */
 
+static int cols_grow(struct an_priv *p);
+
 static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 {
 	struct an_priv *p = run->priv;
@@ -147,15 +152,9 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 	t->selected = 1;
 	t->st.on_cpu = -1;
 	t->st.name_id = NO_NAME;
-	if (p->max_bins) {
-		t->bin_runtime = calloc(p->max_bins, sizeof(*t->bin_runtime));
-		t->bin_switches = calloc(p->max_bins, sizeof(*t->bin_switches));
-		if (!t->bin_runtime || !t->bin_switches) {
-			free(t->bin_runtime);
-			free(t->bin_switches);
-			free(t);
-			return NULL;
-		}
+	if (p->max_bins && p->nr_all == p->col_cap && cols_grow(p)) {
+		free(t);
+		return NULL;
 	}
 	p->all[p->nr_all++] = t;
 	return t;
@@ -406,11 +405,71 @@ static void fold_u64(uint64_t *s, uint32_t n)
 	memset(s + n, 0, n * sizeof(*s));
 }
 
-static void fold_u32(uint32_t *s, uint32_t n)
+
+// The tasks' series while the pass runs: bins x col_cap tasks, bin-major.
+// At any time every task adds to the same bin or two, which stay in cache
+// however many tasks there are (with thousands, a series of each task's
+// own was a cache miss at nearly every switch). Each task is given its
+// own (bin_runtime, bin_switches) when the pass ends.
+#define COL_RT(p, b, i) ((p)->col_rt[(size_t)(b) * (p)->col_cap + (i)])
+#define COL_SW(p, b, i) ((p)->col_sw[(size_t)(b) * (p)->col_cap + (i)])
+
+// room for one more task in the series (p->nr_all == p->col_cap); -1
+static int cols_grow(struct an_priv *p)
 {
-	for (uint32_t i = 0; i < n; i++)
-		s[i] = s[2 * i] + s[2 * i + 1];
-	memset(s + n, 0, n * sizeof(*s));
+	size_t cap = p->col_cap ? p->col_cap + p->col_cap / 2 : 64;
+	uint64_t *rt = calloc((size_t)p->max_bins * cap, sizeof(*rt));
+	uint32_t *sw = calloc((size_t)p->max_bins * cap, sizeof(*sw));
+
+	if (!rt || !sw) {
+		free(rt);
+		free(sw);
+		return -1;
+	}
+	for (uint32_t b = 0; p->col_cap && b < p->max_bins; b++) {
+		memcpy(rt + (size_t)b * cap, &COL_RT(p, b, 0), p->col_cap * sizeof(*rt));
+		memcpy(sw + (size_t)b * cap, &COL_SW(p, b, 0), p->col_cap * sizeof(*sw));
+	}
+	free(p->col_rt);
+	free(p->col_sw);
+	p->col_rt = rt;
+	p->col_sw = sw;
+	p->col_cap = cap;
+	return 0;
+}
+
+// halve the series' resolution: bin b is bins 2b and 2b + 1
+static void cols_fold(struct an_priv *p, uint32_t half)
+{
+	for (uint32_t b = 0; b < half; b++)
+		for (size_t i = 0; i < p->nr_all; i++) {
+			COL_RT(p, b, i) = COL_RT(p, 2 * b, i) + COL_RT(p, 2 * b + 1, i);
+			COL_SW(p, b, i) = COL_SW(p, 2 * b, i) + COL_SW(p, 2 * b + 1, i);
+		}
+	memset(&COL_RT(p, half, 0), 0, (size_t)half * p->col_cap * sizeof(*p->col_rt));
+	memset(&COL_SW(p, half, 0), 0, (size_t)half * p->col_cap * sizeof(*p->col_sw));
+}
+
+// the pass is over: each task's series its own, the bin-major ones freed
+static int cols_give(struct an_priv *p)
+{
+	for (size_t i = 0; i < p->nr_all; i++) {
+		struct pw_an_task *t = p->all[i];
+		t->bin_runtime = malloc(p->max_bins * sizeof(*t->bin_runtime));
+		t->bin_switches = malloc(p->max_bins * sizeof(*t->bin_switches));
+		if (!t->bin_runtime || !t->bin_switches)
+			return -1;
+		for (uint32_t b = 0; b < p->max_bins; b++) {
+			t->bin_runtime[b] = COL_RT(p, b, i);
+			t->bin_switches[b] = COL_SW(p, b, i);
+		}
+	}
+	free(p->col_rt);
+	free(p->col_sw);
+	p->col_rt = NULL;
+	p->col_sw = NULL;
+	p->col_cap = 0;
+	return 0;
 }
 
 // The bin of t (>= win_start): made to exist by doubling the bin width
@@ -423,10 +482,7 @@ static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
 
 	while (idx >= p->max_bins && !p->bins_fixed) {
 		uint32_t half = p->max_bins / 2;
-		for (size_t i = 0; i < p->nr_all; i++) {
-			fold_u64(p->all[i]->bin_runtime, half);
-			fold_u32(p->all[i]->bin_switches, half);
-		}
+		cols_fold(p, half);
 		for (size_t i = 0; i < run->nr_cpu_slots; i++)
 			if (run->cpus[i].bin_busy)
 				fold_u64(run->cpus[i].bin_busy, half);
@@ -456,7 +512,7 @@ static inline uint32_t bin_at(struct pw_an_run *run, uint64_t t)
 }
 
 // [a, b) (inside the window, a < b) over the bins it spans
-static void bins_span(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a,
+static void bins_span(struct pw_an_run *run, size_t ti, uint64_t *s2, uint64_t a,
 		      uint64_t b)
 {
 	struct an_priv *p = run->priv;
@@ -471,7 +527,7 @@ static void bins_span(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_
 		if (k == j && j == p->max_bins - 1)
 			y = b;		// the last bin takes any overflow
 		if (y > x) {
-			s1[k] += y - x;
+			COL_RT(p, k, ti) += y - x;
 			if (s2)
 				s2[k] += y - x;
 		}
@@ -479,10 +535,10 @@ static void bins_span(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_
 	bin_index(run, b - 1);
 }
 
-// The slice [a, b) clipped to the window into s1 and s2 (NULL: none).
-// whole: nothing to clip (see the event handlers).
+// The slice [a, b) of t clipped to the window into t's runtime series and
+// s2 (NULL: none). whole: nothing to clip (see the event handlers).
 static inline __attribute__((always_inline)) void
-bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a, uint64_t b,
+bins_add(struct pw_an_run *run, struct pw_an_task *t, uint64_t *s2, uint64_t a, uint64_t b,
 	 uint64_t ws, uint64_t we, int whole)
 {
 	struct an_priv *p = run->priv;
@@ -496,12 +552,12 @@ bins_add(struct pw_an_run *run, uint64_t *s1, uint64_t *s2, uint64_t a, uint64_t
 	if (b <= a)
 		return;
 	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
-		s1[p->bin_cur] += b - a;
+		COL_RT(p, p->bin_cur, t->index) += b - a;
 		if (s2)
 			s2[p->bin_cur] += b - a;
 		return;
 	}
-	bins_span(run, s1, s2, a, b);
+	bins_span(run, t->index, s2, a, b);
 }
 
 /* ---- event handlers ---------------------------------------------------- */
@@ -545,7 +601,7 @@ PW_HOT int add_slice(struct pw_an_run *run, int series, int whole,
 	*tcp = tc;
 	tc->runtime_ns += d;
 	if (series)
-		bins_add(run, t->bin_runtime, t->tid ? c->bin_busy : NULL, a, b, ws, we, whole);
+		bins_add(run, t, t->tid ? c->bin_busy : NULL, a, b, ws, we, whole);
 	return 0;
 }
 
@@ -602,8 +658,10 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 		else
 			prev->involuntary++;
 		nc->sched_in++;
-		if (series)
-			prev->bin_switches[bin_at(run, t)]++;
+		if (series) {
+			uint32_t b = bin_at(run, t);	// (may fold)
+			COL_SW(p, b, prev->index)++;
+		}
 		if (__builtin_expect(p->succ, 0) && is_succ(p->o, prev->tid))
 			next->successor_count++;
 	}
@@ -1192,6 +1250,8 @@ static void free_priv(struct pw_an_run *run)
 	if (p->fd >= 0)
 		close(p->fd);
 	pw_tid_map_free(p->map);
+	free(p->col_rt);
+	free(p->col_sw);
 	// p->all has moved to run->all_tasks by now
 	run->priv = NULL;
 	free(p);
@@ -1322,6 +1382,8 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 			run->q.kvm_exit_without_entry++;
 	}
 
+	if (p->max_bins && cols_give(p))
+		goto nomem;
 	sum_entries(run);
 
 	if (tr && tr->nr_stats) {
