@@ -53,7 +53,7 @@
 #define PW_CDICT_MAGIC "PWCDICT\n"	// 8 bytes at offset 0
 #define PW_CDICT_VERSION 3		// major version the writer writes
 #define PW_CDICT_VERSION_MIN 2		// oldest major version the reader reads
-#define PW_CDICT_MINOR 0
+#define PW_CDICT_MINOR 1
 #define PW_HEADER_SIZE 16
 #define PW_CHUNK_HEADER_SIZE 16
 #define PW_CHUNK_ROWS 65536		// events per event chunk (writer side)
@@ -192,6 +192,14 @@ struct pw_stat {
 };
 
 // The trailer: its presence proves the file is whole.
+// One of the trailer's tids with the most runtime (minor version 1).
+struct pw_top {
+	int32_t tid;
+	uint64_t runtime_ns;	// its slices, each cpu's last one to last_ns
+};
+
+#define PW_TRAILER_TOP 1024	// tids in the trailer's "top", at most
+
 struct pw_trailer {
 	uint64_t rows;			// events in the file (all kinds)
 	uint64_t events[PW_EV__COUNT];	// events by kind
@@ -200,6 +208,8 @@ struct pw_trailer {
 	uint64_t chunks;		// event chunks before the trailer
 	struct pw_stat *stats;
 	size_t nr_stats;
+	struct pw_top *top;		// most runtime first; NULL in files
+	size_t nr_top;			// older than minor version 1
 };
 
 /* ---- writer ------------------------------------------------------------ */

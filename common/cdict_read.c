@@ -293,6 +293,7 @@ static void trailer_release(struct pw_trailer *tr)
 		free(tr->stats[i].name);
 	}
 	free(tr->stats);
+	free(tr->top);
 	memset(tr, 0, sizeof(*tr));
 }
 
@@ -742,6 +743,37 @@ static int parse_trailer(struct slot *s, const msgpack_object *m)
 			free(name);
 			if (kind >= 0 && v >= 0)
 				tr->events[kind] = (uint64_t)v;
+		}
+	}
+	if ((o = map_get(m, "top"))) {	// minor version 1
+		if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size > PW_TRAILER_TOP)
+			return CORRUPT(&s->f, s->off, "trailer top is not a list of at most %d",
+				       PW_TRAILER_TOP);
+		if (o->via.array.size &&
+		    !(tr->top = calloc(o->via.array.size, sizeof(*tr->top))))
+			return FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+		for (uint32_t i = 0; i < o->via.array.size; i++) {
+			const msgpack_object *e = &o->via.array.ptr[i];
+			int64_t ns = -1;
+			struct pw_top *p = &tr->top[i];
+
+			if (e->type == MSGPACK_OBJECT_ARRAY && e->via.array.size == 2 &&
+			    (e->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
+			     e->via.array.ptr[0].type == MSGPACK_OBJECT_NEGATIVE_INTEGER) &&
+			    e->via.array.ptr[0].via.i64 >= INT32_MIN &&
+			    (e->via.array.ptr[0].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ||
+			     e->via.array.ptr[0].via.u64 <= INT32_MAX))
+				ns = obj_uint(&e->via.array.ptr[1]);
+			if (ns < 0)
+				return CORRUPT(&s->f, s->off, "trailer top entry %" PRIu32
+					       " is not [tid, runtime]", i);
+			p->tid = (int32_t)e->via.array.ptr[0].via.i64;
+			p->runtime_ns = (uint64_t)ns;
+			if (i && (p->runtime_ns > p[-1].runtime_ns ||
+				  (p->runtime_ns == p[-1].runtime_ns && p->tid <= p[-1].tid)))
+				return CORRUPT(&s->f, s->off, "trailer top is not in order at entry %"
+					       PRIu32, i);
+			tr->nr_top = i + 1;
 		}
 	}
 	if ((o = map_get(m, "stats")) && o->type == MSGPACK_OBJECT_MAP) {

@@ -46,11 +46,13 @@ struct strtab {
 	uint32_t nslots;	// power of two
 };
 
-// A set of tids seen, for the trailer's task count (kept by the thread that
-// encodes the chunks: off the caller's hot path).
+// A set of tids seen, for the trailer's task count and each tid's runtime
+// (kept by the thread that encodes the chunks: off the caller's hot path).
 struct tidset {
 	int64_t *slots;		// tid + 1, 0 = empty
+	uint64_t *ns;		// per slot: runtime, as a reader derives it
 	uint32_t n, nslots;
+	uint32_t gen;		// bumped when the slots move
 };
 
 // The columns of one event chunk: kind, dt and cpu have a row per event,
@@ -108,6 +110,15 @@ struct pw_writer {
 
 	struct strtab strs;
 	struct tidset tids;
+	// the thread's own view of each cpu for the runtimes: the slot of the
+	// tid the last switch switched in (valid while its gen is the set's)
+	// and that switch's time + 1 (0: none yet)
+	struct bg_cpu {
+		uint32_t slot, gen;
+		int32_t tid;
+		uint64_t last;
+	} *bg_cpu;
+	uint32_t bg_ncpu;
 
 	// trailer: its counts are the thread's too (count_rows)
 	struct pw_trailer tr;
@@ -191,7 +202,8 @@ static int64_t strtab_intern(struct strtab *t, const char *s)
 	return t->n++;
 }
 
-static int tidset_add(struct tidset *t, int32_t tid)
+// tidset_add: tid into the set; its slot (>= 0), or PW_ENOMEM
+static int64_t tidset_add(struct tidset *t, int32_t tid)
 {
 	int64_t key = (int64_t)tid + 1;	// tid -1 would be 0: keep it apart
 	uint32_t i;
@@ -201,9 +213,13 @@ static int tidset_add(struct tidset *t, int32_t tid)
 	if ((uint64_t)(t->n + 1) * 2 > t->nslots) {
 		uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
 		int64_t *slots = calloc(nslots, sizeof(*slots));
+		uint64_t *ns = calloc(nslots, sizeof(*ns));
 
-		if (!slots)
+		if (!slots || !ns) {
+			free(slots);
+			free(ns);
 			return PW_ENOMEM;
+		}
 		for (uint32_t j = 0; j < t->nslots; j++) {
 			if (!t->slots[j])
 				continue;
@@ -211,18 +227,28 @@ static int tidset_add(struct tidset *t, int32_t tid)
 			while (slots[i])
 				i = (i + 1) & (nslots - 1);
 			slots[i] = t->slots[j];
+			ns[i] = t->ns[j];
 		}
 		free(t->slots);
+		free(t->ns);
 		t->slots = slots;
+		t->ns = ns;
 		t->nslots = nslots;
+		t->gen++;
 	}
 	for (i = ((uint32_t)key * 2654435761u) & (t->nslots - 1); t->slots[i];
 	     i = (i + 1) & (t->nslots - 1))
 		if (t->slots[i] == key)
-			return 0;
+			return i;
 	t->slots[i] = key;
 	t->n++;
-	return 0;
+	return i;
+}
+
+// the tid of a slot (the inverse of tidset_add's key)
+static int32_t tidset_tid(const struct tidset *t, uint32_t i)
+{
+	return t->slots[i] == INT64_MIN ? -1 : (int32_t)(t->slots[i] - 1);
 }
 
 static int write_all(struct pw_writer *w, const void *buf, size_t len,
@@ -495,48 +521,84 @@ int64_t pw_writer_intern(struct pw_writer *w, const char *s)
 	return strtab_intern(&w->strs, s ? s : "");
 }
 
-// The chunk's tids into the trailer's set: every event's tid and every
-// switch's next (an elided prev is the cpu's previous next: already in).
+// The chunk's tids into the trailer's set: every event's tid (the
+// switches' prev and next are count_rows')
 static int add_tids(struct pw_writer *w, const struct chunk *c)
 {
-	int err;
-
 	for (unsigned g = 0; g < PW_G__COUNT; g++) {
 		const int64_t *a = c->cols[g][0];
 
-		for (uint32_t i = 0; i < c->gn[g]; i++) {
-			if (g == PW_G_SW) {
-				if ((a[i] && (err = tidset_add(&w->tids, (int32_t)(a[i] - 1)))) ||
-				    (err = tidset_add(&w->tids, (int32_t)c->cols[g][1][i])))
-					return err;
-			} else if ((err = tidset_add(&w->tids, (int32_t)a[i]))) {
-				return err;
-			}
-		}
+		for (uint32_t i = 0; g != PW_G_SW && i < c->gn[g]; i++)
+			if (tidset_add(&w->tids, (int32_t)a[i]) < 0)
+				return PW_ENOMEM;
 	}
 	return 0;
 }
 
+// The slot of a switch's prev tid on cpu (stored: tid + 1; 0: elided, the
+// tid the cpu's last switch switched in), or PW_ENOMEM.
+static int64_t switch_prev_slot(struct pw_writer *w, const struct bg_cpu *bc, int64_t stored,
+				int32_t elided_tid)
+{
+	if (stored)
+		return tidset_add(&w->tids, (int32_t)(stored - 1));
+	if (bc->gen == w->tids.gen)
+		return bc->slot;
+	return tidset_add(&w->tids, elided_tid);
+}
+
 // The chunk's rows into the trailer's counts: events by kind, first and
-// last time.
-static void count_rows(struct pw_writer *w, const struct chunk *c)
+// last time, and each switch's slice (from the cpu's last switch, or from
+// the file's first event: what a reader derives) on its prev's runtime.
+// w->cpu_next is the caller's, but the rows before this chunk's have all
+// been taken: the elided tid is looked up only when the set has moved.
+static int count_rows(struct pw_writer *w, const struct chunk *c)
 {
 	uint64_t t = c->t0, last = t;
+	const int64_t *sw = c->cols[PW_G_SW][0], *nx = c->cols[PW_G_SW][1];
+	uint32_t j = 0;
 
 	if (!c->rows)
-		return;
-	for (uint32_t i = 0; i < c->rows; i++) {
-		t += (uint64_t)c->dt[i];
-		last = t > last ? t : last;
-		w->tr.events[c->kind[i]]++;
-	}
+		return 0;
 	if (!w->have_first) {
 		w->tr.first_ns = c->t0;
 		w->have_first = 1;
 	}
+	for (uint32_t i = 0; i < c->rows; i++) {
+		t += (uint64_t)c->dt[i];
+		last = t > last ? t : last;
+		w->tr.events[c->kind[i]]++;
+		if (c->kind[i] != PW_EV_SWITCH)
+			continue;
+		uint32_t cpu = (uint32_t)c->cpu[i];
+		if (cpu >= w->bg_ncpu) {
+			uint32_t n = cpu + 1 > 2 * w->bg_ncpu ? cpu + 1 : 2 * w->bg_ncpu;
+			struct bg_cpu *b = realloc(w->bg_cpu, n * sizeof(*b));
+			if (!b)
+				return PW_ENOMEM;
+			memset(b + w->bg_ncpu, 0, (n - w->bg_ncpu) * sizeof(*b));
+			w->bg_cpu = b;
+			w->bg_ncpu = n;
+		}
+		struct bg_cpu *bc = &w->bg_cpu[cpu];
+		int64_t ps = switch_prev_slot(w, bc, sw[j], bc->tid);
+		uint64_t since = bc->last ? bc->last - 1 : w->tr.first_ns;
+		if (ps < 0)
+			return PW_ENOMEM;
+		w->tids.ns[ps] += t >= since ? t - since : 0;
+		int64_t ns = tidset_add(&w->tids, (int32_t)nx[j]);
+		if (ns < 0)
+			return PW_ENOMEM;
+		bc->slot = (uint32_t)ns;
+		bc->gen = w->tids.gen;
+		bc->tid = (int32_t)nx[j];
+		bc->last = t + 1;
+		j++;
+	}
 	if (last > w->tr.last_ns)
 		w->tr.last_ns = last;
 	w->tr.rows += c->rows;
+	return 0;
 }
 
 // Pack an event chunk into ez->sbuf and append it; then empty the chunk.
@@ -547,7 +609,8 @@ static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
 	size_t n = 6 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
 	int err = add_tids(w, c);
 
-	count_rows(w, c);
+	if (!err)
+		err = count_rows(w, c);
 
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
 		if (c->gn[g])
@@ -801,10 +864,60 @@ static int cmp_stat(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+static int cmp_top(const void *a, const void *b)
+{
+	const struct pw_top *x = a, *y = b;
+
+	if (x->runtime_ns != y->runtime_ns)
+		return x->runtime_ns > y->runtime_ns ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+// The trailer's "top": the PW_TRAILER_TOP tids (idle, 0, left out) with the
+// most runtime, each cpu's last slice running to the last event, most first
+// (ties: the lower tid). The writer thread is idle.
+static int pack_top(struct pw_writer *w)
+{
+	struct tidset *ts = &w->tids;
+	struct pw_top *all = malloc((ts->n ? ts->n : 1) * sizeof(*all));
+	size_t n = 0;
+
+	if (!all)
+		return PW_ENOMEM;
+	for (uint32_t c = 0; c < w->bg_ncpu; c++) {
+		const struct bg_cpu *bc = &w->bg_cpu[c];
+		if (!bc->last)
+			continue;
+		int64_t i = bc->gen == ts->gen ? bc->slot : tidset_add(ts, bc->tid);
+		if (i < 0) {
+			free(all);
+			return PW_ENOMEM;
+		}
+		if (w->tr.last_ns >= bc->last - 1)
+			ts->ns[i] += w->tr.last_ns - (bc->last - 1);
+	}
+	for (uint32_t i = 0; i < ts->nslots; i++)
+		if (ts->slots[i] && tidset_tid(ts, i) != 0)
+			all[n++] = (struct pw_top){ tidset_tid(ts, i), ts->ns[i] };
+	qsort(all, n, sizeof(*all), cmp_top);
+	if (n > PW_TRAILER_TOP)
+		n = PW_TRAILER_TOP;
+	pack_str(&w->pk, "top");
+	msgpack_pack_array(&w->pk, n);
+	for (size_t i = 0; i < n; i++) {
+		msgpack_pack_array(&w->pk, 2);
+		msgpack_pack_int64(&w->pk, all[i].tid);
+		msgpack_pack_uint64(&w->pk, all[i].runtime_ns);
+	}
+	free(all);
+	return 0;
+}
+
 static int write_trailer(struct pw_writer *w)
 {
 	struct pw_trailer *tr = &w->tr;
 	size_t nev = 0, ngroups = 0;
+	int err;
 
 	for (unsigned k = 0; k < PW_EV__COUNT; k++)
 		nev += tr->events[k] != 0;
@@ -814,7 +927,7 @@ static int write_trailer(struct pw_writer *w)
 	for (size_t i = 0; i < tr->nr_stats; i++)
 		ngroups += !i || strcmp(tr->stats[i].group, tr->stats[i - 1].group);
 
-	msgpack_pack_map(&w->pk, 8);
+	msgpack_pack_map(&w->pk, 9);
 	pack_kv_str(&w->pk, "t", "end");
 	pack_kv_u64(&w->pk, "rows", tr->rows);
 	pack_str(&w->pk, "events");
@@ -826,6 +939,8 @@ static int write_trailer(struct pw_writer *w)
 	pack_kv_u64(&w->pk, "first_ns", tr->first_ns);
 	pack_kv_u64(&w->pk, "last_ns", tr->last_ns);
 	pack_kv_u64(&w->pk, "chunks", tr->chunks);
+	if ((err = pack_top(w)))
+		return err;
 	pack_str(&w->pk, "stats");
 	msgpack_pack_map(&w->pk, ngroups);
 	for (size_t i = 0, j; i < tr->nr_stats; i = j) {
@@ -930,6 +1045,8 @@ void pw_writer_free(struct pw_writer *w)
 	free(w->strs.s);
 	free(w->strs.slots);
 	free(w->tids.slots);
+	free(w->tids.ns);
+	free(w->bg_cpu);
 	for (size_t i = 0; i < w->tr.nr_stats; i++) {
 		free(w->tr.stats[i].group);
 		free(w->tr.stats[i].name);
