@@ -169,8 +169,12 @@ HM_COLD void collect_bytes(struct hm *h, uint64_t n)
 	if ((h->bytes += n) > h->bytes_max)
 		h->nomem = 1;	// the second pass takes over
 }
-// and the tasks a file may have (its trailer says) for a single pass
+// and the tasks a file may have (its trailer says) for a single pass of
+// every task; beyond, only the HM_CANDIDATES tids its trailer names with the
+// most runtime are held (their series only: the CPU views take every task),
+// and the second pass is made when a shown task is not one of them
 #define HM_COLLECT_TASKS 512
+#define HM_CANDIDATES 128
 
 /* ---- duration buckets -------------------------------------------------- */
 
@@ -1295,6 +1299,8 @@ struct pw_hm_collect {
 	unsigned char *full;
 	struct pw_trailer tr;
 	uint64_t cap_ns;
+	int32_t *cand;		// the tids held (sorted), NULL: every one
+	size_t ncand;
 	uint64_t nev;		// events fed
 	int started, failed;	// failed: under mu while the thread runs
 	size_t handed;		// tasks handed to the thread so far
@@ -1309,8 +1315,43 @@ struct pw_hm_collect {
 	char err[256];
 };
 
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+// held: whether the series of the task of trace tid are collected
+static int held(const struct pw_hm_collect *c, int32_t tid)
+{
+	return tid && (!c->cand || bsearch(&tid, c->cand, c->ncand, sizeof(tid), cmp_i32));
+}
+
+// More tasks than the single pass holds: the trailer's tids with the most
+// runtime (minor version 1; in the whole file, as the analysis ranks them
+// when the window is the file's), unless tasks are picked by name after
+// the pass (-t): the shown ones would seldom be among them. 0, or -1: the
+// second pass.
+static int candidates(struct pw_hm_collect *c, int selecting)
+{
+	size_t n = HM_CANDIDATES;
+	const char *e = getenv("PERFWHIZ_HEAT_CANDIDATES");
+
+	if (e && *e >= '0' && *e <= '9')
+		n = strtoull(e, NULL, 10);
+	if (n > c->tr.nr_top)
+		n = c->tr.nr_top;
+	if (selecting || !n || !(c->cand = malloc(n * sizeof(*c->cand))))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		c->cand[i] = c->tr.top[i].tid;
+	qsort(c->cand, n, sizeof(*c->cand), cmp_i32);
+	c->ncand = n;
+	return 0;
+}
+
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
-					const struct pw_hm_opts *ho)
+					const struct pw_hm_opts *ho, int selecting)
 {
 	struct pw_reader *r = NULL;
 	struct pw_hm_collect *c;
@@ -1322,9 +1363,11 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	if (!(c = calloc(1, sizeof(*c))))
 		return NULL;
 	if (pw_reader_open(&r, path) || pw_reader_peek_trailer(r, &c->tr) || !c->tr.rows ||
-	    c->tr.tasks > HM_COLLECT_TASKS || !(c->map = calloc(1, sizeof(*c->map)))) {
+	    (c->tr.tasks > HM_COLLECT_TASKS && candidates(c, selecting)) ||
+	    !(c->map = calloc(1, sizeof(*c->map)))) {
 		pw_reader_free(r);
 		pw_trailer_release(&c->tr);
+		free(c->cand);
 		free(c);
 		return NULL;
 	}
@@ -1374,6 +1417,7 @@ void pw_hm_collect_free(struct pw_hm_collect *c)
 		free(c->jobs[i].idle);
 	}
 	pw_trailer_release(&c->tr);
+	free(c->cand);
 	free(c);
 }
 
@@ -1432,10 +1476,10 @@ static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 			return -1;
 		if (t->trace_tid && pw_tid_map_put(c->map, t->trace_tid, (struct pw_an_task *)t))
 			return -1;
-		h->slot[i] = t->tid ? (int32_t)i : -1;	// idle tasks have no heatmaps
+		c->full[i] = t->tid && held(c, t->trace_tid);
+		h->slot[i] = c->full[i] ? (int32_t)i : -1;	// idle tasks have no heatmaps
 		h->id[i] = h->vid[i] = -1;
 		h->cview[i] = t->tid != 0;
-		c->full[i] = t->tid != 0;
 		c->x.st[i].on_cpu = -1;
 		hk->t = t;
 		hk->rk_key = UINT32_MAX;
@@ -1854,6 +1898,11 @@ static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	if (!rank || !picked || !shown || !ids || !fid)
 		goto out;
 	ns = pick_shown(run, ho, picked, sum);
+	for (size_t i = 0; i < ns; i++)
+		if (!c->full[picked[i]->index]) {	// not held: the second pass
+			e = 1;
+			goto out;
+		}
 	for (size_t i = 0; i < n; i++)
 		rank[i] = -1;
 	for (size_t i = 0; i < ns; i++)

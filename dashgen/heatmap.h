@@ -85,17 +85,21 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // the events are read) is collected while pw_an_run_file() reads it, from
 // its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
 // collector), for every task, by a thread of the collector's (a copy of
-// each batch and of the tasks made by then is queued to it); pw_hm_write() then cuts it to the shown tasks
-// and writes the same document the second pass would (the exact budget,
-// reason keys and CPU view ids given out in the order the second pass
-// would have: see heatmap.c), or reads the file again when the collection
-// does not hold (the run is not what it assumed, or it ran out of room).
+// each batch and of the tasks made by then is queued to it); pw_hm_write()
+// then cuts it to the shown tasks and writes the same document the second
+// pass would (the exact budget, reason keys and CPU view ids given out in
+// the order the second pass would have: see heatmap.c), or reads the file
+// again when the collection does not hold (the run is not what it assumed,
+// it ran out of room, or a shown task was not held).
+// A file of more than 512 tasks has only the series of the 128 tids its
+// trailer names with the most runtime collected.
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
-// trailer, too many tasks, --merge-sys-tasks, out of memory, or
+// trailer; more than 512 tasks and no trailer "top", or selecting: tasks
+// are picked by name after the pass; --merge-sys-tasks, out of memory, or
 // PERFWHIZ_HEAT_TWO_PASS set in the environment: the tests' reference).
 struct pw_hm_collect;
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
-					const struct pw_hm_opts *ho);
+					const struct pw_hm_opts *ho, int selecting);
 void pw_hm_collect_batch(void *col, struct pw_an_run *run, const struct pw_event *v,
 			 size_t n);
 void pw_hm_collect_free(struct pw_hm_collect *col);

@@ -554,7 +554,7 @@ int main(int argc, char **argv)
 		prog.file = paths[i];
 		if (c.heatmaps) {	// collected while it is read, when it can be
 			struct pw_hm_opts ho = PW_HM_OPTS_INIT;
-			cols[i] = pw_hm_collect_new(paths[i], &o, &ho);
+			cols[i] = pw_hm_collect_new(paths[i], &o, &ho, c.task != NULL);
 			o.batch = cols[i] ? pw_hm_collect_batch : NULL;
 			o.batch_ctx = cols[i];
 		}

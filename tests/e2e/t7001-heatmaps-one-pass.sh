@@ -48,6 +48,16 @@ both() {
 	cmp "one/$label-charts.html" "two/$label-charts.html"
 }
 
+# same LABEL DASH-ARGS...: as both, whichever way the single pass went
+same() {
+	local label=$1; shift
+	mkdir -p one two &&
+	perfwhiz-dash --headless --heatmaps --output-dir one --label "$label" "$@" 2>one.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two \
+		--label "$label" "$@" &&
+	cmp "one/$label-heatmaps.html" "two/$label-heatmaps.html"
+}
+
 test_expect_success 'captures: KVM (exact series), binned, and over the exact budget' '
 	capture kvm -c 4 --vms 2 --vcpus 2 -d 200 -s 11 &&
 	capture svm -c 3 --vms 1 --vcpus 2 --isa svm -d 300 -s 4 &&
@@ -105,12 +115,81 @@ test_expect_success 'a truncated file and --merge-sys-tasks are read twice, as b
 	grep -q "heatmaps .big.cdict.: .*; read twice$" m.err
 '
 
-test_expect_success 'too many tasks, or more memory than allowed: read twice, the same page' '
+# the trailer's "top" (minor version 1) against the columns, read by the
+# Python reader of docs/cdict-format.md: each tid's slices (from the cpu's
+# last switch, or from the first event) and each cpu's last one to the last
+# event, most first, ties by tid, idle left out, at most 1,024
+sed -n '/<!-- snippet: load_cdict -->/,/^```$/p' "$SRCDIR/docs/cdict-format.md" |
+	sed '1,2d;$d' >load_cdict.py
+cat >top.py <<-\PY
+	import sys
+	sys.path.insert(0, ".")
+	from load_cdict import load_cdict
+	meta, cols, strings, tr = load_cdict(sys.argv[1])
+	first, last, cur, rt, i = cols["time"][0], {}, {}, {}, 0
+	for k, t, cpu in zip(cols["kind"], cols["time"], cols["cpu"]):
+	    if k == "sched_switch":
+	        p, n = cols["sw.prev"][i], cols["sw.next"][i]
+	        i += 1
+	        rt[p] = rt.get(p, 0) + max(0, t - last.get(cpu, first))
+	        last[cpu], cur[cpu] = t, n
+	for cpu, n in cur.items():
+	    rt[n] = rt.get(n, 0) + max(0, tr["last_ns"] - last[cpu])
+	want = sorted(([tid, ns] for tid, ns in rt.items() if tid), key=lambda e: (-e[1], e[0]))[:1024]
+	assert tr["top"] == want, (tr["top"][:3], want[:3])
+	assert len(want) == min(1024, len([t for t in rt if t])), len(want)
+	print(len(rt), "tids,", len(want), "in top")
+	PY
+
+test_expect_success 'the trailer names the tids with the most runtime, as the columns give it' '
 	capture crowd -c 4 --vms 0 --tasks 600 -n 300000 -s 8 &&
-	perfwhiz-dash --headless --heatmaps --output-dir one crowd.cdict 2>crowd.err &&
-	grep -q "heatmaps .crowd.cdict.: .*; read twice$" crowd.err &&
+	capture horde -c 4 --vms 0 --tasks 1100 -n 200000 -s 9 &&
+	/usr/bin/python3 top.py crowd.cdict >crowd.top && grep "in top" crowd.top &&
+	/usr/bin/python3 top.py horde.cdict >horde.top && grep "1024 in top" horde.top &&
+	/usr/bin/python3 top.py kvm.cdict
+'
+
+test_expect_success 'more than 512 tasks: the 128 with the most runtime held, one reading, the same page' '
+	both crowd crowd.cdict &&
+	both horde horde.cdict &&
+	same hwin -f 1 -c 50 horde.cdict &&
+	same hwin2 -f 100 -c 1000 crowd.cdict
+'
+
+test_expect_success 'a shown task not held, or tasks picked by name (-t): read twice, the same page' '
+	PERFWHIZ_HEAT_CANDIDATES=8 perfwhiz-dash --headless --heatmaps --output-dir one crowd.cdict 2>few.err &&
+	grep -q "heatmaps .crowd.cdict.: 64 tasks.*; read twice$" few.err &&
 	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two crowd.cdict &&
 	cmp one/crowd-heatmaps.html two/crowd-heatmaps.html &&
+	perfwhiz-dash --headless --heatmaps -t "java|node" --output-dir one --label t crowd.cdict 2>t.err &&
+	grep -q "heatmaps .crowd.cdict.: .*; read twice$" t.err &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps -t "java|node" --output-dir two \
+		--label t crowd.cdict &&
+	cmp one/t-heatmaps.html two/t-heatmaps.html
+'
+
+test_expect_success 'a trailer whose top is out of order is refused' '
+	/usr/bin/python3 - crowd.cdict badtop.cdict <<-\PY &&
+	import msgpack, struct, sys, zlib
+	sys.path.insert(0, ".")
+	from trailer import last_chunk
+	b = open(sys.argv[1], "rb").read()
+	off = last_chunk(b)
+	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
+	tr["top"][0], tr["top"][1] = tr["top"][1], tr["top"][0]
+	raw = msgpack.packb(tr)
+	z = zlib.compress(raw)
+	h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
+	h += struct.pack("<I", zlib.crc32(h))
+	open(sys.argv[2], "wb").write(b[:off] + h + z)
+	PY
+	test_expect_code 1 perfwhiz-dash -q --headless --heatmaps --output-dir one badtop.cdict 2>err &&
+	test_one_line err &&
+	grep -q "corrupt input .badtop.cdict.*trailer top is not in order at entry 1" err &&
+	! test -e one/badtop-heatmaps.html
+'
+
+test_expect_success 'more memory than allowed: read twice, the same page' '
 	PERFWHIZ_HEAT_MAX_MB=2 perfwhiz-dash --headless --heatmaps --output-dir one many.cdict 2>cap.err &&
 	grep -q "heatmaps .many.cdict.: .*; read twice$" cap.err &&
 	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two many.cdict &&
