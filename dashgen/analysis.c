@@ -43,9 +43,6 @@ struct an_priv {
 	// division; bin_lo is UINT64_MAX when unknown (after a fold)
 	uint64_t bin_lo;		// absolute start of bin bin_cur
 	uint32_t bin_cur;
-	uint64_t *col_rt;		// the tasks' series, bin-major (COL_RT)
-	uint32_t *col_sw;
-	size_t col_cap;			// tasks a bin's row holds
 };
 
 static void seterr(char *err, size_t size, const char *fmt, ...)
@@ -124,7 +121,7 @@ void pw_tid_map_free(struct pw_tid_map *m)
 
 /* ---- tasks and cpus ---------------------------------------------------- */
 
-static int cols_grow(struct an_priv *p);
+static int cols_grow(struct pw_an_run *run);
 
 static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 {
@@ -152,7 +149,7 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 	t->selected = 1;
 	t->st.on_cpu = -1;
 	t->st.name_id = NO_NAME;
-	if (p->max_bins && p->nr_all == p->col_cap && cols_grow(p)) {
+	if (p->max_bins && p->nr_all == run->bin_stride && cols_grow(run)) {
 		free(t);
 		return NULL;
 	}
@@ -406,18 +403,17 @@ static void fold_u64(uint64_t *s, uint32_t n)
 }
 
 
-// The tasks' series while the pass runs: bins x col_cap tasks, bin-major.
-// At any time every task adds to the same bin or two, which stay in cache
-// however many tasks there are (with thousands, a series of each task's
-// own was a cache miss at nearly every switch). Each task is given its
-// own (bin_runtime, bin_switches) when the pass ends.
-#define COL_RT(p, b, i) ((p)->col_rt[(size_t)(b) * (p)->col_cap + (i)])
-#define COL_SW(p, b, i) ((p)->col_sw[(size_t)(b) * (p)->col_cap + (i)])
+// The tasks' series (run->bin_rt, bin_sw: see analysis.h), bin b of the
+// task of index i. Bin-major because with thousands of tasks a series of
+// each task's own was a cache miss at nearly every switch.
+#define COL_RT(run, b, i) ((run)->bin_rt[(size_t)(b) * (run)->bin_stride + (i)])
+#define COL_SW(run, b, i) ((run)->bin_sw[(size_t)(b) * (run)->bin_stride + (i)])
 
-// room for one more task in the series (p->nr_all == p->col_cap); -1
-static int cols_grow(struct an_priv *p)
+// room for one more task in the series (nr_all == bin_stride); -1
+static int cols_grow(struct pw_an_run *run)
 {
-	size_t cap = p->col_cap ? p->col_cap + p->col_cap / 2 : 64;
+	struct an_priv *p = run->priv;
+	size_t old = run->bin_stride, cap = old ? old + old / 2 : 64;
 	uint64_t *rt = calloc((size_t)p->max_bins * cap, sizeof(*rt));
 	uint32_t *sw = calloc((size_t)p->max_bins * cap, sizeof(*sw));
 
@@ -426,50 +422,30 @@ static int cols_grow(struct an_priv *p)
 		free(sw);
 		return -1;
 	}
-	for (uint32_t b = 0; p->col_cap && b < p->max_bins; b++) {
-		memcpy(rt + (size_t)b * cap, &COL_RT(p, b, 0), p->col_cap * sizeof(*rt));
-		memcpy(sw + (size_t)b * cap, &COL_SW(p, b, 0), p->col_cap * sizeof(*sw));
+	for (uint32_t b = 0; old && b < p->max_bins; b++) {
+		memcpy(rt + (size_t)b * cap, &COL_RT(run, b, 0), old * sizeof(*rt));
+		memcpy(sw + (size_t)b * cap, &COL_SW(run, b, 0), old * sizeof(*sw));
 	}
-	free(p->col_rt);
-	free(p->col_sw);
-	p->col_rt = rt;
-	p->col_sw = sw;
-	p->col_cap = cap;
+	free(run->bin_rt);
+	free(run->bin_sw);
+	run->bin_rt = rt;
+	run->bin_sw = sw;
+	run->bin_stride = cap;
 	return 0;
 }
 
 // halve the series' resolution: bin b is bins 2b and 2b + 1
-static void cols_fold(struct an_priv *p, uint32_t half)
+static void cols_fold(struct pw_an_run *run, uint32_t half)
 {
+	struct an_priv *p = run->priv;
+
 	for (uint32_t b = 0; b < half; b++)
 		for (size_t i = 0; i < p->nr_all; i++) {
-			COL_RT(p, b, i) = COL_RT(p, 2 * b, i) + COL_RT(p, 2 * b + 1, i);
-			COL_SW(p, b, i) = COL_SW(p, 2 * b, i) + COL_SW(p, 2 * b + 1, i);
+			COL_RT(run, b, i) = COL_RT(run, 2 * b, i) + COL_RT(run, 2 * b + 1, i);
+			COL_SW(run, b, i) = COL_SW(run, 2 * b, i) + COL_SW(run, 2 * b + 1, i);
 		}
-	memset(&COL_RT(p, half, 0), 0, (size_t)half * p->col_cap * sizeof(*p->col_rt));
-	memset(&COL_SW(p, half, 0), 0, (size_t)half * p->col_cap * sizeof(*p->col_sw));
-}
-
-// the pass is over: each task's series its own, the bin-major ones freed
-static int cols_give(struct an_priv *p)
-{
-	for (size_t i = 0; i < p->nr_all; i++) {
-		struct pw_an_task *t = p->all[i];
-		t->bin_runtime = malloc(p->max_bins * sizeof(*t->bin_runtime));
-		t->bin_switches = malloc(p->max_bins * sizeof(*t->bin_switches));
-		if (!t->bin_runtime || !t->bin_switches)
-			return -1;
-		for (uint32_t b = 0; b < p->max_bins; b++) {
-			t->bin_runtime[b] = COL_RT(p, b, i);
-			t->bin_switches[b] = COL_SW(p, b, i);
-		}
-	}
-	free(p->col_rt);
-	free(p->col_sw);
-	p->col_rt = NULL;
-	p->col_sw = NULL;
-	p->col_cap = 0;
-	return 0;
+	memset(&COL_RT(run, half, 0), 0, (size_t)half * run->bin_stride * sizeof(*run->bin_rt));
+	memset(&COL_SW(run, half, 0), 0, (size_t)half * run->bin_stride * sizeof(*run->bin_sw));
 }
 
 // The bin of t (>= win_start): made to exist by doubling the bin width
@@ -482,7 +458,7 @@ static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
 
 	while (idx >= p->max_bins && !p->bins_fixed) {
 		uint32_t half = p->max_bins / 2;
-		cols_fold(p, half);
+		cols_fold(run, half);
 		for (size_t i = 0; i < run->nr_cpu_slots; i++)
 			if (run->cpus[i].bin_busy)
 				fold_u64(run->cpus[i].bin_busy, half);
@@ -527,7 +503,7 @@ static void bins_span(struct pw_an_run *run, size_t ti, uint64_t *s2, uint64_t a
 		if (k == j && j == p->max_bins - 1)
 			y = b;		// the last bin takes any overflow
 		if (y > x) {
-			COL_RT(p, k, ti) += y - x;
+			COL_RT(run, k, ti) += y - x;
 			if (s2)
 				s2[k] += y - x;
 		}
@@ -552,7 +528,7 @@ bins_add(struct pw_an_run *run, struct pw_an_task *t, uint64_t *s2, uint64_t a, 
 	if (b <= a)
 		return;
 	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
-		COL_RT(p, p->bin_cur, t->index) += b - a;
+		COL_RT(run, p->bin_cur, t->index) += b - a;
 		if (s2)
 			s2[p->bin_cur] += b - a;
 		return;
@@ -660,7 +636,7 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 		nc->sched_in++;
 		if (series) {
 			uint32_t b = bin_at(run, t);	// (may fold)
-			COL_SW(p, b, prev->index)++;
+			COL_SW(run, b, prev->index)++;
 		}
 		if (__builtin_expect(p->succ, 0) && is_succ(p->o, prev->tid))
 			next->successor_count++;
@@ -1032,10 +1008,10 @@ static void merge_task(struct pw_an_run *run, struct pw_an_task *d,
 		       struct pw_an_task *s)
 {
 	d->nr_merged += s->nr_merged;
-	if (d->bin_runtime && s->bin_runtime)	// the series sum too
+	if (run->bin_rt)	// the series sum too
 		for (uint32_t i = 0; i < run->nr_bins; i++) {
-			d->bin_runtime[i] += s->bin_runtime[i];
-			d->bin_switches[i] += s->bin_switches[i];
+			PW_AN_BIN_RT(run, d, i) += PW_AN_BIN_RT(run, s, i);
+			PW_AN_BIN_SW(run, d, i) += PW_AN_BIN_SW(run, s, i);
 		}
 	if (d->pid != s->pid)
 		d->pid = -1;
@@ -1250,8 +1226,6 @@ static void free_priv(struct pw_an_run *run)
 	if (p->fd >= 0)
 		close(p->fd);
 	pw_tid_map_free(p->map);
-	free(p->col_rt);
-	free(p->col_sw);
 	// p->all has moved to run->all_tasks by now
 	run->priv = NULL;
 	free(p);
@@ -1382,8 +1356,6 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 			run->q.kvm_exit_without_entry++;
 	}
 
-	if (p->max_bins && cols_give(p))
-		goto nomem;
 	sum_entries(run);
 
 	if (tr && tr->nr_stats) {
@@ -1434,8 +1406,6 @@ static void task_free(struct pw_an_task *t)
 	free(t->reasons);
 	free(t->st.reason_ix);
 	pw_hist_release(&t->wait);
-	free(t->bin_runtime);
-	free(t->bin_switches);
 	free(t);
 }
 
@@ -1451,6 +1421,8 @@ void pw_an_run_free(struct pw_an_run *run)
 	for (size_t i = 0; i < run->nr_cpu_slots; i++)
 		free(run->cpus[i].bin_busy);
 	free(run->cpus);
+	free(run->bin_rt);
+	free(run->bin_sw);
 	for (size_t i = 0; i < run->nr_stats; i++) {
 		free(run->stats[i].group);
 		free(run->stats[i].name);

@@ -144,9 +144,7 @@ struct pw_an_task {
 	struct pw_an_reason *reasons;	// sorted by count desc, then name
 	size_t nr_reasons;
 
-	// time series (run->nr_bins entries each, NULL without series)
-	uint64_t *bin_runtime;
-	uint32_t *bin_switches;
+	// time series: the run's (PW_AN_BIN_RT, PW_AN_BIN_SW)
 
 	struct pw_an_task *merged_into;	// set on tasks folded away
 	struct pw_an_task_state st;
@@ -210,9 +208,20 @@ struct pw_an_run {
 
 	uint32_t nr_bins;		// series: bins of bin_ns from win_start
 	uint64_t bin_ns;
+	// the tasks' runtime and switch series (opts.max_bins; NULL without),
+	// bin-major: a row of bin_stride tasks (t->index) per bin, so that
+	// the pass, where every task adds to the same bin or two at any time,
+	// stays in cache however many tasks there are. Read them with
+	// PW_AN_BIN_RT(run, t, b) and PW_AN_BIN_SW(run, t, b), b < nr_bins.
+	uint64_t *bin_rt;
+	uint32_t *bin_sw;
+	size_t bin_stride;
 
 	void *priv;			// streaming state (NULL after the pass)
 };
+
+#define PW_AN_BIN_RT(run, t, b) ((run)->bin_rt[(size_t)(b) * (run)->bin_stride + (t)->index])
+#define PW_AN_BIN_SW(run, t, b) ((run)->bin_sw[(size_t)(b) * (run)->bin_stride + (t)->index])
 
 // pw_an_run_file: read `path` (name used in messages: `display`) and reduce
 // it. Returns 0 with *out set (caller frees with pw_an_run_free), or a PW_E*

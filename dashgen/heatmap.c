@@ -1090,11 +1090,11 @@ static void put_task(struct pw_jw *w, struct hm *h, size_t i, struct pw_hm_summa
 	}
 	// the first pass' runtime and switch series (opts.max_bins)
 	pw_jw_lit(w, ",\"rt\":[");
-	for (uint32_t b = 0; t->bin_runtime && b < run->nr_bins; b++)
-		pw_jw_sep_u64(w, !b, t->bin_runtime[b]);
+	for (uint32_t b = 0; run->bin_rt && b < run->nr_bins; b++)
+		pw_jw_sep_u64(w, !b, PW_AN_BIN_RT(run, t, b));
 	pw_jw_lit(w, "],\"sw\":[");
-	for (uint32_t b = 0; t->bin_switches && b < run->nr_bins; b++)
-		pw_jw_sep_u64(w, !b, t->bin_switches[b]);
+	for (uint32_t b = 0; run->bin_sw && b < run->nr_bins; b++)
+		pw_jw_sep_u64(w, !b, PW_AN_BIN_SW(run, t, b));
 	pw_jw_lit(w, "]}");
 }
 
