@@ -21,9 +21,10 @@ capture() {
 }
 
 # trailer.py: last_chunk(b), the offset of a .cdict's last chunk (its trailer in
-# a whole file), for the scripts below that forge one
+# a whole file), and chunk(raw), a whole chunk of msgpack bytes (header and
+# zlib), for the scripts below that forge one
 cat >trailer.py <<-\PY
-	import struct
+	import struct, zlib
 	def last_chunk(b):
 	    off = 16
 	    while True:
@@ -31,6 +32,10 @@ cat >trailer.py <<-\PY
 	        if off + 16 + zlen == len(b):
 	            return off
 	        off += 16 + zlen
+	def chunk(raw):
+	    z = zlib.compress(raw)
+	    h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
+	    return h + struct.pack("<I", zlib.crc32(h)) + z
 	PY
 
 # both LABEL DASH-ARGS...: the heatmaps page both ways, into one/ and two/; the single
@@ -172,16 +177,12 @@ test_expect_success 'a trailer whose top is out of order is refused' '
 	/usr/bin/python3 - crowd.cdict badtop.cdict <<-\PY &&
 	import msgpack, struct, sys, zlib
 	sys.path.insert(0, ".")
-	from trailer import last_chunk
+	from trailer import chunk, last_chunk
 	b = open(sys.argv[1], "rb").read()
 	off = last_chunk(b)
 	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
 	tr["top"][0], tr["top"][1] = tr["top"][1], tr["top"][0]
-	raw = msgpack.packb(tr)
-	z = zlib.compress(raw)
-	h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
-	h += struct.pack("<I", zlib.crc32(h))
-	open(sys.argv[2], "wb").write(b[:off] + h + z)
+	open(sys.argv[2], "wb").write(b[:off] + chunk(msgpack.packb(tr)))
 	PY
 	test_expect_code 1 perfwhiz-dash -q --headless --heatmaps --output-dir one badtop.cdict 2>err &&
 	test_one_line err &&
@@ -200,7 +201,7 @@ test_expect_success 'a trailer that disagrees with the events is refused' '
 	/usr/bin/python3 - kvm.cdict bad.cdict <<-\PY &&
 	import struct, sys, zlib
 	sys.path.insert(0, ".")
-	from trailer import last_chunk
+	from trailer import chunk, last_chunk
 	b = open(sys.argv[1], "rb").read()
 	# the trailer: the last chunk; its msgpack last_ns moved by one
 	off = last_chunk(b)
@@ -209,10 +210,7 @@ test_expect_success 'a trailer that disagrees with the events is refused' '
 	assert raw[k] == 0xcf
 	v = struct.unpack_from(">Q", raw, k + 1)[0] + 1
 	raw = raw[:k + 1] + struct.pack(">Q", v) + raw[k + 9:]
-	z = zlib.compress(raw)
-	h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
-	h += struct.pack("<I", zlib.crc32(h))
-	open(sys.argv[2], "wb").write(b[:off] + h + z)
+	open(sys.argv[2], "wb").write(b[:off] + chunk(raw))
 	PY
 	test_expect_code 1 perfwhiz-dash -q --headless --heatmaps --output-dir one bad.cdict 2>err &&
 	test_one_line err &&
