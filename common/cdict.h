@@ -191,7 +191,6 @@ struct pw_stat {
 	uint64_t value;
 };
 
-// The trailer: its presence proves the file is whole.
 // One of the trailer's tids with the most runtime (minor version 1).
 struct pw_top {
 	int32_t tid;
@@ -200,6 +199,7 @@ struct pw_top {
 
 #define PW_TRAILER_TOP 1024	// tids in the trailer's "top", at most
 
+// The trailer: its presence proves the file is whole.
 struct pw_trailer {
 	uint64_t rows;			// events in the file (all kinds)
 	uint64_t events[PW_EV__COUNT];	// events by kind

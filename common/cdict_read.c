@@ -754,20 +754,18 @@ static int parse_trailer(struct slot *s, const msgpack_object *m)
 			return FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
 		for (uint32_t i = 0; i < o->via.array.size; i++) {
 			const msgpack_object *e = &o->via.array.ptr[i];
+			const msgpack_object *v = e->via.array.ptr;
 			int64_t ns = -1;
 			struct pw_top *p = &tr->top[i];
 
 			if (e->type == MSGPACK_OBJECT_ARRAY && e->via.array.size == 2 &&
-			    (e->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
-			     e->via.array.ptr[0].type == MSGPACK_OBJECT_NEGATIVE_INTEGER) &&
-			    e->via.array.ptr[0].via.i64 >= INT32_MIN &&
-			    (e->via.array.ptr[0].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ||
-			     e->via.array.ptr[0].via.u64 <= INT32_MAX))
-				ns = obj_uint(&e->via.array.ptr[1]);
+			    (v[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER ? v[0].via.u64 <= INT32_MAX
+			     : v[0].type == MSGPACK_OBJECT_NEGATIVE_INTEGER && v[0].via.i64 >= INT32_MIN))
+				ns = obj_uint(&v[1]);
 			if (ns < 0)
 				return CORRUPT(&s->f, s->off, "trailer top entry %" PRIu32
 					       " is not [tid, runtime]", i);
-			p->tid = (int32_t)e->via.array.ptr[0].via.i64;
+			p->tid = (int32_t)v[0].via.i64;
 			p->runtime_ns = (uint64_t)ns;
 			if (i && (p->runtime_ns > p[-1].runtime_ns ||
 				  (p->runtime_ns == p[-1].runtime_ns && p->tid <= p[-1].tid)))

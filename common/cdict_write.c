@@ -52,7 +52,6 @@ struct tidset {
 	int64_t *slots;		// tid + 1, 0 = empty
 	uint64_t *ns;		// per slot: runtime, as a reader derives it
 	uint32_t n, nslots;
-	uint32_t gen;		// bumped when the slots move
 };
 
 // The columns of one event chunk: kind, dt and cpu have a row per event,
@@ -110,11 +109,9 @@ struct pw_writer {
 
 	struct strtab strs;
 	struct tidset tids;
-	// the thread's own view of each cpu for the runtimes: the slot of the
-	// tid the last switch switched in (valid while its gen is the set's)
-	// and that switch's time + 1 (0: none yet)
+	// the thread's own view of each cpu for the runtimes: the tid the
+	// last switch switched in and that switch's time + 1 (0: none yet)
 	struct bg_cpu {
-		uint32_t slot, gen;
 		int32_t tid;
 		uint64_t last;
 	} *bg_cpu;
@@ -234,7 +231,6 @@ static int64_t tidset_add(struct tidset *t, int32_t tid)
 		t->slots = slots;
 		t->ns = ns;
 		t->nslots = nslots;
-		t->gen++;
 	}
 	for (i = ((uint32_t)key * 2654435761u) & (t->nslots - 1); t->slots[i];
 	     i = (i + 1) & (t->nslots - 1))
@@ -535,23 +531,10 @@ static int add_tids(struct pw_writer *w, const struct chunk *c)
 	return 0;
 }
 
-// The slot of a switch's prev tid on cpu (stored: tid + 1; 0: elided, the
-// tid the cpu's last switch switched in), or PW_ENOMEM.
-static int64_t switch_prev_slot(struct pw_writer *w, const struct bg_cpu *bc, int64_t stored,
-				int32_t elided_tid)
-{
-	if (stored)
-		return tidset_add(&w->tids, (int32_t)(stored - 1));
-	if (bc->gen == w->tids.gen)
-		return bc->slot;
-	return tidset_add(&w->tids, elided_tid);
-}
-
 // The chunk's rows into the trailer's counts: events by kind, first and
 // last time, and each switch's slice (from the cpu's last switch, or from
-// the file's first event: what a reader derives) on its prev's runtime.
-// w->cpu_next is the caller's, but the rows before this chunk's have all
-// been taken: the elided tid is looked up only when the set has moved.
+// the file's first event: what a reader derives) on its prev's runtime
+// (an elided prev, 0, is the tid the cpu's last switch switched in).
 static int count_rows(struct pw_writer *w, const struct chunk *c)
 {
 	uint64_t t = c->t0, last = t;
@@ -581,16 +564,13 @@ static int count_rows(struct pw_writer *w, const struct chunk *c)
 			w->bg_ncpu = n;
 		}
 		struct bg_cpu *bc = &w->bg_cpu[cpu];
-		int64_t ps = switch_prev_slot(w, bc, sw[j], bc->tid);
+		int64_t ps = tidset_add(&w->tids, sw[j] ? (int32_t)(sw[j] - 1) : bc->tid);
 		uint64_t since = bc->last ? bc->last - 1 : w->tr.first_ns;
 		if (ps < 0)
 			return PW_ENOMEM;
-		w->tids.ns[ps] += t >= since ? t - since : 0;
-		int64_t ns = tidset_add(&w->tids, (int32_t)nx[j]);
-		if (ns < 0)
+		w->tids.ns[ps] += t >= since ? t - since : 0;	// (before an add moves the slots)
+		if (tidset_add(&w->tids, (int32_t)nx[j]) < 0)
 			return PW_ENOMEM;
-		bc->slot = (uint32_t)ns;
-		bc->gen = w->tids.gen;
 		bc->tid = (int32_t)nx[j];
 		bc->last = t + 1;
 		j++;
@@ -888,7 +868,7 @@ static int pack_top(struct pw_writer *w)
 		const struct bg_cpu *bc = &w->bg_cpu[c];
 		if (!bc->last)
 			continue;
-		int64_t i = bc->gen == ts->gen ? bc->slot : tidset_add(ts, bc->tid);
+		int64_t i = tidset_add(ts, bc->tid);	// (in the set already)
 		if (i < 0) {
 			free(all);
 			return PW_ENOMEM;

@@ -403,11 +403,9 @@ static void fold_u64(uint64_t *s, uint32_t n)
 }
 
 
-// The tasks' series (run->bin_rt, bin_sw: see analysis.h), bin b of the
-// task of index i. Bin-major because with thousands of tasks a series of
-// each task's own was a cache miss at nearly every switch.
-#define COL_RT(run, b, i) ((run)->bin_rt[(size_t)(b) * (run)->bin_stride + (i)])
-#define COL_SW(run, b, i) ((run)->bin_sw[(size_t)(b) * (run)->bin_stride + (i)])
+// The tasks' series (run->bin_rt, bin_sw: see analysis.h) are bin-major
+// because with thousands of tasks a series of each task's own was a cache
+// miss at nearly every switch.
 
 // room for one more task in the series (nr_all == bin_stride); -1
 static int cols_grow(struct pw_an_run *run)
@@ -422,9 +420,9 @@ static int cols_grow(struct pw_an_run *run)
 		free(sw);
 		return -1;
 	}
-	for (uint32_t b = 0; old && b < p->max_bins; b++) {
-		memcpy(rt + (size_t)b * cap, &COL_RT(run, b, 0), old * sizeof(*rt));
-		memcpy(sw + (size_t)b * cap, &COL_SW(run, b, 0), old * sizeof(*sw));
+	for (size_t b = 0; old && b < p->max_bins; b++) {
+		memcpy(rt + b * cap, run->bin_rt + b * old, old * sizeof(*rt));
+		memcpy(sw + b * cap, run->bin_sw + b * old, old * sizeof(*sw));
 	}
 	free(run->bin_rt);
 	free(run->bin_sw);
@@ -437,15 +435,15 @@ static int cols_grow(struct pw_an_run *run)
 // halve the series' resolution: bin b is bins 2b and 2b + 1
 static void cols_fold(struct pw_an_run *run, uint32_t half)
 {
-	struct an_priv *p = run->priv;
+	size_t n = run->bin_stride;
 
-	for (uint32_t b = 0; b < half; b++)
-		for (size_t i = 0; i < p->nr_all; i++) {
-			COL_RT(run, b, i) = COL_RT(run, 2 * b, i) + COL_RT(run, 2 * b + 1, i);
-			COL_SW(run, b, i) = COL_SW(run, 2 * b, i) + COL_SW(run, 2 * b + 1, i);
+	for (size_t b = 0; b < half; b++)
+		for (size_t i = 0; i < n; i++) {
+			run->bin_rt[b * n + i] = run->bin_rt[2 * b * n + i] + run->bin_rt[(2 * b + 1) * n + i];
+			run->bin_sw[b * n + i] = run->bin_sw[2 * b * n + i] + run->bin_sw[(2 * b + 1) * n + i];
 		}
-	memset(&COL_RT(run, half, 0), 0, (size_t)half * run->bin_stride * sizeof(*run->bin_rt));
-	memset(&COL_SW(run, half, 0), 0, (size_t)half * run->bin_stride * sizeof(*run->bin_sw));
+	memset(run->bin_rt + half * n, 0, half * n * sizeof(*run->bin_rt));
+	memset(run->bin_sw + half * n, 0, half * n * sizeof(*run->bin_sw));
 }
 
 // The bin of t (>= win_start): made to exist by doubling the bin width
@@ -488,8 +486,8 @@ static inline uint32_t bin_at(struct pw_an_run *run, uint64_t t)
 }
 
 // [a, b) (inside the window, a < b) over the bins it spans
-static void bins_span(struct pw_an_run *run, size_t ti, uint64_t *s2, uint64_t a,
-		      uint64_t b)
+static void bins_span(struct pw_an_run *run, const struct pw_an_task *t, uint64_t *s2,
+		      uint64_t a, uint64_t b)
 {
 	struct an_priv *p = run->priv;
 	uint32_t i = bin_index(run, a), j = bin_index(run, b - 1);
@@ -503,7 +501,7 @@ static void bins_span(struct pw_an_run *run, size_t ti, uint64_t *s2, uint64_t a
 		if (k == j && j == p->max_bins - 1)
 			y = b;		// the last bin takes any overflow
 		if (y > x) {
-			COL_RT(run, k, ti) += y - x;
+			PW_AN_BIN_RT(run, t, k) += y - x;
 			if (s2)
 				s2[k] += y - x;
 		}
@@ -528,12 +526,12 @@ bins_add(struct pw_an_run *run, struct pw_an_task *t, uint64_t *s2, uint64_t a, 
 	if (b <= a)
 		return;
 	if (a >= p->bin_lo && b - 1 - p->bin_lo < run->bin_ns) {	// one bin
-		COL_RT(run, p->bin_cur, t->index) += b - a;
+		PW_AN_BIN_RT(run, t, p->bin_cur) += b - a;
 		if (s2)
 			s2[p->bin_cur] += b - a;
 		return;
 	}
-	bins_span(run, t->index, s2, a, b);
+	bins_span(run, t, s2, a, b);
 }
 
 /* ---- event handlers ---------------------------------------------------- */
@@ -636,7 +634,7 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 		nc->sched_in++;
 		if (series) {
 			uint32_t b = bin_at(run, t);	// (may fold)
-			COL_SW(run, b, prev->index)++;
+			PW_AN_BIN_SW(run, prev, b)++;
 		}
 		if (__builtin_expect(p->succ, 0) && is_succ(p->o, prev->tid))
 			next->successor_count++;
