@@ -20,22 +20,24 @@ capture() {
 	rm -f "$name.data"
 }
 
-# trailer.py: last_chunk(b), the offset of a .cdict's last chunk (its trailer in
-# a whole file), and chunk(raw), a whole chunk of msgpack bytes (header and
-# zlib), for the scripts below that forge one
+# trailer.py, for the scripts below that forge a trailer: trailer(path), a
+# whole .cdict's bytes, the offset of its last chunk (the trailer) and that
+# chunk's msgpack bytes; frame(z, rawlen), a chunk of zlib bytes z (its
+# header prepended); chunk(raw), a chunk of msgpack bytes
 cat >trailer.py <<-\PY
 	import struct, zlib
-	def last_chunk(b):
-	    off = 16
+	def trailer(path):
+	    b, off = open(path, "rb").read(), 16
 	    while True:
 	        zlen = struct.unpack_from("<I", b, off)[0]
 	        if off + 16 + zlen == len(b):
-	            return off
+	            return b, off, zlib.decompress(b[off + 16:])
 	        off += 16 + zlen
-	def chunk(raw):
-	    z = zlib.compress(raw)
-	    h = struct.pack("<III", len(z), len(raw), zlib.crc32(z))
+	def frame(z, rawlen):
+	    h = struct.pack("<III", len(z), rawlen, zlib.crc32(z))
 	    return h + struct.pack("<I", zlib.crc32(h)) + z
+	def chunk(raw):
+	    return frame(zlib.compress(raw), len(raw))
 	PY
 
 # both LABEL DASH-ARGS...: the heatmaps page both ways, into one/ and two/; the single
@@ -51,6 +53,18 @@ both() {
 	grep -q "heatmaps .*; read twice$" two.err &&
 	cmp "one/$label-heatmaps.html" "two/$label-heatmaps.html" &&
 	cmp "one/$label-charts.html" "two/$label-charts.html"
+}
+
+# twice FILE DASH-ARGS...: the heatmaps page of FILE (its name, no .cdict, is the
+# label) must say it read the file twice, and be the reference's page
+twice() {
+	local f=$1; shift
+	mkdir -p one two &&
+	perfwhiz-dash --headless --heatmaps --output-dir one --label "$f" "$@" "$f.cdict" 2>"$f.err" &&
+	grep -q "heatmaps .$f.cdict.: .*; read twice$" "$f.err" &&
+	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two \
+		--label "$f" "$@" "$f.cdict" &&
+	cmp "one/$f-heatmaps.html" "two/$f-heatmaps.html"
 }
 
 # same LABEL DASH-ARGS...: as both, whichever way the single pass went
@@ -111,11 +125,7 @@ test_expect_success 'several files (the shortest capture is the window): the sam
 
 test_expect_success 'a truncated file and --merge-sys-tasks are read twice, as before' '
 	head -c -300 big.cdict >cut.cdict &&
-	perfwhiz-dash --headless --heatmaps --output-dir one cut.cdict 2>cut.err &&
-	grep -q "heatmaps .cut.cdict.: .*; read twice$" cut.err &&
-	grep -q "is truncated" cut.err &&
-	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two cut.cdict &&
-	cmp one/cut-heatmaps.html two/cut-heatmaps.html &&
+	twice cut && grep -q "is truncated" cut.err &&
 	perfwhiz-dash --headless --heatmaps --merge-sys-tasks --output-dir one --label m big.cdict 2>m.err &&
 	grep -q "heatmaps .big.cdict.: .*; read twice$" m.err
 '
@@ -162,25 +172,17 @@ test_expect_success 'more than 512 tasks: the 128 with the most runtime held, on
 '
 
 test_expect_success 'a shown task not held, or tasks picked by name (-t): read twice, the same page' '
-	PERFWHIZ_HEAT_CANDIDATES=8 perfwhiz-dash --headless --heatmaps --output-dir one crowd.cdict 2>few.err &&
-	grep -q "heatmaps .crowd.cdict.: 64 tasks.*; read twice$" few.err &&
-	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two crowd.cdict &&
-	cmp one/crowd-heatmaps.html two/crowd-heatmaps.html &&
-	perfwhiz-dash --headless --heatmaps -t "java|node" --output-dir one --label t crowd.cdict 2>t.err &&
-	grep -q "heatmaps .crowd.cdict.: .*; read twice$" t.err &&
-	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps -t "java|node" --output-dir two \
-		--label t crowd.cdict &&
-	cmp one/t-heatmaps.html two/t-heatmaps.html
+	PERFWHIZ_HEAT_CANDIDATES=8 twice crowd && grep -q ": 64 tasks.*; read twice$" crowd.err &&
+	twice crowd -t "java|node"
 '
 
 test_expect_success 'a trailer whose top is out of order is refused' '
 	/usr/bin/python3 - crowd.cdict badtop.cdict <<-\PY &&
-	import msgpack, struct, sys, zlib
+	import msgpack, sys
 	sys.path.insert(0, ".")
-	from trailer import chunk, last_chunk
-	b = open(sys.argv[1], "rb").read()
-	off = last_chunk(b)
-	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
+	from trailer import chunk, trailer
+	b, off, raw = trailer(sys.argv[1])
+	tr = msgpack.unpackb(raw, raw=False)
 	tr["top"][0], tr["top"][1] = tr["top"][1], tr["top"][0]
 	open(sys.argv[2], "wb").write(b[:off] + chunk(msgpack.packb(tr)))
 	PY
@@ -191,21 +193,16 @@ test_expect_success 'a trailer whose top is out of order is refused' '
 '
 
 test_expect_success 'more memory than allowed: read twice, the same page' '
-	PERFWHIZ_HEAT_MAX_MB=2 perfwhiz-dash --headless --heatmaps --output-dir one many.cdict 2>cap.err &&
-	grep -q "heatmaps .many.cdict.: .*; read twice$" cap.err &&
-	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash -q --headless --heatmaps --output-dir two many.cdict &&
-	cmp one/many-heatmaps.html two/many-heatmaps.html
+	PERFWHIZ_HEAT_MAX_MB=2 twice many
 '
 
 test_expect_success 'a trailer that disagrees with the events is refused' '
 	/usr/bin/python3 - kvm.cdict bad.cdict <<-\PY &&
-	import struct, sys, zlib
+	import struct, sys
 	sys.path.insert(0, ".")
-	from trailer import chunk, last_chunk
-	b = open(sys.argv[1], "rb").read()
+	from trailer import chunk, trailer
 	# the trailer: the last chunk; its msgpack last_ns moved by one
-	off = last_chunk(b)
-	raw = zlib.decompress(b[off + 16:])
+	b, off, raw = trailer(sys.argv[1])
 	k = raw.index(b"last_ns") + len(b"last_ns")
 	assert raw[k] == 0xcf
 	v = struct.unpack_from(">Q", raw, k + 1)[0] + 1
@@ -229,17 +226,13 @@ test_expect_success 'a false trailer at the end of a file is caught when its eve
 	/usr/bin/python3 - kvm.cdict tail.cdict <<-\PY &&
 	import struct, sys, zlib, msgpack
 	sys.path.insert(0, ".")
-	from trailer import last_chunk
-	b = open(sys.argv[1], "rb").read()
-	off = last_chunk(b)
-	tr = msgpack.unpackb(zlib.decompress(b[off + 16:]), raw=False)
+	from trailer import frame, trailer
+	b, off, raw = trailer(sys.argv[1])
+	tr = msgpack.unpackb(raw, raw=False)
 	assert tr["t"] == "end"
-	def chunk(z, rawlen):
-	    h = struct.pack("<III", len(z), rawlen, zlib.crc32(z))
-	    return h + struct.pack("<I", zlib.crc32(h)) + z
 	fake = dict(tr, last_ns=tr["last_ns"] - 1000000)
 	fraw = msgpack.packb(fake)
-	inner = chunk(zlib.compress(fraw), len(fraw))
+	inner = frame(zlib.compress(fraw), len(fraw))
 	M, want = 65521, zlib.adler32(fraw)
 	L, G = 1400, 256
 	pad = [128] * L
@@ -272,7 +265,7 @@ test_expect_success 'a false trailer at the end of a file is caught when its eve
 	assert zlib.adler32(r) == want and len(r) < 65536
 	z = b"\x78\x01\x01" + struct.pack("<HH", len(r), len(r) ^ 0xffff) + r + struct.pack(">I", want)
 	assert zlib.decompress(z) == r and z.endswith(inner)
-	open(sys.argv[2], "wb").write(b[:off] + chunk(z, len(r)))
+	open(sys.argv[2], "wb").write(b[:off] + frame(z, len(r)))
 	PY
 	perfwhiz-dash -q --json tail.cdict >tail.json &&
 	test_expect_code 1 perfwhiz-dash -q --json tail.cdict svm.cdict >both.json 2>err &&
