@@ -271,7 +271,76 @@ test_expect_success 'a false trailer at the end of a file is caught when its eve
 	test_expect_code 1 perfwhiz-dash -q --json tail.cdict svm.cdict >both.json 2>err &&
 	test_one_line err &&
 	grep -q "corrupt input .tail.cdict.: its end says its events run from [0-9]* to [0-9]* ns, they run from [0-9]* to [0-9]* (or it changed while it was read)" err &&
-	! test -s both.json
+	! test -s both.json &&
+	# the heatmaps take their first bin width from it: refused as well
+	test_expect_code 1 perfwhiz-dash -q --headless --heatmaps --output-dir one tail.cdict 2>err &&
+	test_one_line err &&
+	grep -q "corrupt input .tail.cdict.: its end says its events run from [0-9]* to [0-9]* ns, they run from [0-9]* to [0-9]* (or it changed while it was read)" err &&
+	! test -e one/tail-heatmaps.html
+'
+
+# The analysis starts its tasks' series at the bin width the trailer's last
+# event gives (one step short), not at 1 ms: the bins must be those that
+# doubling from 1 ms gives. Hand-made windows of exactly 512 x 4 ms, and 1 ns
+# either side, ending with a switch (binned at the end itself: one more
+# doubling) or a wakeup (the open slices end 1 ns before); every cpu idle
+# after the first switches; no switch at all (nothing binned: 1 ms).
+test_expect_success 'the series bins start from the trailer: the bins that doubling from 1 ms gives' '
+	cat >edge.txt <<-\EOF &&
+	meta nr_cpus 2
+	task 1000 0 100 100 a
+	task 1000 0 101 101 b
+	switch 1000 0 0 100 R
+	switch 5000000 1 0 101 R
+	switch 700000000 0 100 0 S
+	wakeup 700000100 0 100
+	EOF
+	cat >half.txt <<-\EOF &&
+	meta nr_cpus 2
+	task 1000 0 100 100 a
+	switch 1000 0 0 100 R
+	switch 5000000 0 100 0 S
+	switch 6000000 1 0 100 R
+	switch 9000000 1 100 0 S
+	wakeup 4000000000 1 100
+	EOF
+	cat >none.txt <<-\EOF &&
+	meta nr_cpus 2
+	task 1000 0 100 100 vcpu
+	wakeup 1000 0 100
+	kvm_exit 2000 0 100 30 1
+	kvm_entry 5000 0 100
+	kvm_exit 3000000000 1 100 30 1
+	kvm_entry 3000001000 1 100
+	wakeup 9000000000 1 100
+	EOF
+	for end in 2048000999 2048001000 2048001001; do
+		{ cat edge.txt; echo "switch $end 0 0 100 R"; } >sw$end.txt &&
+		{ cat edge.txt; echo "wakeup $end 1 100"; } >wk$end.txt || return 1
+	done &&
+	cat >bins.py <<-\PY &&
+	import base64, json, re, sys, zlib
+	html = open(sys.argv[1], encoding="utf-8").read()
+	m = re.search(r"id=\"pw-data\">([A-Za-z0-9+/=]*)<", html)
+	r = json.loads(zlib.decompress(base64.b64decode(m.group(1))))["heat"]["runs"][0]
+	print(sys.argv[1].split("-")[0], r["series_bin_ns"], r["series_nr_bins"])
+	PY
+	for f in sw2048000999 sw2048001000 sw2048001001 wk2048000999 wk2048001000 wk2048001001 half none; do
+		"$BUILD/tests/cdict-from-text" $f.txt $f.cdict &&
+		perfwhiz-dash -q --headless --heatmaps $f.cdict &&
+		/usr/bin/python3 bins.py $f-heatmaps.html || return 1
+	done >got &&
+	cat >want <<-\EOF &&
+	sw2048000999 4000000 512
+	sw2048001000 8000000 257
+	sw2048001001 8000000 257
+	wk2048000999 4000000 512
+	wk2048001000 4000000 512
+	wk2048001001 8000000 257
+	half 8000000 500
+	none 1000000 0
+	EOF
+	test_cmp want got
 '
 
 if perf record -q -a -e sched:sched_switch -o probe.data -- true >/dev/null 2>&1 &&
