@@ -170,11 +170,13 @@ HM_COLD void collect_bytes(struct hm *h, uint64_t n)
 		h->nomem = 1;	// the second pass takes over
 }
 // and the tasks a file may have (its trailer says) for a single pass of
-// every task; beyond, only the HM_CANDIDATES tids its trailer names with the
-// most runtime are held (their series only: the CPU views take every task),
-// and the second pass is made when a shown task is not one of them
+// every task; beyond, or whenever the window is the whole file (to_hold()),
+// only some of the tids its trailer names with the most runtime are held
+// (their series only: the CPU views take every task), and the second pass
+// is made when a shown task is not one of them
 #define HM_COLLECT_TASKS 512
 #define HM_CANDIDATES 128
+#define HM_TIE_ROOM 8		// see to_hold()
 
 /* ---- duration buckets -------------------------------------------------- */
 
@@ -1327,14 +1329,13 @@ static int held(const struct pw_hm_collect *c, int32_t tid)
 	return tid && (!c->cand || bsearch(&tid, c->cand, c->ncand, sizeof(tid), cmp_i32));
 }
 
-// More tasks than the single pass holds: the trailer's tids with the most
-// runtime (minor version 1; in the whole file, as the analysis ranks them
-// when the window is the file's), unless tasks are picked by name after
-// the pass (-t): the shown ones would seldom be among them. 0, or -1: the
-// second pass.
-static int candidates(struct pw_hm_collect *c, int selecting)
+// The tids held: the first n of the trailer's (minor version 1: most
+// runtime in the whole file, ties by tid, as the analysis ranks tasks when
+// the window is the file's), PERFWHIZ_HEAT_CANDIDATES of them if set;
+// never when tasks are picked by name after the pass (-t): the shown ones
+// would seldom be among them. 0, or -1: the second pass.
+static int candidates(struct pw_hm_collect *c, size_t n, int selecting)
 {
-	size_t n = HM_CANDIDATES;
 	const char *e = getenv("PERFWHIZ_HEAT_CANDIDATES");
 
 	if (e && *e >= '0' && *e <= '9')
@@ -1350,11 +1351,29 @@ static int candidates(struct pw_hm_collect *c, int selecting)
 	return 0;
 }
 
+// How many of the trailer's tids to hold, 0: every task. When the window is
+// the whole file the trailer's ranking is the analysis' own, so the shown
+// tasks are its first max_tasks tids (HM_TIE_ROOM more for a tid whose
+// runtime is split between tasks, by tid reuse); the other tasks' series
+// would only be collected to be freed (measured: 6-10 % of both pages' time
+// at 10^7 events and 100 tids). Otherwise past HM_COLLECT_TASKS tasks,
+// HM_CANDIDATES of them.
+static size_t to_hold(const struct pw_hm_collect *c, const struct pw_an_opts *ao,
+		      const struct pw_hm_opts *ho, int selecting)
+{
+	size_t n = ho->max_tasks + HM_TIE_ROOM;
+
+	if (!selecting && !ao->from_ns && !ao->cap_ns && c->tr.nr_top && c->tr.tasks > n)
+		return n;
+	return c->tr.tasks > HM_COLLECT_TASKS ? HM_CANDIDATES : 0;
+}
+
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
 					const struct pw_hm_opts *ho, int selecting)
 {
 	struct pw_reader *r = NULL;
 	struct pw_hm_collect *c;
+	size_t hold;
 
 	if (ao->merge_sys_tasks || getenv("PERFWHIZ_HEAT_TWO_PASS"))
 		return NULL;
@@ -1363,7 +1382,7 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	if (!(c = calloc(1, sizeof(*c))))
 		return NULL;
 	if (pw_reader_open(&r, path) || pw_reader_peek_trailer(r, &c->tr) || !c->tr.rows ||
-	    (c->tr.tasks > HM_COLLECT_TASKS && candidates(c, selecting)) ||
+	    ((hold = to_hold(c, ao, ho, selecting)) && candidates(c, hold, selecting)) ||
 	    !(c->map = calloc(1, sizeof(*c->map)))) {
 		pw_reader_free(r);
 		pw_trailer_release(&c->tr);
@@ -1924,6 +1943,7 @@ static int collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	free(h->ids);
 	h->ids = ids;
 	h->nids = nid;
+	sum->held = c->ncand;
 	shown = NULL;
 	ids = NULL;
 	e = 0;

@@ -74,6 +74,8 @@ struct pw_hm_summary {
 	uint64_t cpu_bin_ns;		// CPU view's time bin
 	size_t cpus_binned, cpus;	// CPUs drawn from bins, CPUs
 	int single_pass;		// collected during the first pass
+	size_t held;			// of it, the tids whose series were
+					// held (0: every task's)
 };
 
 // pw_hm_dur_edge: the lower bound (ns) of duration bucket k (0 <= k <=
@@ -91,8 +93,10 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // the order the second pass would have: see heatmap.c), or reads the file
 // again when the collection does not hold (the run is not what it assumed,
 // it ran out of room, or a shown task was not held).
-// A file of more than 512 tasks has only the series of the 128 tids its
-// trailer names with the most runtime collected.
+// Only the series of the tids its trailer names with the most runtime are
+// collected: the first 72 (max_tasks + 8) when the window is the whole file
+// (the trailer ranks them as the analysis does), the first 128 of a file of
+// more than 512 tasks otherwise; every task's in other files.
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
 // trailer; more than 512 tasks and no trailer "top", or selecting: tasks
 // are picked by name after the pass; --merge-sys-tasks, out of memory, or

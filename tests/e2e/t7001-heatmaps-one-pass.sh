@@ -48,7 +48,7 @@ both() {
 	perfwhiz-dash --headless --heatmaps --charts --output-dir one --label "$label" "$@" 2>one.err &&
 	PERFWHIZ_HEAT_TWO_PASS=1 perfwhiz-dash --headless --heatmaps --charts --output-dir two \
 		--label "$label" "$@" 2>two.err &&
-	grep -q "heatmaps .*; one reading$" one.err &&
+	grep -q "heatmaps .*; one reading" one.err &&
 	! grep -q "; read twice$" one.err &&
 	grep -q "heatmaps .*; read twice$" two.err &&
 	cmp "one/$label-heatmaps.html" "two/$label-heatmaps.html" &&
@@ -120,7 +120,7 @@ test_expect_success '-t and -f/-c: the same page' '
 
 test_expect_success 'several files (the shortest capture is the window): the same page' '
 	both diff kvm.cdict svm.cdict &&
-	grep -c "; one reading$" one.err >n && test "$(cat n)" = 2
+	grep -c "; one reading" one.err >n && test "$(cat n)" = 2
 '
 
 test_expect_success 'a truncated file and --merge-sys-tasks are read twice, as before' '
@@ -164,11 +164,24 @@ test_expect_success 'the trailer names the tids with the most runtime, as the co
 	/usr/bin/python3 top.py kvm.cdict
 '
 
-test_expect_success 'more than 512 tasks: the 128 with the most runtime held, one reading, the same page' '
+test_expect_success 'the whole file: the 72 tids with the most runtime held, one reading, the same page' '
 	both crowd crowd.cdict &&
+	grep -q "; one reading (the series of the 72 tids with the most runtime)$" one.err &&
 	both horde horde.cdict &&
+	grep -q "; one reading (the series of the 72 tids with the most runtime)$" one.err &&
+	both many many.cdict &&
+	grep -q "; one reading (the series of the 72 tids with the most runtime)$" one.err
+'
+
+test_expect_success 'a window: every task held up to 512 tasks, the 128 with the most runtime past them' '
+	both mwin -f 5 -c 300 many.cdict &&
+	grep -q "heatmaps .many.cdict.: .*; one reading$" one.err &&
 	same hwin -f 1 -c 50 horde.cdict &&
-	same hwin2 -f 100 -c 1000 crowd.cdict
+	same hwin2 -f 100 -c 1000 crowd.cdict &&
+	{ ! grep -q "one reading" one.err ||
+	  grep -q "; one reading (the series of the 128 tids with the most runtime)$" one.err; } &&
+	same hwin3 -c 100000 horde.cdict &&
+	grep -q "; one reading (the series of the 128 tids with the most runtime)$" one.err
 '
 
 test_expect_success 'a shown task not held, or tasks picked by name (-t): read twice, the same page' '
