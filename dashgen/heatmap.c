@@ -1362,8 +1362,11 @@ static size_t to_hold(const struct pw_hm_collect *c, const struct pw_an_opts *ao
 		      const struct pw_hm_opts *ho, int selecting)
 {
 	size_t n = ho->max_tasks + HM_TIE_ROOM;
+	// a cap that reaches the last event (-c past the end, or several
+	// files' common window for the shortest) leaves the whole file
+	int whole = !ao->from_ns && (!ao->cap_ns || ao->cap_ns >= c->tr.last_ns - c->tr.first_ns);
 
-	if (!selecting && !ao->from_ns && !ao->cap_ns && c->tr.nr_top && c->tr.tasks > n)
+	if (!selecting && whole && c->tr.nr_top && c->tr.tasks > n)
 		return n;
 	return c->tr.tasks > HM_COLLECT_TASKS ? HM_CANDIDATES : 0;
 }

@@ -95,7 +95,8 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // it ran out of room, or a shown task was not held).
 // Only the series of the tids its trailer names with the most runtime are
 // collected: the first 72 (max_tasks + 8) when the window is the whole file
-// (the trailer ranks them as the analysis does), the first 128 of a file of
+// (no from, and no cap or one that reaches the last event: the trailer ranks
+// them as the analysis does), the first 128 of a file of
 // more than 512 tasks otherwise; every task's in other files.
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
 // trailer; more than 512 tasks and no trailer "top", or selecting: tasks
