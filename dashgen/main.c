@@ -395,7 +395,7 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 		int e = pw_hm_write(f, runs[i], &ho, cols[i], &s, err, sizeof(err));
 		if (e)
 			die(1, "%s", err);
-		if (!quiet)
+		if (!quiet) {
 			fprintf(stderr, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
 				"(%" PRIu64 " events) in %.3f ms x 1/%u decade cells, the others exact "
 				"(%" PRIu64 " events); CPU view: %zu of %zu CPUs binned at %.3f ms; %s",
@@ -403,11 +403,11 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 				(double)s.bin_ns / 1e6, PW_HM_PER_DECADE, s.exact_events,
 				s.cpus_binned, s.cpus, (double)s.cpu_bin_ns / 1e6,
 				s.single_pass ? "one reading" : "read twice");
-		if (!quiet && s.held)	// the trailer's first tids: see heatmap.h
-			fprintf(stderr, " (the series of the %zu tids with the most runtime)",
-				s.held);
-		if (!quiet)
+			if (s.held)	// the trailer's first tids: see heatmap.h
+				fprintf(stderr, " (the series of the %zu tids with the most runtime)",
+					s.held);
 			fputc('\n', stderr);
+		}
 		if (s.omitted)	// said even with -q: nothing is left out silently
 			fprintf(stderr, PROG ": note: '%s': %zu more selected tasks have no heatmaps "
 				"(at most %zu per page): select them with -t\n", runs[i]->file,
