@@ -8,15 +8,18 @@
 // local tracefs in pipe mode), resolves every field the decoders read, and
 // opens the writer; filter_event_early() (or filter_event(), see `early`)
 // routes each sample by its attr (type and tracepoint id; the route is then
-// cached by the sample's id), checks it, and appends events; stop() writes
+// cached by the sample's id), checks it and hands a copy to the decoding
+// thread, which appends events (see "the decoding thread"); stop() writes
 // the trailer and prints the summary. Memory grows with tasks, CPUs and
-// event types only. The filter runs on perf's only thread for every sample:
-// see HOT below.
+// event types only, plus the thread's 8 MiB of batches. The filter runs on
+// perf's only thread for every sample: see HOT below.
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +164,40 @@ struct autoname {
 	char *name;
 };
 
+// The decoding thread's queue (see "the decoding thread" below): batches
+// of samples, each a struct dq_rec and its raw record padded to 8 bytes.
+#define DQ_BATCH (256 * 1024)
+#define DQ_N 32
+#define DQ_WAKE 8		// batches waiting before an idle thread is woken
+
+struct dq_rec {
+	uint64_t time;
+	int32_t tid, pid, cpu;
+	uint32_t route;		// index in state.routes
+	uint32_t raw_size;
+	uint8_t dec;		// index in state.dec
+	uint8_t pad[3];
+};
+
+struct dq {
+	unsigned char *cur;		// b[produced % DQ_N]: perf's thread fills it
+	size_t curlen;
+	int running;
+	atomic_int failed;	// the thread set werr: it decodes no more
+	// handed over under mu
+	_Alignas(64) unsigned char *b[DQ_N];	// DQ_BATCH bytes each
+	size_t len[DQ_N];
+	unsigned produced, consumed;	// batches handed over, decoded
+	pthread_mutex_t mu;
+	pthread_cond_t cv_full, cv_free;
+	pthread_t th;
+	int quit;
+	int idle;		// the thread waits for batches
+	// the decoding side's (the thread's; perf's without it)
+	uint64_t *invalid;	// per route: failed validation while decoded
+	size_t ninvalid;
+};
+
 struct state {
 	// dlargs
 	char *out_path, *input, *map_path, *tasks_re;
@@ -196,9 +233,12 @@ struct state {
 	struct pw_writer *w;
 	int werr;
 	int failed;		// werr was reported and the output abandoned
-	uint64_t samples, invalid_total, ignored_total, missing_total;
 	uint64_t by_kind[PW_EV__COUNT];	// events stored, from the writer in stop()
 	struct timespec t0;
+	// perf's thread's counts, written on every sample: not in a cache
+	// line the decoding thread reads (nor its own part of dq)
+	_Alignas(64) uint64_t samples, invalid_total, ignored_total, missing_total;
+	struct dq dq;
 };
 
 static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -392,10 +432,15 @@ static inline int task_match(struct state *st, struct task *t)
 	return !st->have_re || task_match_re(st, t);
 }
 
+// (werr is written only when it is set: the decoding thread must not dirty
+// the cache line perf's thread reads on every sample)
 static inline void add(struct state *st, const struct pw_event *ev)
 {
-	if (!st->werr)
-		st->werr = pw_writer_add(st->w, ev);
+	if (!st->werr) {
+		int e = pw_writer_add(st->w, ev);
+		if (__builtin_expect(e, 0))
+			st->werr = e;
+	}
 }
 
 // Events stored: the sum of by_kind[] (the writer's counts, taken in stop()).
@@ -1056,10 +1101,17 @@ static void signals_stop(void)
 
 /* ---- entry points ---------------------------------------------------------- */
 
+static void dq_start(struct state *st);
+static void dq_stop(struct state *st);
+
 static void state_free(struct state *st)
 {
 	if (!st)
 		return;
+	dq_stop(st);
+	for (unsigned i = 0; i < DQ_N; i++)
+		free(st->dq.b[i]);
+	free(st->dq.invalid);
 	pw_writer_free(st->w);
 	pw_tpfmts_free(st->fmts);
 	for (size_t i = 0; i < NR_KNOWN; i++)
@@ -1166,6 +1218,7 @@ int start(void **data, void *ctx)
 			msg("format of %s:%s lacks field '%s': its samples are "
 			    "not decoded", known[i].system, known[i].name,
 			    st->dec[i].missing);
+	dq_start(st);
 	*data = st;
 	return 0;
 fail:
@@ -1444,8 +1497,28 @@ dec_kvm(struct state *st, const struct decoder *d,
 	return 0;
 }
 
+// A sample of route ri that failed validation while decoded (a string
+// field out of the record): counted on the decoding side, added to the
+// route's count in stop(). 0, or -1 out of memory.
+RARE int invalid_late(struct state *st, uint32_t ri)
+{
+	struct dq *q = &st->dq;
+
+	if (ri >= q->ninvalid) {
+		size_t n = (size_t)ri + 16;
+		uint64_t *v = realloc(q->invalid, n * sizeof(*v));
+		if (!v)
+			return -1;
+		memset(v + q->ninvalid, 0, (n - q->ninvalid) * sizeof(*v));
+		q->invalid = v;
+		q->ninvalid = n;
+	}
+	q->invalid[ri]++;
+	return 0;
+}
+
 // EXEC and FORK, rare: kept out of the hot path.
-RARE int dec_rare(struct state *st, struct route *r, const struct decoder *d,
+RARE int dec_rare(struct state *st, uint32_t ri, const struct decoder *d,
 		  const struct perf_dlfilter_sample *s)
 {
 	const void *raw = s->raw_data;
@@ -1462,11 +1535,8 @@ RARE int dec_rare(struct state *st, struct route *r, const struct decoder *d,
 		if (!(t = task_get(st, ev.tid)))
 			return -1;
 		str = pw_field_str(&f[0], raw, s->raw_size, &len);
-		if (!str && f[0].size) {
-			r->invalid++;
-			st->invalid_total++;
-			return 0;
-		}
+		if (!str && f[0].size)
+			return invalid_late(st, ri);
 		if (str && len) {	// the new comm: the file's basename
 			const char *b = memrchr(str, '/', len);
 			if (b) {
@@ -1498,15 +1568,14 @@ RARE int dec_rare(struct state *st, struct route *r, const struct decoder *d,
 	return 0;
 }
 
-// decode() for one value of d->fast, so that each copy is specialised.
+// decode() for one value of d->fast, so that each copy is specialised: a
+// sample of route ri that passed sample_ok() into events.
 HOT void
-decode_as(struct state *st, struct route *r, const struct decoder *d,
+decode_as(struct state *st, uint32_t ri, const struct decoder *d,
 	  const struct perf_dlfilter_sample *s, const int fast)
 {
 	int err;
 
-	if (!sample_ok(st, r, d, s, fast))
-		return;
 	if (d->kind == PW_EV_SWITCH) {	// most samples: no jump table
 		err = dec_switch(st, d, s, fast);
 		goto out;
@@ -1529,7 +1598,7 @@ decode_as(struct state *st, struct route *r, const struct decoder *d,
 		break;
 	case PW_EV_EXEC:
 	case PW_EV_FORK:
-		err = dec_rare(st, r, d, s);
+		err = dec_rare(st, ri, d, s);
 		break;
 	default:
 		return;
@@ -1539,15 +1608,190 @@ out:
 		st->werr = PW_ENOMEM;
 }
 
-static inline void decode(struct state *st, struct route *r,
+static inline void decode(struct state *st, uint32_t ri, const struct decoder *d,
 			  const struct perf_dlfilter_sample *s)
 {
-	const struct decoder *d = r->dec;
-
 	if (__builtin_expect(d->fast, 1))
-		decode_as(st, r, d, s, 1);
+		decode_as(st, ri, d, s, 1);
 	else
-		decode_as(st, r, d, s, 0);
+		decode_as(st, ri, d, s, 0);
+}
+
+/* ---- the decoding thread -------------------------------------------------- */
+
+// perf's thread routes and checks each sample (sample_ok) and copies it,
+// raw record and all, into a batch; this thread decodes the batches in
+// order: the tasks, their names, the events into the writer (whose own
+// thread compresses). perf's thread spends on a sample only the route, the
+// checks and the copy, the rest is on the other core. The task table, the
+// writer's adds and werr are this thread's while it runs (perf's after
+// dq_stop(): the mutex orders them). A sample too large for a batch (a
+// host's odd record) is decoded on perf's thread once the thread is idle.
+
+static void dq_decode(struct state *st, const unsigned char *p, size_t len)
+{
+	struct perf_dlfilter_sample s;
+
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	for (size_t o = 0; o < len && !st->werr;) {
+		const struct dq_rec *h = (const struct dq_rec *)(p + o);
+		s.time = h->time;
+		s.tid = h->tid;
+		s.pid = h->pid;
+		s.cpu = h->cpu;
+		s.raw_size = h->raw_size;
+		s.raw_data = p + o + sizeof(*h);
+		decode(st, h->route, &st->dec[h->dec], &s);
+		o += sizeof(*h) + ((h->raw_size + 7u) & ~7u);
+	}
+}
+
+static void *dq_thread(void *arg)
+{
+	struct state *st = arg;
+	struct dq *q = &st->dq;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->produced == q->consumed && !q->quit) {
+			q->idle = 1;
+			pthread_cond_wait(&q->cv_full, &q->mu);
+		}
+		q->idle = 0;
+		if (q->produced == q->consumed)
+			break;
+		unsigned i = q->consumed % DQ_N;
+		pthread_mutex_unlock(&q->mu);
+		if (!st->werr) {
+			dq_decode(st, q->b[i], q->len[i]);
+			if (st->werr)
+				atomic_store(&q->failed, 1);
+		}
+		pthread_mutex_lock(&q->mu);
+		q->consumed++;
+		pthread_cond_signal(&q->cv_free);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+// The batches and the thread, once the writer is open. Without them (out of
+// memory, no thread) perf's thread decodes each sample itself, as before.
+static void dq_start(struct state *st)
+{
+	struct dq *q = &st->dq;
+	sigset_t all, old;
+
+	for (unsigned i = 0; i < DQ_N; i++)
+		if (!(q->b[i] = malloc(DQ_BATCH)))
+			return;
+	if (pthread_mutex_init(&q->mu, NULL))
+		return;
+	if (pthread_cond_init(&q->cv_full, NULL)) {
+		pthread_mutex_destroy(&q->mu);
+		return;
+	}
+	if (pthread_cond_init(&q->cv_free, NULL)) {
+		pthread_cond_destroy(&q->cv_full);
+		pthread_mutex_destroy(&q->mu);
+		return;
+	}
+	sigfillset(&all);	// signals stay perf's
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int e = pthread_create(&q->th, NULL, dq_thread, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e) {
+		pthread_cond_destroy(&q->cv_free);
+		pthread_cond_destroy(&q->cv_full);
+		pthread_mutex_destroy(&q->mu);
+		return;
+	}
+	q->cur = q->b[0];
+	q->curlen = 0;
+	q->running = 1;
+}
+
+// Hand the batch being filled to the thread and wait for a free one. An
+// idle thread is woken once DQ_WAKE batches wait (or by dq_drain()): a
+// wakeup costs perf's thread a few microseconds in a VM, so not one a batch.
+static void dq_publish(struct dq *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->len[q->produced % DQ_N] = q->curlen;
+	q->produced++;
+	if (q->idle && q->produced - q->consumed >= DQ_WAKE) {
+		q->idle = 0;
+		pthread_cond_signal(&q->cv_full);
+	}
+	while (q->produced - q->consumed == DQ_N)
+		pthread_cond_wait(&q->cv_free, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+	q->cur = q->b[q->produced % DQ_N];
+	q->curlen = 0;
+}
+
+// Wait until the thread has decoded every batch handed over (the batch
+// being filled too): the decoding side is perf's thread's until the next
+// batch is handed over.
+static void dq_drain(struct dq *q)
+{
+	if (q->curlen)
+		dq_publish(q);
+	pthread_mutex_lock(&q->mu);
+	q->idle = 0;
+	pthread_cond_signal(&q->cv_full);
+	while (q->consumed != q->produced)
+		pthread_cond_wait(&q->cv_free, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+}
+
+// Decode what was handed over (after a failure the thread skips it), then
+// end the thread: the decoding side is perf's thread's from here. Safe to
+// call again, or without a thread.
+static void dq_stop(struct state *st)
+{
+	struct dq *q = &st->dq;
+
+	if (!q->running)
+		return;
+	dq_drain(q);
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_signal(&q->cv_full);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	pthread_cond_destroy(&q->cv_free);
+	pthread_cond_destroy(&q->cv_full);
+	pthread_mutex_destroy(&q->mu);
+	q->running = 0;
+}
+
+// A checked sample of route r to the decoding side.
+HOT void dq_put(struct state *st, struct route *r, const struct perf_dlfilter_sample *s)
+{
+	struct dq *q = &st->dq;
+	uint32_t ri = (uint32_t)(r - st->routes);
+	size_t need = sizeof(struct dq_rec) + ((s->raw_size + 7u) & ~(size_t)7u);
+
+	if (!q->running || need > DQ_BATCH) {
+		if (q->running)
+			dq_drain(q);
+		decode(st, ri, r->dec, s);
+		return;
+	}
+	if (q->curlen + need > DQ_BATCH)
+		dq_publish(q);
+	struct dq_rec *h = (struct dq_rec *)(q->cur + q->curlen);
+	h->time = s->time;
+	h->tid = s->tid;
+	h->pid = s->pid;
+	h->cpu = s->cpu;
+	h->route = ri;
+	h->raw_size = s->raw_size;
+	h->dec = (uint8_t)(r->dec - st->dec);
+	memcpy(h + 1, s->raw_data, s->raw_size);
+	q->curlen += need;
 }
 
 // Say why the output failed, in one line, and drop the temporary file.
@@ -1573,10 +1817,12 @@ HOT int take(struct state *st, const struct perf_dlfilter_sample *s, void *ctx)
 	st->samples++;
 	r = route_of(st, s, ctx);
 	if (!r) {
+		dq_stop(st);	// werr is perf's thread's
 		if (!st->werr)
 			st->werr = PW_ENOMEM;
 	} else if (r->what == R_DECODE) {
-		decode(st, r, s);
+		if (sample_ok(st, r, r->dec, s, r->dec->fast))
+			dq_put(st, r, s);
 	} else if (r->what == R_IGNORE) {
 		r->count++;
 		st->ignored_total++;
@@ -1584,7 +1830,9 @@ HOT int take(struct state *st, const struct perf_dlfilter_sample *s, void *ctx)
 		r->count++;
 		st->missing_total++;
 	}
-	if (st->werr) {
+	if (__builtin_expect(atomic_load_explicit(&st->dq.failed, memory_order_relaxed), 0))
+		dq_stop(st);	// werr is perf's thread's again
+	if (!st->dq.running && st->werr) {
 		// perf stops at a negative return and exits non-zero
 		report_failure(st, st->werr);
 		return -st->failed;
@@ -1694,6 +1942,11 @@ int stop(void *data, void *ctx)
 	signals_stop();
 	if (!st)
 		return 0;
+	dq_stop(st);	// every sample decoded
+	for (size_t i = 0; i < st->dq.ninvalid && i < st->nr_routes; i++) {
+		st->routes[i].invalid += st->dq.invalid[i];
+		st->invalid_total += st->dq.invalid[i];
+	}
 	if (st->failed) {	// said in filter_event(); the temp file is gone
 		err = st->failed;
 		state_free(st);

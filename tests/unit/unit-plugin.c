@@ -380,6 +380,24 @@ static void test_fake_host(void)
 		check_int(p_filter(data, &s, NULL), ==, 1);
 		free(shortbuf);
 	}
+	// a record larger than the decoding thread's batches (256 KiB): decoded
+	// on this thread once the thread has decoded the batches before it,
+	// then a small one again: the events keep their order
+	size_t bigsz = 300 * 1024;
+	uint8_t *big = calloc(1, bigsz);
+	struct swrec r3 = r;
+	r3.next_pid = 300;
+	memcpy(r3.next_comm, "gamma", 6);
+	memcpy(big, &r3, sizeof(r3));
+	s = mk_sample(4500, 1, big, (uint32_t)bigsz, "sched:sched_switch");
+	check_int(p_filter(data, &s, NULL), ==, 1);
+	free(big);
+	struct swrec r4 = r;
+	r4.prev_pid = 300; r4.next_pid = 100; r4.prev_state = 0;
+	memcpy(r4.prev_comm, "gamma", 6);
+	memcpy(r4.next_comm, "alpha", 6);
+	s = mk_sample(4600, 1, &r4, sizeof(r4), "sched:sched_switch");
+	check_int(p_filter(data, &s, NULL), ==, 1);
 	// a record of another event under this attr (common_type differs)
 	struct swrec bad = r;
 	bad.common_type = 999;
@@ -413,21 +431,32 @@ static void test_fake_host(void)
 				check_int(ev.sw.next_tid, ==, 200);
 				check_uint(ev.sw.prev_state, ==, 1);
 				check_uint(ev.time, ==, 1000);
-			} else {
+			} else if (sw == 2) {
 				check_int(ev.tid, ==, 200);
 				check_uint(ev.sw.prev_state, ==, 0);
 				check_uint(ev.sw.runtime_ns, ==, 2000);
+			} else if (sw == 3) {	// the large record
+				check_int(ev.tid, ==, 100);
+				check_int(ev.sw.next_tid, ==, 300);
+				check_uint(ev.time, ==, 4500);
+				check_uint(ev.sw.runtime_ns, ==, 1500);
+			} else {
+				check_int(ev.tid, ==, 300);
+				check_int(ev.sw.next_tid, ==, 100);
+				check_uint(ev.time, ==, 4600);
+				check_uint(ev.sw.runtime_ns, ==, 100);
 			}
 		} else if (ev.kind == PW_EV_TASK) {
 			tasks++;
-			check_str(pw_reader_string(rd, ev.task.name), ev.tid == 100 ? "alpha" : "beta");
+			check_str(pw_reader_string(rd, ev.task.name),
+				  ev.tid == 100 ? "alpha" : ev.tid == 200 ? "beta" : "gamma");
 			if (ev.tid == 100 && ev.task.pid != -1)
 				check_int(ev.task.pid, ==, 100);
 		}
 	}
 	check_int(err, ==, 0);
-	check_int(sw, ==, 2);
-	check_int(tasks, >=, 2);
+	check_int(sw, ==, 4);
+	check_int(tasks, >=, 3);
 	const struct pw_trailer *tr = pw_reader_trailer(rd);
 	uint64_t invalid = 0, ignored = 0, samples = 0;
 	for (size_t i = 0; tr && i < tr->nr_stats; i++) {
@@ -441,7 +470,7 @@ static void test_fake_host(void)
 	}
 	check_uint(invalid, ==, 9 + 2);	// 9 short, 1 wrong type, 1 bad cpu
 	check_uint(ignored, ==, 2);
-	check_uint(samples, ==, 15);
+	check_uint(samples, ==, 17);
 	check_str(pw_reader_meta(rd)->hostname, "fakehost");
 	pw_reader_free(rd);
 	unlink("unit-plugin.data");
