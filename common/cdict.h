@@ -224,6 +224,13 @@ struct pw_writer;
 int pw_writer_open(struct pw_writer **out, const char *path,
 		   const struct pw_meta *meta);
 
+// pw_writer_no_thread: pack and write each chunk in pw_writer_add()'s
+// caller, as it fills, rather than on the writer's own thread; for a caller
+// that is itself a thread beside the one producing the events (the
+// plugin's decoding thread). Before the first chunk is full; the bytes
+// written are the same.
+void pw_writer_no_thread(struct pw_writer *w);
+
 // pw_writer_intern: the id of a string, adding it to the table on first use.
 // Strings longer than PW_NAME_MAX are cut to it. Returns the id (>= 0) or
 // PW_ENOMEM.

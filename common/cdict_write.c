@@ -5,10 +5,12 @@
 // file renamed into place at the end.
 //
 // Full event chunks are packed, compressed and written by a background
-// thread, so that the caller (perf's only thread, in the plugin) spends its
-// time on decoding: two column buffers, one being filled by pw_writer_add()
-// while the thread works on the other, so at most two chunks are in memory.
-// The bytes written do not depend on the thread: same events, same file.
+// thread, so that the caller spends its time on producing events: two
+// column buffers, one being filled by pw_writer_add() while the thread works
+// on the other, so at most two chunks are in memory. A caller that is
+// itself a thread beside the producer (the plugin's decoding thread) packs
+// each chunk in pw_writer_add() instead (pw_writer_no_thread()). The bytes
+// written do not depend on the thread: same events, same file.
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -26,9 +28,9 @@
 #include "cdict_int.h"
 
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
-// Event chunks are the bulk and are compressed on the writer thread while
-// perf decodes on the other core: the thread must keep up with perf's
-// ~200-300 ns per sample and leave that core to perf as much as it can.
+// Event chunks are the bulk and are compressed off perf's thread, on the
+// other core: with the plugin's decoding, that core must keep up with perf's
+// ~200-300 ns per sample and leave perf's core to perf as much as it can.
 // libdeflate writes the same zlib format (any zlib reader inflates it) two
 // to three times faster than zlib. On byte planes (see cdict_int.h) level 2
 // is 4-6 % smaller than level 1 on near-random captures (generated,
@@ -96,6 +98,7 @@ struct pw_writer {
 	// is idle; its first error stays in bg_err (read at the next add)
 	pthread_t thread;
 	int thread_on, quit;
+	int no_thread;		// pw_writer_no_thread(): the caller packs
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk *job;
@@ -709,7 +712,7 @@ static int flush_events(struct pw_writer *w)
 	c->nstr = nstr;
 	w->str_flushed = w->strs.n;
 	w->tr.chunks++;
-	if (!w->thread_on && start_thread(w)) {
+	if (!w->thread_on && (w->no_thread || start_thread(w))) {
 		err = pack_events(w, &w->ez, c, &w->bg_errno);
 		if (err == PW_EIO)
 			w->err_no = w->bg_errno;
@@ -731,6 +734,12 @@ static int flush_events(struct pw_writer *w)
 	}
 	w->cur = c == &w->buf[0] ? &w->buf[1] : &w->buf[0];
 	return 0;
+}
+
+void pw_writer_no_thread(struct pw_writer *w)
+{
+	if (!w->thread_on)
+		w->no_thread = 1;
 }
 
 static __attribute__((noinline)) int cpu_grow(struct pw_writer *w, uint32_t cpu)

@@ -1621,9 +1621,11 @@ static inline void decode(struct state *st, uint32_t ri, const struct decoder *d
 
 // perf's thread routes and checks each sample (sample_ok) and copies it,
 // raw record and all, into a batch; this thread decodes the batches in
-// order: the tasks, their names, the events into the writer (whose own
-// thread compresses). perf's thread spends on a sample only the route, the
-// checks and the copy, the rest is on the other core. The task table, the
+// order: the tasks, their names, the events into the writer, whose chunks
+// it also compresses (the writer's own thread stays off: three threads on
+// two cores would take perf's core from it). perf's thread spends on a
+// sample only the route, the checks and the copy, the rest is on the other
+// core. The task table, the
 // writer's adds and werr are this thread's while it runs (perf's after
 // dq_stop(): the mutex orders them). A sample too large for a batch (a
 // host's odd record) is decoded on perf's thread once the thread is idle.
@@ -1710,6 +1712,9 @@ static void dq_start(struct state *st)
 	q->cur = q->b[0];
 	q->curlen = 0;
 	q->running = 1;
+	// this thread compresses too: with a writer thread beside it, perf's
+	// thread would share its core with one of them whenever both ran
+	pw_writer_no_thread(st->w);
 }
 
 // Hand the batch being filled to the thread and wait for a free one. An

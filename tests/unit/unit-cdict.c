@@ -117,6 +117,8 @@ static void gen_event(struct model *m, struct pw_event *ev, uint64_t i)
 	}
 }
 
+static int writer_inline;	// write_stream() packs in its own thread
+
 static int write_stream(const char *path, uint64_t n, uint64_t seed)
 {
 	struct pw_meta meta = { 0 };
@@ -136,6 +138,8 @@ static int write_stream(const char *path, uint64_t n, uint64_t seed)
 	m.names = 50;
 	if ((err = pw_writer_open(&w, path, &meta)))
 		return err;
+	if (writer_inline)
+		pw_writer_no_thread(w);
 	for (uint32_t i = 0; i < m.names; i++) {
 		char name[32];
 
@@ -247,9 +251,13 @@ static void test_round_trip(void)
 	check(pw_reader_string(r, 50) == NULL);
 	pw_reader_free(r);
 
-	// same input, same bytes
+	// same input, same bytes; and packed without the writer's thread
 	check_int(write_stream(path_of("rt2.cdict"), NROWS, 42), ==, 0);
 	check_int(system("cmp -s unit-cdict.d/rt.cdict unit-cdict.d/rt2.cdict"), ==, 0);
+	writer_inline = 1;
+	check_int(write_stream(path_of("rt3.cdict"), NROWS, 42), ==, 0);
+	writer_inline = 0;
+	check_int(system("cmp -s unit-cdict.d/rt.cdict unit-cdict.d/rt3.cdict"), ==, 0);
 }
 
 // Offsets of the chunk starts of a file (the header excluded), and its size.
@@ -779,7 +787,7 @@ int main(void)
 {
 	system("rm -rf unit-cdict.d");	// a crashed earlier run may have left files
 	mkdir(dir, 0755);
-	TEST(test_round_trip(), "cdict: 10^6 events round trip, byte-identical rewrite");
+	TEST(test_round_trip(), "cdict: 10^6 events round trip, byte-identical rewrite, with and without the writer's thread");
 	TEST(test_truncation(), "cdict: truncated files recover every complete chunk");
 	TEST(test_corruption(), "cdict: flipped bits are named as checksum errors");
 	TEST(test_huge_chunk(), "cdict: a chunk claiming 4 GiB is refused");
