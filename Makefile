@@ -24,6 +24,9 @@ ALL_CFLAGS   = $(PW_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 # the sanitizer build (build/asan) that make test runs the suite on again
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_B      := $(B)/asan
+# the plugin under ThreadSanitizer (build/tsan): its two threads, t3003
+TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer -g
+TSAN_B      := $(B)/tsan
 
 .PHONY: all deps test test-unit bench install uninstall clean check-spdx
 all:
@@ -67,10 +70,13 @@ deps:
 test: deps
 	$(MAKE) all test-unit
 	$(MAKE) test-asan-build
-	PW_ASAN_BUILD=$(CURDIR)/$(ASAN_B) tests/run
+	$(MAKE) test-tsan-build
+	PW_ASAN_BUILD=$(CURDIR)/$(ASAN_B) PW_TSAN_BUILD=$(CURDIR)/$(TSAN_B) tests/run
 
 # the same build under ASan + UBSan (its own tree, never mixed with build/)
-.PHONY: test-asan test-asan-build
+.PHONY: test-asan test-asan-build test-tsan-build
+test-tsan-build:
+	$(MAKE) B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/perfwhiz.so
 test-asan-build:
 	$(MAKE) B=$(ASAN_B) EXTRA_CFLAGS="$(SAN_FLAGS)" all test-unit
 test-asan: test-asan-build
