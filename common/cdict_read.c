@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include "cdict_int.h"
 #include "cdict_legacy.h"
 #include "msgpack_guard.h"
+#include "pw_thread.h"
 
 // Rows a reader accepts in one event chunk (the writer puts PW_CHUNK_ROWS):
 // what bounds a slot's event array (48 bytes a row).
@@ -881,7 +881,6 @@ static void stop_threads(struct pw_reader *r)
 // they stay the caller's). Without threads, one slot.
 static int start_pipeline(struct pw_reader *r)
 {
-	sigset_t all, old;
 
 	r->started = 1;
 	r->nslots = r->nthreads ? r->nthreads + 2 : 1;
@@ -895,14 +894,11 @@ static int start_pipeline(struct pw_reader *r)
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->work, NULL);
 	pthread_cond_init(&r->ready, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned i = 0; i < r->nthreads; i++) {
-		if (pthread_create(&r->threads[i], NULL, worker, r))
+		if (pw_thread_start(&r->threads[i], worker, r))
 			break;
 		r->running++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
 

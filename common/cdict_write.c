@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <zlib.h>
 
 #include "cdict_int.h"
+#include "pw_thread.h"
 
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
 // Event chunks are the bulk and are compressed off perf's thread, on the
@@ -675,14 +675,7 @@ static int wait_idle(struct pw_writer *w)
 // The thread runs with every signal blocked: they stay perf's.
 static int start_thread(struct pw_writer *w)
 {
-	sigset_t all, old;
-	int rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->thread, NULL, writer_thread, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc)
+	if (pw_thread_start(&w->thread, writer_thread, w))
 		return -1;
 	w->thread_on = 1;
 	return 0;

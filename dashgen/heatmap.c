@@ -5,7 +5,6 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "export.h"
 #include "jwrite.h"
 #include "kvm_reasons.h"
+#include "pw_thread.h"
 #include "replay.h"
 
 enum { S_RUN, S_SLEEP, S_HOST, S_GUEST, S__N };
@@ -1568,7 +1568,6 @@ static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
 {
 	struct hm *h = &c->h;
 	uint64_t ws = run->win_start, last = c->tr.last_ns, we = last;
-	sigset_t all, old;
 
 	c->started = 1;
 	if (ws > last || run->first_ns != c->tr.first_ns)
@@ -1589,11 +1588,7 @@ static int collect_start(struct pw_hm_collect *c, struct pw_an_run *run)
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv_job, NULL);
 	pthread_cond_init(&c->cv_free, NULL);
-	sigfillset(&all);	// signals stay the main thread's
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int e = pthread_create(&c->th, NULL, collect_thread, c);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e) {
+	if (pw_thread_start(&c->th, collect_thread, c)) {	// signals stay the main thread's
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->cv_job);
 		pthread_cond_destroy(&c->cv_free);

@@ -33,6 +33,7 @@
 #include "cdict.h"
 #include "perfdata.h"
 #include "pw_map.h"
+#include "pw_thread.h"
 #include "tpformat.h"
 
 #define PW_API __attribute__((visibility("default")))
@@ -1683,7 +1684,6 @@ static void *dq_thread(void *arg)
 static void dq_start(struct state *st)
 {
 	struct dq *q = &st->dq;
-	sigset_t all, old;
 
 	for (unsigned i = 0; i < DQ_N; i++)
 		if (!(q->b[i] = malloc(DQ_BATCH)))
@@ -1699,11 +1699,7 @@ static void dq_start(struct state *st)
 		pthread_mutex_destroy(&q->mu);
 		return;
 	}
-	sigfillset(&all);	// signals stay perf's
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int e = pthread_create(&q->th, NULL, dq_thread, st);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e) {
+	if (pw_thread_start(&q->th, dq_thread, st)) {	// signals stay perf's
 		pthread_cond_destroy(&q->cv_free);
 		pthread_cond_destroy(&q->cv_full);
 		pthread_mutex_destroy(&q->mu);
