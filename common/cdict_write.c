@@ -757,8 +757,9 @@ static __attribute__((noinline)) int chunk_alloc(struct chunk *c)
 	return 0;
 }
 
-// The caller's hot path (perf's thread, in the plugin): a few stores per
-// event; everything else (tid set, encoding, compression) is the thread's.
+// The caller's hot path (the plugin's decoding thread): a few stores per
+// event; everything else (tid set, encoding, compression) is the writer
+// thread's, or with pw_writer_no_thread() done here once a chunk is full.
 int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 {
 	struct chunk *c = w->cur;

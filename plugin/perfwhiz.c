@@ -1626,10 +1626,16 @@ static inline void decode(struct state *st, uint32_t ri, const struct decoder *d
 // it also compresses (the writer's own thread stays off: three threads on
 // two cores would take perf's core from it). perf's thread spends on a
 // sample only the route, the checks and the copy, the rest is on the other
-// core. The task table, the
-// writer's adds and werr are this thread's while it runs (perf's after
-// dq_stop(): the mutex orders them). A sample too large for a batch (a
-// host's odd record) is decoded on perf's thread once the thread is idle.
+// core. The task table, the writer's adds and werr are this thread's while
+// it runs (perf's after dq_stop(): the mutex orders them). A sample too
+// large for a batch (a host's odd record) is decoded on perf's thread once
+// the thread is idle.
+
+// a record's bytes in a batch: its header, its raw record padded to 8
+static inline size_t dq_rec_size(uint32_t raw_size)
+{
+	return sizeof(struct dq_rec) + (((size_t)raw_size + 7) & ~(size_t)7);
+}
 
 static void dq_decode(struct state *st, const unsigned char *p, size_t len)
 {
@@ -1646,7 +1652,7 @@ static void dq_decode(struct state *st, const unsigned char *p, size_t len)
 		s.raw_size = h->raw_size;
 		s.raw_data = p + o + sizeof(*h);
 		decode(st, h->route, &st->dec[h->dec], &s);
-		o += sizeof(*h) + ((h->raw_size + 7u) & ~7u);
+		o += dq_rec_size(h->raw_size);
 	}
 }
 
@@ -1679,8 +1685,16 @@ static void *dq_thread(void *arg)
 	return NULL;
 }
 
+static void dq_sync_destroy(struct dq *q)
+{
+	pthread_cond_destroy(&q->cv_free);
+	pthread_cond_destroy(&q->cv_full);
+	pthread_mutex_destroy(&q->mu);
+}
+
 // The batches and the thread, once the writer is open. Without them (out of
 // memory, no thread) perf's thread decodes each sample itself, as before.
+// (With default attributes the inits cannot fail on Linux.)
 static void dq_start(struct state *st)
 {
 	struct dq *q = &st->dq;
@@ -1688,21 +1702,11 @@ static void dq_start(struct state *st)
 	for (unsigned i = 0; i < DQ_N; i++)
 		if (!(q->b[i] = malloc(DQ_BATCH)))
 			return;
-	if (pthread_mutex_init(&q->mu, NULL))
-		return;
-	if (pthread_cond_init(&q->cv_full, NULL)) {
-		pthread_mutex_destroy(&q->mu);
-		return;
-	}
-	if (pthread_cond_init(&q->cv_free, NULL)) {
-		pthread_cond_destroy(&q->cv_full);
-		pthread_mutex_destroy(&q->mu);
-		return;
-	}
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv_full, NULL);
+	pthread_cond_init(&q->cv_free, NULL);
 	if (pw_thread_start(&q->th, dq_thread, st)) {	// signals stay perf's
-		pthread_cond_destroy(&q->cv_free);
-		pthread_cond_destroy(&q->cv_full);
-		pthread_mutex_destroy(&q->mu);
+		dq_sync_destroy(q);
 		return;
 	}
 	q->cur = q->b[0];
@@ -1762,9 +1766,7 @@ static void dq_stop(struct state *st)
 	pthread_cond_signal(&q->cv_full);
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->th, NULL);
-	pthread_cond_destroy(&q->cv_free);
-	pthread_cond_destroy(&q->cv_full);
-	pthread_mutex_destroy(&q->mu);
+	dq_sync_destroy(q);
 	q->running = 0;
 }
 
@@ -1773,7 +1775,7 @@ HOT void dq_put(struct state *st, struct route *r, const struct perf_dlfilter_sa
 {
 	struct dq *q = &st->dq;
 	uint32_t ri = (uint32_t)(r - st->routes);
-	size_t need = sizeof(struct dq_rec) + ((s->raw_size + 7u) & ~(size_t)7u);
+	size_t need = dq_rec_size(s->raw_size);
 
 	if (!q->running || need > DQ_BATCH) {
 		if (q->running)
