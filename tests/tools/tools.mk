@@ -31,3 +31,9 @@ $(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -lm
 
 all: $(B)/mkperfdata
+
+# an LD_PRELOAD shim that refuses chosen threads (t9400: the fallbacks)
+$(B)/pw-failthread.so: tests/tools/failthread.c
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
+
+all: $(B)/pw-failthread.so

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t9400-thread-fallback: every helper thread has a fallback, and it gives the
+# same bytes. build/pw-failthread.so (tests/tools/failthread.c), preloaded,
+# makes pthread_create() refuse the threads of perfwhiz.so or of
+# perfwhiz-dash, all of them or the N-th, and logs each one asked for:
+# - perfwhiz.so: its decoding thread (the first it starts) refused, perf's
+#   thread decodes and the writer's thread compresses; every thread refused,
+#   perf's thread does both. The .cdict is the threaded run's, byte for byte.
+# - perfwhiz-dash: the reader's first or second decoder refused (the reader
+#   decodes with the ones it has, or on the caller's thread), the heatmaps'
+#   collector refused (the file is read a second time, and stderr says so),
+#   or every thread. The pages and --json are the threaded run's.
+. "$(dirname "$0")/../lib.sh"
+
+GEN=$BUILD/mkperfdata
+SHIM=$BUILD/pw-failthread.so
+
+if [ "${PW_SANITIZE:-0}" = 1 ] || [ ! -f "$SHIM" ] || [ ! -x "$GEN" ]; then
+	# the sanitizers' runtimes must come first in the preload list
+	test_skip 'helper threads refused' "run in the plain pass only (or no $SHIM)"
+	test_done
+	exit 0
+fi
+
+# refuse IN WHICH CMD...: CMD with the shim preloaded; the log in refused.log
+refuse() {
+	local in=$1 which=$2
+	shift 2
+	rm -f refused.log
+	LD_PRELOAD=$SHIM PW_FAIL_THREAD_IN=$in PW_FAIL_THREAD=$which \
+		PW_FAIL_THREAD_LOG=$TRASH/refused.log "$@"
+}
+
+test_expect_success 'setup: a generated capture, converted with every thread' '
+	"$GEN" -o g.data -n 400000 --cpus 8 --vms 2 --vcpus 4 --tasks 64 -s 9 >/dev/null &&
+	refuse perfwhiz.so none perf script -i g.data --dlfilter "$BUILD/perfwhiz.so" \
+		--dlarg out=plain.cdict --dlarg quiet &&
+	test "$(cat refused.log)" = "1 started"
+'
+
+test_expect_success 'perfwhiz.so: no decoding thread: perf decodes, the writer thread compresses, same bytes' '
+	refuse perfwhiz.so 1 perf script -i g.data --dlfilter "$BUILD/perfwhiz.so" \
+		--dlarg out=nodq.cdict 2>nodq.err &&
+	test "$(head -n 2 refused.log | tr "\n" " ")" = "1 refused 2 started " &&
+	grep "^perfwhiz: 400000 samples" nodq.err &&
+	cmp plain.cdict nodq.cdict
+'
+
+test_expect_success 'perfwhiz.so: no thread at all: perf decodes and compresses, same bytes' '
+	refuse perfwhiz.so all perf script -i g.data --dlfilter "$BUILD/perfwhiz.so" \
+		--dlarg out=none.cdict 2>none.err &&
+	! grep started refused.log && test "$(grep -c refused refused.log)" -ge 2 &&
+	grep "^perfwhiz: 400000 samples" none.err &&
+	cmp plain.cdict none.cdict
+'
+
+test_expect_success 'setup: both pages and --json with every perfwhiz-dash thread' '
+	mkdir base &&
+	refuse perfwhiz-dash none perfwhiz-dash --headless --charts --heatmaps \
+		--output-dir base plain.cdict 2>base.err &&
+	test "$(tr "\n" " " <refused.log)" = "1 started 2 started 3 started " &&
+	grep "one reading" base.err &&
+	perfwhiz-dash --json plain.cdict >base.json
+'
+
+# pages WHICH LOG READING: both pages with thread WHICH refused give the
+# threaded run's bytes; the shim's log is LOG; stderr says READING
+pages() {
+	rm -rf "p$1" && mkdir "p$1" &&
+	refuse perfwhiz-dash "$1" perfwhiz-dash --headless --charts --heatmaps \
+		--output-dir "p$1" plain.cdict 2>"p$1.err" &&
+	test "$(tr "\n" " " <refused.log)" = "$2" &&
+	grep "$3" "p$1.err" &&
+	cmp base/plain-charts.html "p$1/plain-charts.html" &&
+	cmp base/plain-heatmaps.html "p$1/plain-heatmaps.html"
+}
+
+test_expect_success 'perfwhiz-dash: no first decoder: the reader decodes on its caller, same pages' '
+	pages 1 "1 refused 2 started " "one reading"
+'
+
+test_expect_success 'perfwhiz-dash: one decoder of two: same pages' '
+	pages 2 "1 started 2 refused 3 started " "one reading"
+'
+
+test_expect_success 'perfwhiz-dash: no heatmap collector: the file is read twice, same pages' '
+	pages 3 "1 started 2 started 3 refused 4 started 5 started " "read twice"
+'
+
+test_expect_success 'perfwhiz-dash: no thread at all: same pages, same --json' '
+	pages all "1 refused 2 refused 3 refused " "read twice" &&
+	refuse perfwhiz-dash all perfwhiz-dash --json plain.cdict >all.json &&
+	grep -q refused refused.log && ! grep started refused.log &&
+	cmp base.json all.json
+'
+
+test_done
