@@ -19,10 +19,13 @@
 #include <unistd.h>
 
 #include <libdeflate.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "cdict.h"
 #include "kvm_reasons.h"
 #include "pw_error.h"
+#include "pw_thread.h"
 #include "web_assets.h"
 
 // libdeflate, zlib format (what DecompressionStream('deflate') reads). The
@@ -37,6 +40,15 @@
 #define PW_HTML_ZLEVEL_SMALL 6
 #define PW_HTML_ZLEVEL_BIG 1
 #define PW_HTML_ZSMALL (1u << 20)	// up to this size, _SMALL
+// A big document is deflated in parts of about PW_HTML_ZPART bytes, each
+// its own zlib stream, on up to PW_HTML_ZTHREADS threads (the number of
+// parts, hence the bytes, depends on the size only): the page joins their
+// inflated bytes. A part ends before an ASCII byte, so no UTF-8 sequence
+// is cut. The heatmaps document of 10^6-10^7 events (6-8 MB) was 55-60 ms
+// of deflate on one thread after the pass, a fifth of the whole run at
+// 10^6; the parts cost 0.1 % in size (a 32 KiB window restarts per part).
+#define PW_HTML_ZPART (2u << 20)
+#define PW_HTML_ZTHREADS 4
 
 struct buf {
 	char *p;
@@ -259,58 +271,131 @@ static void put_script(struct out *o, const unsigned char *js, size_t n)
 	put_s(o, "</script>\n");
 }
 
-static void put_base64(struct out *o, const unsigned char *p, size_t n)
+// base64 of p[0..n) into out (4 * ceil(n / 3) bytes); its length
+static size_t base64(const unsigned char *p, size_t n, char *out)
 {
 	static const char tab[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char line[4 * 1024];
 	size_t k = 0, i = 0;
 
 	// whole groups of 3 bytes, then the padded tail
-	for (; i + 3 <= n; i += 3) {
+	for (; i + 3 <= n; i += 3, k += 4) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		line[k] = tab[v >> 18];
-		line[k + 1] = tab[v >> 12 & 63];
-		line[k + 2] = tab[v >> 6 & 63];
-		line[k + 3] = tab[v & 63];
-		if ((k += 4) == sizeof(line)) {
-			put(o, line, k);
-			k = 0;
-		}
+		out[k] = tab[v >> 18];
+		out[k + 1] = tab[v >> 12 & 63];
+		out[k + 2] = tab[v >> 6 & 63];
+		out[k + 3] = tab[v & 63];
 	}
 	if (i < n) {
 		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-		line[k++] = tab[v >> 18];
-		line[k++] = tab[v >> 12 & 63];
-		line[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		line[k++] = '=';
+		out[k++] = tab[v >> 18];
+		out[k++] = tab[v >> 12 & 63];
+		out[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		out[k++] = '=';
 	}
-	put(o, line, k);
+	return k;
 }
 
-static int deflate_doc(const struct buf *doc, unsigned char **out,
-		       size_t *out_len)
-{
-	int level = doc->len <= PW_HTML_ZSMALL ? PW_HTML_ZLEVEL_SMALL : PW_HTML_ZLEVEL_BIG;
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+// One part of the document: deflated, then base64, by whichever thread
+// takes it.
+struct zpart {
+	const unsigned char *p;
+	size_t n;
+	char *b64;		// malloc'd; NULL: not done (out of memory)
+	size_t b64_len;
+};
 
-	*out = NULL;
-	if (!c)
-		return PW_ENOMEM;
-	size_t bound = libdeflate_zlib_compress_bound(c, doc->len);
-	if (!(*out = malloc(bound))) {
-		libdeflate_free_compressor(c);
-		return PW_ENOMEM;
-	}
+struct zjob {
+	struct zpart *parts;
+	size_t nparts;
+	int level;
+	atomic_size_t next;	// the next part to take
+};
+
+static void zpart_do(struct zpart *z, struct libdeflate_compressor *c)
+{
+	size_t bound = libdeflate_zlib_compress_bound(c, z->n);
+	unsigned char *d = malloc(bound);
 	// 0 only when the output does not fit, which the bound rules out
-	*out_len = libdeflate_zlib_compress(c, doc->p, doc->len, *out, bound);
+	size_t dn = d ? libdeflate_zlib_compress(c, z->p, z->n, d, bound) : 0;
+
+	if (dn && (z->b64 = malloc((dn + 2) / 3 * 4)))
+		z->b64_len = base64(d, dn, z->b64);
+	free(d);
+}
+
+static void *zwork(void *arg)
+{
+	struct zjob *j = arg;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(j->level);
+
+	for (size_t i; c && (i = atomic_fetch_add(&j->next, 1)) < j->nparts;)
+		zpart_do(&j->parts[i], c);
 	libdeflate_free_compressor(c);
-	if (!*out_len) {
-		free(*out);
-		*out = NULL;
+	return NULL;
+}
+
+// doc deflated and base64'd into *parts (*nparts of them): 0, or
+// PW_ENOMEM (*parts NULL)
+static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *nparts)
+{
+	const unsigned char *p = (const unsigned char *)doc->p;
+	size_t n = doc->len <= PW_HTML_ZSMALL ? 1 : (doc->len + PW_HTML_ZPART - 1) / PW_HTML_ZPART;
+	struct zjob j = { .level = doc->len <= PW_HTML_ZSMALL ? PW_HTML_ZLEVEL_SMALL
+							      : PW_HTML_ZLEVEL_BIG };
+	struct zpart *z = calloc(n, sizeof(*z));
+
+	*parts = NULL;
+	*nparts = 0;
+	if (!z)
 		return PW_ENOMEM;
+	size_t at = 0, k = 0;
+	for (; k < n && at < doc->len; k++) {	// cut before an ASCII byte
+		size_t end = k + 1 == n ? doc->len : (k + 1) * (doc->len / n);
+		if (end <= at)
+			end = at + 1;
+		while (end < doc->len && p[end] >= 0x80)
+			end++;
+		z[k].p = p + at;
+		z[k].n = end - at;
+		at = end;
 	}
+	if (k == 0)	// an empty document: one empty stream
+		k = 1;
+	j.parts = z;
+	j.nparts = k;
+	atomic_init(&j.next, 0);
+
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nth = k < PW_HTML_ZTHREADS ? k : PW_HTML_ZTHREADS;
+	if (ncpu > 0 && (size_t)ncpu < nth)
+		nth = (size_t)ncpu;
+	pthread_t th[PW_HTML_ZTHREADS];
+	size_t started = 0;
+	for (; started + 1 < nth; started++)	// this thread is one of them
+		if (pw_thread_start(&th[started], zwork, &j))
+			break;	// fewer threads: the same parts, the same bytes
+	zwork(&j);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+
+	for (size_t i = 0; i < k; i++)
+		if (!z[i].b64) {
+			for (size_t q = 0; q < k; q++)
+				free(z[q].b64);
+			free(z);
+			return PW_ENOMEM;
+		}
+	*parts = z;
+	*nparts = k;
 	return 0;
+}
+
+static void zparts_free(struct zpart *z, size_t n)
+{
+	for (size_t i = 0; z && i < n; i++)
+		free(z[i].b64);
+	free(z);
 }
 
 int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
@@ -321,8 +406,8 @@ int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 	const char *tpl = (const char *)pw_asset_page_html;
 	const char *end = tpl + pw_asset_page_html_len;
 	struct buf doc = { 0 };
-	unsigned char *z = NULL;
-	size_t zlen = 0;
+	struct zpart *z = NULL;
+	size_t nz = 0;
 	struct out out;
 	int err;
 
@@ -333,13 +418,13 @@ int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 		free(doc.p);
 		return PW_ENOMEM;
 	}
-	err = deflate_doc(&doc, &z, &zlen);
+	err = deflate_doc(&doc, &z, &nz);
 	free(doc.p);
 	if (err)
 		return err;
 	err = out_open(&out, out_path);
 	if (err) {
-		free(z);
+		zparts_free(z, nz);
 		return err;
 	}
 
@@ -368,14 +453,18 @@ int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 				   pw_asset_common_js_len);
 			put_script(&out, page->js, page->js_len);
 		} else if (nlen == 4 && !memcmp(name, "data", 4)) {
-			put_base64(&out, z, zlen);
+			for (size_t i = 0; i < nz; i++) {	// the parts, ',' between
+				if (i)
+					put(&out, ",", 1);
+				put(&out, z[i].b64, z[i].b64_len);
+			}
 		} else {
 			err = PW_EINVAL;
 			break;
 		}
 		tpl = close + 3;
 	}
-	free(z);
+	zparts_free(z, nz);
 	if (err) {
 		out_abort(&out);
 		return err;

@@ -3,7 +3,8 @@
 //
 // A dashboard is one file: the page shell (dashgen/web/page.html) with the
 // CSS, d3 and the page's JS inline, and one data document embedded as
-// zlib (libdeflate; level 6, 1 past 1 MiB) -> base64 in a
+// zlib (libdeflate; level 6, 1 past 1 MiB, in parts of ~2 MiB past 1 MiB,
+// each its own stream) -> base64 (the parts' texts joined by ",") in a
 // <script type="application/octet-stream">,
 // inflated by the browser's DecompressionStream('deflate'). The page renders
 // itself from that document; nothing is fetched, ever.

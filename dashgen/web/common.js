@@ -50,12 +50,19 @@ const PW = (function () {
 	function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
 
 	// ---- loading -------------------------------------------------------
-	async function inflate(b64) {
-		const bin = atob(b64.replace(/\s+/g, ''));
+	// the data: one or more zlib streams in base64, ',' between them (a
+	// big document is deflated in parts: dashgen/html.c); their inflated
+	// bytes, joined, are the document's UTF-8 text
+	function inflatePart(b64) {
+		const bin = atob(b64);
 		const bytes = new Uint8Array(bin.length);
 		for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
 		const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
-		return new Response(stream).text();
+		return new Response(stream).arrayBuffer();
+	}
+	async function inflate(text) {
+		const parts = await Promise.all(text.replace(/\s+/g, '').split(',').map(inflatePart));
+		return new Blob(parts).text();
 	}
 
 	function fail(err) {

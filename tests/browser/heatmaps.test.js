@@ -30,8 +30,9 @@ const fmt = {
 };
 
 function embedded(html) {
-	const m = /<script type="application\/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)<\/script>/.exec(fs.readFileSync(html, 'utf8'));
-	return JSON.parse(zlib.inflateSync(Buffer.from(m[1], 'base64')).toString('utf8'));
+	const m = /<script type="application\/octet-stream" id="pw-data">([A-Za-z0-9+/=,]*)<\/script>/.exec(fs.readFileSync(html, 'utf8'));
+	const parts = m[1].split(',').map(function (b) { return zlib.inflateSync(Buffer.from(b, 'base64')); });
+	return JSON.parse(Buffer.concat(parts).toString('utf8'));
 }
 function cumul(a) { const o = []; let s = 0; a.forEach(function (v) { s += v; o.push(s); }); return o; }
 // bins -> [{b, d, k, n}]

@@ -20,8 +20,8 @@ fi
 cat >decode.py <<'PY'
 import base64, json, re, sys, zlib
 html = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)</script>', html)
-doc = json.loads(zlib.decompress(base64.b64decode(m.group(1))))
+m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=,]*)</script>', html)
+doc = json.loads(b"".join(zlib.decompress(base64.b64decode(x)) for x in m.group(1).split(",")))
 json.dump(doc[sys.argv[2]] if len(sys.argv) > 2 else doc, sys.stdout, sort_keys=True)
 PY
 canon() { $py -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), sys.stdout, sort_keys=True)' "$1"; }

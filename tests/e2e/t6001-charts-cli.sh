@@ -13,8 +13,8 @@ fi
 cat >decode.py <<'PY'
 import base64, json, re, sys, zlib
 html = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)</script>', html)
-doc = json.loads(zlib.decompress(base64.b64decode(m.group(1))))
+m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=,]*)</script>', html)
+doc = json.loads(b"".join(zlib.decompress(base64.b64decode(x)) for x in m.group(1).split(",")))
 json.dump(doc[sys.argv[2]], sys.stdout, sort_keys=True)
 PY
 canon() { $py -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), sys.stdout, sort_keys=True)' "$1"; }
@@ -82,8 +82,8 @@ test_expect_success 'a failed write: exit 1, one line, nothing left behind' '
 cat >raw.py <<'PY'
 import base64, re, sys, zlib
 html = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)</script>', html)
-sys.stdout.buffer.write(zlib.decompress(base64.b64decode(m.group(1))))
+m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=,]*)</script>', html)
+sys.stdout.buffer.write(b"".join(zlib.decompress(base64.b64decode(x)) for x in m.group(1).split(",")))
 PY
 # same_docs DIR1 DIR2 NAME: both dirs' NAME-charts.html and NAME-heatmaps.html embed the same bytes
 same_docs() {

@@ -15,8 +15,8 @@ py=/usr/bin/python3
 cat >decode.py <<'PY'
 import base64, json, re, sys, zlib
 html = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=]*)</script>', html)
-doc = json.loads(zlib.decompress(base64.b64decode(m.group(1))))
+m = re.search(r'<script type="application/octet-stream" id="pw-data">([A-Za-z0-9+/=,]*)</script>', html)
+doc = json.loads(b"".join(zlib.decompress(base64.b64decode(x)) for x in m.group(1).split(",")))
 json.dump(doc[sys.argv[2]] if len(sys.argv) > 2 else doc, sys.stdout, sort_keys=True)
 PY
 # ORACLE: a heat document against its --json document: every series adds up
