@@ -63,8 +63,9 @@ test_expect_success 'setup: both pages and --json with every perfwhiz-dash threa
 		--output-dir base plain.cdict 2>base.err &&
 	! grep refused refused.log &&
 	# the 2 decoders of the reader, the collector of the heatmaps, the
-	# second half of the tasks of the heat document, a deflate helper
-	n=$(grep -c started refused.log) && test "$n" -ge 5 && echo "$n" >nthreads &&
+	# second half of the tasks of the heat document, and with 2 cpus or
+	# more the deflate helpers of the big document
+	n=$(grep -c started refused.log) && test "$n" -ge 4 && echo "$n" >nthreads &&
 	grep "one reading" base.err &&
 	perfwhiz-dash --json plain.cdict >base.json
 '
@@ -89,7 +90,7 @@ test_expect_success 'perfwhiz-dash: no heatmap collector: the file is read twice
 '
 
 test_expect_success 'perfwhiz-dash: each thread refused in turn: the same pages' '
-	n=$(cat nthreads) && test "$n" -ge 5 &&
+	n=$(cat nthreads) && test "$n" -ge 4 &&
 	for i in $(seq "$n"); do pages "$i" || exit 1; done
 '
 
