@@ -1115,11 +1115,8 @@ int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name)
 		return FAIL(&r->f, PW_ENOMEM, 0, "out of memory");
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		r->file_size = (uint64_t)st.st_size;
-	if (r->file_size >= PW_READ_THREADED_MIN) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		r->nthreads = cpus > 1 ? 2 : 0;
-	}
+	if (r->file_size >= PW_READ_THREADED_MIN)
+		r->nthreads = pw_cpus_usable() > 1 ? 2 : 0;
 	n = read_full(r, hdr, 2);
 	if (n < 0)
 		return FAIL(&r->f, PW_EIO, 0, "%s", strerror(errno));

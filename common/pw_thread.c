@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// pw_thread.c: helper threads with every signal blocked (pw_thread.h).
+// pw_thread.c: helper threads with every signal blocked, the cpus they may
+// use (pw_thread.h).
+#include <sched.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "pw_thread.h"
 
@@ -13,4 +16,13 @@ int pw_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
 	int e = pthread_create(th, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return e;
+}
+
+unsigned pw_cpus_usable(void)
+{
+	cpu_set_t cs;
+	long n = sched_getaffinity(0, sizeof(cs), &cs) ? sysconf(_SC_NPROCESSORS_ONLN)
+						       : CPU_COUNT(&cs);
+
+	return n > 1 ? (unsigned)n : 1;
 }

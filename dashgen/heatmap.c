@@ -2059,7 +2059,8 @@ static int hm_output(FILE *f, struct hm *h, const struct pw_an_run *run,
 	pthread_t th;
 	int split = 0;
 	part.from = h->ntasks >= 8 ? hm_tasks_split(h) : h->ntasks;
-	if (part.from < h->ntasks && !pw_thread_start(&th, hm_tasks_part, &part))
+	if (part.from < h->ntasks && pw_cpus_usable() > 1 &&
+	    !pw_thread_start(&th, hm_tasks_part, &part))
 		split = 1;
 	else
 		part.from = h->ntasks;

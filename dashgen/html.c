@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -372,13 +371,9 @@ static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *npar
 	j.nparts = k;
 	atomic_init(&j.next, 0);
 
-	// the cpus this process may run on (taskset, a cgroup's cpuset)
-	cpu_set_t cs;
-	long ncpu = sched_getaffinity(0, sizeof(cs), &cs) ? sysconf(_SC_NPROCESSORS_ONLN)
-							 : CPU_COUNT(&cs);
 	size_t nth = k < PW_HTML_ZTHREADS ? k : PW_HTML_ZTHREADS;
-	if (ncpu > 0 && (size_t)ncpu < nth)
-		nth = (size_t)ncpu;
+	if (pw_cpus_usable() < nth)
+		nth = pw_cpus_usable();
 	pthread_t th[PW_HTML_ZTHREADS];
 	size_t started = 0;
 	for (; started + 1 < nth; started++)	// this thread is one of them

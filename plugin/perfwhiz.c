@@ -1694,11 +1694,18 @@ static void dq_sync_destroy(struct dq *q)
 
 // The batches and the thread, once the writer is open. Without them (out of
 // memory, no thread) perf's thread decodes each sample itself, as before.
+// With one usable cpu (taskset) it also compresses: a helper could only take
+// turns with it (under taskset -c 0, 10^7 samples, 7 interleaved runs: 4.07
+// s with the decoding thread, 4.07 without any; the batches' memory saved).
 // (With default attributes the inits cannot fail on Linux.)
 static void dq_start(struct state *st)
 {
 	struct dq *q = &st->dq;
 
+	if (pw_cpus_usable() < 2) {
+		pw_writer_no_thread(st->w);
+		return;
+	}
 	for (unsigned i = 0; i < DQ_N; i++)
 		if (!(q->b[i] = malloc(DQ_BATCH)))
 			return;

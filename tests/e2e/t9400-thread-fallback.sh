@@ -13,6 +13,8 @@
 #   says so; the thread writing half of the heat document's tasks, the
 #   deflate helpers of a big document: the caller does their part), or
 #   every thread. The pages and --json are the threaded run's.
+# - on one cpu (taskset to the first of this shell's): perfwhiz.so makes no
+#   thread, perfwhiz-dash only the collector (pw_thread.h), same bytes.
 . "$(dirname "$0")/../lib.sh"
 
 GEN=$BUILD/mkperfdata
@@ -24,6 +26,13 @@ if [ "${PW_SANITIZE:-0}" = 1 ] || [ ! -f "$SHIM" ] || [ ! -x "$GEN" ]; then
 	test_done
 	exit 0
 fi
+if [ "$(nproc)" -lt 2 ]; then
+	test_skip 'helper threads refused' "one usable cpu: no helper thread is made"
+	test_done
+	exit 0
+fi
+# the first cpu this shell may run on ("pid N's current affinity list: 0-1")
+ONE=$(taskset -pc $$ | sed 's/.*: *//; s/[-,].*//')
 
 # refuse IN WHICH CMD...: CMD with the shim preloaded; the log in refused.log
 refuse() {
@@ -99,6 +108,25 @@ test_expect_success 'perfwhiz-dash: no thread at all: same pages, same --json' '
 	refuse perfwhiz-dash all perfwhiz-dash --json plain.cdict >all.json &&
 	grep -q refused refused.log && ! grep started refused.log &&
 	cmp base.json all.json
+'
+
+test_expect_success 'perfwhiz.so on one cpu: no thread, perf decodes and compresses, same bytes' '
+	refuse perfwhiz.so none taskset -c "$ONE" perf script -i g.data \
+		--dlfilter "$BUILD/perfwhiz.so" --dlarg out=one.cdict 2>one.err &&
+	! test -s refused.log &&
+	grep "^perfwhiz: 400000 samples" one.err &&
+	cmp plain.cdict one.cdict
+'
+
+test_expect_success 'perfwhiz-dash on one cpu: the collector only, same pages, same --json' '
+	rm -rf pone && mkdir pone &&
+	refuse perfwhiz-dash none taskset -c "$ONE" perfwhiz-dash --headless --charts \
+		--heatmaps --output-dir pone plain.cdict 2>pone.err &&
+	test "$(cat refused.log)" = "1 started" && grep "one reading" pone.err &&
+	cmp base/plain-charts.html pone/plain-charts.html &&
+	cmp base/plain-heatmaps.html pone/plain-heatmaps.html &&
+	refuse perfwhiz-dash none taskset -c "$ONE" perfwhiz-dash --json plain.cdict >one.json &&
+	! test -s refused.log && cmp base.json one.json
 '
 
 test_done
