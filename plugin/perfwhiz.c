@@ -1110,8 +1110,7 @@ static void state_free(struct state *st)
 	if (!st)
 		return;
 	dq_stop(st);
-	for (unsigned i = 0; i < DQ_N; i++)
-		free(st->dq.b[i]);
+	free(st->dq.b[0]);	// the ring, one allocation
 	free(st->dq.invalid);
 	pw_writer_free(st->w);
 	pw_tpfmts_free(st->fmts);
@@ -1706,9 +1705,12 @@ static void dq_start(struct state *st)
 		pw_writer_no_thread(st->w);
 		return;
 	}
+	// one allocation for the ring: one mmap and one munmap, not DQ_N
+	unsigned char *ring = malloc((size_t)DQ_N * DQ_BATCH);
+	if (!ring)
+		return;
 	for (unsigned i = 0; i < DQ_N; i++)
-		if (!(q->b[i] = malloc(DQ_BATCH)))
-			return;
+		q->b[i] = ring + (size_t)i * DQ_BATCH;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv_full, NULL);
 	pthread_cond_init(&q->cv_free, NULL);
