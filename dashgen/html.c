@@ -371,9 +371,9 @@ static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *npar
 	j.nparts = k;
 	atomic_init(&j.next, 0);
 
-	size_t nth = k < PW_HTML_ZTHREADS ? k : PW_HTML_ZTHREADS;
-	if (pw_cpus_usable() < nth)
-		nth = pw_cpus_usable();
+	size_t nth = k < PW_HTML_ZTHREADS ? k : PW_HTML_ZTHREADS, ncpu = pw_cpus_usable();
+	if (ncpu < nth)
+		nth = ncpu;
 	pthread_t th[PW_HTML_ZTHREADS];
 	size_t started = 0;
 	for (; started + 1 < nth; started++)	// this thread is one of them
