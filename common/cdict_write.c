@@ -29,16 +29,18 @@
 
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
 // Event chunks are the bulk and are compressed off perf's thread, on the
-// other core: with the plugin's decoding, that core must keep up with perf's
-// ~200-300 ns per sample and leave perf's core to perf as much as it can.
-// libdeflate writes the same zlib format (any zlib reader inflates it) two
-// to three times faster than zlib. On byte planes (see cdict_int.h) level 2
-// is 4-6 % smaller than level 1 on near-random captures (generated,
-// `perf bench sched messaging`) and within 1 % on regular ones, at 56-115 ns
-// a row; levels 5-6 gain 1-3 % more at 2-3 times the time, and inflate no
-// faster (docs/bench.md).
+// other core: with the plugin's decoding, that core must keep up with perf,
+// which decodes a sample in 75-100 ns on a recent machine, and leave perf's
+// core to perf. libdeflate writes the same zlib format (any zlib reader
+// inflates it) two to three times faster than zlib. On byte planes (see
+// cdict_int.h) level 1 takes ~30 % less time than level 2 for 6 % more bytes
+// on near-random captures (generated) and ~1 % on real ones (`perf bench
+// sched pipe`); at level 2 the decoding thread was the slower of the two and
+// set the wall (plugin/no-op 1.59 against 1.27 at level 1, 10^6 generated
+// samples; docs/bench.md). Levels 5-6 gain 1-3 % more at 2-3 times the time,
+// and inflate no faster.
 #define PW_ZLEVEL 6
-#define PW_ZLEVEL_EV 2
+#define PW_ZLEVEL_EV 1
 
 // A string table: open addressing over ids, strings kept in insertion order.
 struct strtab {
@@ -277,6 +279,7 @@ static int write_chunk(struct pw_writer *w, const unsigned char *z, size_t zlen,
 		       size_t raw, int *err_no)
 {
 	uint8_t hdr[PW_CHUNK_HEADER_SIZE];
+	uint64_t off = atomic_load_explicit(&w->bytes, memory_order_relaxed);
 	int err;
 
 	if (zlen > PW_CHUNK_MAX)
@@ -288,6 +291,12 @@ static int write_chunk(struct pw_writer *w, const unsigned char *z, size_t zlen,
 	if ((err = write_all(w, hdr, sizeof(hdr), err_no)) ||
 	    (err = write_all(w, z, zlen, err_no)))
 		return err;
+	// Start the chunk's writeback now, on the thread that wrote it (a
+	// hint: it waits for nothing, and a failure shows in fsync()), so that
+	// the fsync() in pw_writer_finish() has only the tail to wait for: 3-6
+	// ms -> ~0.3 ms at 10^6 plugin samples, on perf's thread (docs/bench.md)
+	(void)sync_file_range(w->fd, (off64_t)off, (off64_t)(sizeof(hdr) + zlen),
+			      SYNC_FILE_RANGE_WRITE);
 	return 0;
 }
 
