@@ -43,11 +43,25 @@ struct hm_series {
 	int binned;
 	uint32_t sid;		// single pass: its number in the budget's log
 	struct hm_list ex;	// exact events while !binned
-	uint32_t **grid;	// per key: nbins x PW_HM_DUR counts, lazily
+	void **grid;		// per key: nbins x PW_HM_DUR counts, lazily:
+				// uint16_t, or uint32_t once wide (cell())
 	uint64_t **mask;	// per key: per bin, bit k set when bucket k
 				// has events (PW_HM_DUR <= 64)
 	size_t nkeys;
+	int wide;		// the grids hold uint32_t: a count passed 65,535
 };
+
+// Grid cells are 16 bits until one of a series' counts would pass 65,535,
+// then that series' grids are made 32-bit (series_widen()): half the memory
+// of the grids, which are most of what the heatmaps' collection touches
+// first (each page a fault and the kernel's zeroing, which took 7 % of the
+// CPU at 10^7 events on a 2-core VM). Both pages at 10^7 generated events,
+// three series of 11-15 interleaved runs: median wall -3 to -6 %, CPU -1
+// to -3 %; peak RSS 86 -> 71 MB (docs/bench.md).
+static inline uint32_t cell(const struct hm_series *s, const void *g, size_t i)
+{
+	return s->wide ? ((const uint32_t *)g)[i] : ((const uint16_t *)g)[i];
+}
 
 struct hm_task {
 	const struct pw_an_task *t;	// the first pass' visible task
@@ -371,10 +385,12 @@ HM_HOT uint32_t bin_of(struct hm *h, uint64_t t)
 	return (uint32_t)i;
 }
 
-HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
+HM_COLD void *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 {
+	size_t csize = s->wide ? sizeof(uint32_t) : sizeof(uint16_t);
+
 	if (key >= s->nkeys) {
-		uint32_t **g = realloc(s->grid, (key + 1) * sizeof(*g));
+		void **g = realloc(s->grid, (key + 1) * sizeof(*g));
 		uint64_t **m = g ? realloc(s->mask, (key + 1) * sizeof(*m)) : NULL;
 		if (g)
 			s->grid = g;
@@ -386,9 +402,9 @@ HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 		s->nkeys = key + 1;
 	}
 	if (h->collect)
-		collect_bytes(h, (uint64_t)h->nbins * (PW_HM_DUR * sizeof(uint32_t) + sizeof(uint64_t)));
+		collect_bytes(h, (uint64_t)h->nbins * (PW_HM_DUR * csize + sizeof(uint64_t)));
 	if (!s->grid[key])
-		s->grid[key] = calloc((size_t)h->nbins * PW_HM_DUR, sizeof(uint32_t));
+		s->grid[key] = calloc((size_t)h->nbins * PW_HM_DUR, csize);
 	if (!s->mask[key])
 		s->mask[key] = calloc(h->nbins, sizeof(uint64_t));
 	return s->grid[key] && s->mask[key] ? s->grid[key] : NULL;
@@ -397,17 +413,53 @@ HM_COLD uint32_t *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 // one event into a binned series: its cell's count, and the column's mask
 // of non-empty buckets (what the document's size is computed from; a bit
 // per event costs less than scanning every grid after the pass)
+// s's grids to 32-bit cells; cell i of wkey's grid (a 16-bit count that
+// just wrapped to 0) at 65,536 (wkey SIZE_MAX: none). 0, or -1 (h->nomem
+// set): out of memory
+HM_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t i)
+{
+	size_t n = (size_t)h->nbins * PW_HM_DUR;
+
+	for (size_t key = 0; key < s->nkeys; key++) {
+		const uint16_t *g = s->grid[key];
+		uint32_t *w = g ? malloc(n * sizeof(*w)) : NULL;
+		if (!g)
+			continue;
+		if (!w) {	// (the keys done are not undone: the run fails)
+			h->nomem = 1;
+			return -1;
+		}
+		for (size_t c = 0; c < n; c++)
+			w[c] = g[c];
+		if (key == wkey && i != SIZE_MAX)
+			w[i] = (uint32_t)UINT16_MAX + 1;
+		free(s->grid[key]);
+		s->grid[key] = w;
+		if (h->collect)
+			collect_bytes(h, n * (sizeof(uint32_t) - sizeof(uint16_t)));
+	}
+	s->wide = 1;
+	return 0;
+}
+
 HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
 			  uint32_t key)
 {
-	uint32_t *g = key < s->nkeys ? s->grid[key] : NULL;
+	void *g = key < s->nkeys ? s->grid[key] : NULL;
 
 	if (!g && !(g = grid_new(h, s, key))) {
 		h->nomem = 1;
 		return;
 	}
 	uint32_t b = bin_of(h, t);
-	g[(size_t)b * PW_HM_DUR + k]++;
+	size_t i = (size_t)b * PW_HM_DUR + k;
+	if (__builtin_expect(!s->wide, 1)) {
+		if (__builtin_expect(++((uint16_t *)g)[i] == 0, 0) &&
+		    series_widen(h, s, key, i))
+			return;
+	} else {
+		((uint32_t *)g)[i]++;
+	}
 	s->mask[key][b] |= (uint64_t)1 << k;
 }
 
@@ -886,26 +938,53 @@ static uint64_t cells(const struct hm *h)
 	return n;
 }
 
-// halve the time resolution of every binned series (exact: counts add up)
-static void fold(struct hm *h)
+// a 16-bit series whose folded counts would not fit: widened first. 0, or
+// -1 (out of memory)
+static int fold_fit(struct hm *h, struct hm_series *se, uint32_t half)
+{
+	for (size_t key = 0; !se->wide && key < se->nkeys; key++) {
+		const uint16_t *g = se->grid[key];
+		for (size_t c = 0; g && c < (size_t)half * PW_HM_DUR; c++) {
+			size_t b = c / PW_HM_DUR, d = c % PW_HM_DUR;
+			if ((uint32_t)g[2 * b * PW_HM_DUR + d] + g[(2 * b + 1) * PW_HM_DUR + d] >
+			    UINT16_MAX)
+				return series_widen(h, se, SIZE_MAX, SIZE_MAX);
+		}
+	}
+	return 0;
+}
+
+// halve the time resolution of every binned series (exact: counts add up).
+// 0, or -1 (h->nomem set): out of memory
+static int fold(struct hm *h)
 {
 	uint32_t half = h->nbins / 2;
 
 	for (size_t i = 0; i < h->ntasks; i++) {
 		struct hm_task *k = &h->tasks[i];
-		for (int s = 0; s < S__N; s++)
-			for (size_t key = 0; key < k->s[s].nkeys; key++) {
-				uint32_t *g = k->s[s].grid[key];
-				uint64_t *m = k->s[s].mask[key];
+		for (int s = 0; s < S__N; s++) {
+			struct hm_series *se = &k->s[s];
+			if (fold_fit(h, se, half))
+				return -1;
+			for (size_t key = 0; key < se->nkeys; key++) {
+				void *g = se->grid[key];
+				uint64_t *m = se->mask[key];
 				if (!g)
 					continue;
 				for (uint32_t b = 0; b < half; b++) {
-					for (unsigned d = 0; d < PW_HM_DUR; d++)
-						g[b * PW_HM_DUR + d] = g[2 * b * PW_HM_DUR + d] +
-								       g[(2 * b + 1) * PW_HM_DUR + d];
+					for (unsigned d = 0; d < PW_HM_DUR; d++) {
+						size_t o = (size_t)b * PW_HM_DUR + d;
+						uint32_t v = cell(se, g, 2 * (size_t)b * PW_HM_DUR + d) +
+							     cell(se, g, (2 * (size_t)b + 1) * PW_HM_DUR + d);
+						if (se->wide)
+							((uint32_t *)g)[o] = v;
+						else
+							((uint16_t *)g)[o] = (uint16_t)v;
+					}
 					m[b] = m[2 * b] | m[2 * b + 1];
 				}
 			}
+		}
 		for (size_t c = 0; k->core_bins && c < h->ncpus; c++) {
 			uint64_t *s = k->core_bins[c];
 			for (uint32_t b = 0; s && b < half; b++)
@@ -914,6 +993,7 @@ static void fold(struct hm *h)
 	}
 	h->nbins = half;
 	h->bin_ns *= 2;
+	return 0;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -984,7 +1064,8 @@ static void put_series(struct pw_jw *w, const struct hm *h, const struct hm_seri
 	int first = 1;
 	for (uint32_t b = 0; b < h->nbins; b++)
 		for (size_t key = 0; key < s->nkeys; key++) {
-			const uint32_t *g = s->grid[key] ? s->grid[key] + (size_t)b * PW_HM_DUR : NULL;
+			const void *g = s->grid[key];
+			size_t row = (size_t)b * PW_HM_DUR;
 			unsigned lo, hi;
 			if (!g || !col_range(s->mask[key][b], &lo, &hi))
 				continue;
@@ -994,7 +1075,7 @@ static void put_series(struct pw_jw *w, const struct hm *h, const struct hm_seri
 			pw_jw_sep_u64(w, 0, lo);
 			pw_jw_sep_u64(w, 0, hi - lo + 1);
 			for (unsigned d = lo; d <= hi; d++)
-				pw_jw_sep_u64(w, 0, g[d]);
+				pw_jw_sep_u64(w, 0, cell(s, g, row + d));
 			first = 0;
 		}
 	pw_jw_lit(w, "]}");
@@ -2022,7 +2103,8 @@ static int hm_output(FILE *f, struct hm *h, const struct pw_an_run *run,
 	struct pw_jw *w;
 
 	while (h->nbins > 16 && cells(h) > ho->cell_budget)
-		fold(h);
+		if (fold(h))
+			return PW_ENOMEM;
 	if (!(w = malloc(sizeof(*w))))
 		return PW_ENOMEM;
 	pw_jw_init(w, f);

@@ -143,6 +143,33 @@ test_expect_success 'same input, same bytes; --output-dir and --label name the p
 	cmp hand-heatmaps.html out/hand-heatmaps.html
 '
 
+# A count past 16 bits in one cell: task 100 runs 70,000 slices of exactly 1000 ns (bucket 10 =
+# [10^3, 10^(3.2))) in the first 140 ms, then one last slice to 10^12 ns, so that the bins are 2.048 s
+# wide (1 ms doubled until 512 of them hold the window; the last slice, ending 999,999,999,000 ns after
+# the first event, is in bin 488, bucket 49, the last) and all 70,000 fall in bin 0: its cell must say
+# 70000, not 70000 - 65536 (the grids keep 16-bit counts until one passes 65,535), in the single pass
+# and in the two-pass reference.
+cat >wide.py <<'PY'
+print("meta nr_cpus 1\nmeta tracepoint sched:sched_switch\ntask 1000 0 100 100 busy\nswitch 1000 0 0 100 R")
+for i in range(70000):
+    a = 1000 + 2000 * i
+    print("switch %d 0 100 0 R\nswitch %d 0 0 100 R" % (a + 1000, a + 2000))
+print("switch 1000000000000 0 100 0 S")
+PY
+test_expect_success 'a heatmap cell of 70,000 events: counts past 16 bits are kept whole' '
+	$py wide.py >wide.txt && "$TOOL" wide.txt wide.cdict &&
+	for how in one two; do
+		if [ $how = two ]; then export PERFWHIZ_HEAT_TWO_PASS=1; else unset PERFWHIZ_HEAT_TWO_PASS; fi &&
+		mkdir -p $how && perfwhiz-dash --headless --heatmaps --output-dir $how wide.cdict 2>$how.err || return 1
+	done &&
+	unset PERFWHIZ_HEAT_TWO_PASS &&
+	grep -q "; one reading" one.err && grep -q "; read twice" two.err &&
+	cmp one/wide-heatmaps.html two/wide-heatmaps.html &&
+	$py decode.py one/wide-heatmaps.html heat >wide.heat &&
+	jq -c ".runs[0].tasks[] | select(.tid == 100) | [.run.mode, .run.count, .run.cols]" wide.heat >got &&
+	echo "[\"bins\",70001,[0,10,1,70000,488,49,1,1]]" >want && test_cmp want got
+'
+
 # ---- a generated KVM capture: 2 VMs x 2 vCPUs, every series exact ----------
 have_gen=
 if [ -x "$BUILD/mkperfdata" ] && [ -f "$BUILD/perfwhiz.so" ]; then
