@@ -54,6 +54,21 @@ if $py -c 'import msgpack' 2>/dev/null; then
 		"$sample" columns s300.cdict >want3.json &&
 		test_cmp want2.json want3.json
 	'
+	# a switch in of tid -1, then a switch whose prev is elided (so -1): the C
+	# reader once kept "-1 + 1" as "no switch on this cpu yet", took the next
+	# switch for the cpu's first again, and wrote past its per-cpu table
+	# (found by the fuzzer; a plain build aborted in malloc)
+	test_expect_success 'a switch in of tid -1: the next prev elided is -1, both readers' '
+		printf "%s\n" "meta nr_cpus 1" "meta tracepoint sched:sched_switch" \
+			"switch 1000 0 5 -1 S" "switch 2000 0 -1 7 R" "switch 3000 0 7 -1 S" \
+			"switch 4000 0 -1 9 R" >neg.txt &&
+		"$BUILD/tests/cdict-from-text" neg.txt neg.cdict &&
+		"$sample" columns neg.cdict >neg.json &&
+		jq -c "[.[\"sw.prev\"], .[\"sw.next\"]]" neg.json >got &&
+		echo "[[5,-1,7,-1],[-1,7,-1,9]]" >want && test_cmp want got &&
+		$py compare.py neg.cdict neg.json >out4 &&
+		grep "^4 rows" out4
+	'
 	test_expect_success 'python snippet reads the smallest file' '
 		"$sample" empty e.cdict &&
 		$py -c "
