@@ -239,7 +239,9 @@ int64_t pw_writer_intern(struct pw_writer *w, const char *s);
 // pw_writer_add: append one event (copied). Strings are given as ids from
 // pw_writer_intern(). sw.runtime_ns is ignored (readers derive it). Flushes
 // a chunk every PW_CHUNK_ROWS events. Returns 0, PW_EINVAL (bad kind, cpu or
-// string id), PW_EIO or PW_ENOMEM.
+// string id; a switch out of tid -1 unless the cpu's last switch was into
+// -1: format 3 stores prev as tid + 1, 0 being the elision), PW_EIO or
+// PW_ENOMEM.
 int pw_writer_add(struct pw_writer *w, const struct pw_event *ev);
 
 // pw_writer_set_stat: set a trailer counter (copied), e.g. ("ignored",

@@ -1416,9 +1416,11 @@ sample_ok(struct state *st, struct route *r, const struct decoder *d,
 	return 1;
 }
 
+RARE int invalid_late(struct state *st, uint32_t ri);
+
 // Returns 0, or -1 when out of memory.
 HOT int
-dec_switch(struct state *st, const struct decoder *d,
+dec_switch(struct state *st, uint32_t ri, const struct decoder *d,
 	   const struct perf_dlfilter_sample *s, const int fast)
 {
 	const void *raw = s->raw_data;
@@ -1430,6 +1432,10 @@ dec_switch(struct state *st, const struct decoder *d,
 	ev.tid = (int32_t)RD32(fast, d, 1, raw);
 	ev.sw.prev_state = RD32(fast, d, 2, raw);
 	ev.sw.next_tid = (int32_t)RD32(fast, d, 4, raw);
+	// no kernel pid is negative (and format 3 cannot hold every prev of
+	// -1): a damaged record, counted as failing validation
+	if (__builtin_expect(ev.tid < 0 || ev.sw.next_tid < 0, 0))
+		return invalid_late(st, ri);
 	if ((n = two_tasks(st, d, s, 0, ev.tid, 3, ev.sw.next_tid, &t, &o,
 			   fast)) <= 0)
 		return n;
@@ -1579,7 +1585,7 @@ decode_as(struct state *st, uint32_t ri, const struct decoder *d,
 	int err;
 
 	if (d->kind == PW_EV_SWITCH) {	// most samples: no jump table
-		err = dec_switch(st, d, s, fast);
+		err = dec_switch(st, ri, d, s, fast);
 		goto out;
 	}
 	switch (d->kind) {

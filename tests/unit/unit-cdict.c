@@ -519,6 +519,19 @@ static void test_writer_never_clobbers(void)
 	ev.kind = PW_EV_TASK;
 	ev.task.name = 99;	// never interned
 	check_int(pw_writer_add(w, &ev), ==, PW_EINVAL);
+	// a switch out of tid -1 is stored as -1 + 1 = 0, the elision: only
+	// right after a switch into -1 on that cpu
+	ev.kind = PW_EV_SWITCH;
+	ev.cpu = 2;
+	ev.tid = -1;
+	ev.sw.next_tid = -1;
+	check_int(pw_writer_add(w, &ev), ==, PW_EINVAL);
+	ev.tid = 3;
+	check_int(pw_writer_add(w, &ev), ==, 0);
+	ev.tid = -1;
+	ev.sw.next_tid = 4;
+	check_int(pw_writer_add(w, &ev), ==, 0);
+	check_int(pw_writer_add(w, &ev), ==, PW_EINVAL);
 	pw_writer_free(w);	// a failed run: no finish
 	fd = open(path_of("keep.cdict"), O_RDONLY);
 	check_int(read(fd, buf, sizeof(buf) - 1), ==, 8);

@@ -406,6 +406,15 @@ static void test_fake_host(void)
 	// a cpu out of range
 	s = mk_sample(5000, -1, &r, sizeof(r), "sched:sched_switch");
 	p_filter(data, &s, NULL);
+	// negative pids (no kernel gives one): failed validation, not stored
+	struct swrec neg = r;
+	neg.prev_pid = -1;
+	s = mk_sample(5000, 1, &neg, sizeof(neg), "sched:sched_switch");
+	p_filter(data, &s, NULL);
+	neg = r;
+	neg.next_pid = -7;
+	s = mk_sample(5000, 1, &neg, sizeof(neg), "sched:sched_switch");
+	p_filter(data, &s, NULL);
 	// an event we do not decode: ignored, by name
 	cur_attr.config = 12;
 	s = mk_sample(6000, 0, &r, sizeof(r), "irq:irq_handler_entry");
@@ -468,9 +477,9 @@ static void test_fake_host(void)
 		if (!strcmp(st->group, "plugin") && !strcmp(st->name, "samples"))
 			samples = st->value;
 	}
-	check_uint(invalid, ==, 9 + 2);	// 9 short, 1 wrong type, 1 bad cpu
+	check_uint(invalid, ==, 9 + 2 + 2);	// 9 short, 1 wrong type, 1 bad cpu, 2 negative pids
 	check_uint(ignored, ==, 2);
-	check_uint(samples, ==, 17);
+	check_uint(samples, ==, 19);
 	check_str(pw_reader_meta(rd)->hostname, "fakehost");
 	pw_reader_free(rd);
 	unlink("unit-plugin.data");
