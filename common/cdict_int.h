@@ -28,6 +28,13 @@ enum pw_group {
 
 #define PW_GROUP_MAXCOLS 4
 
+// A cpu's last switched-in tid as the writer and the reader keep it for the
+// sw.prev elision: never 0, which says the cpu has had no switch, whatever
+// the tid (kept as tid + 1, a next of -1 read as none: the reader took the
+// cpu's next switch for its first again, past its per-cpu table)
+#define PW_NEXT_SEEN(tid) ((int64_t)(tid) + ((int64_t)1 << 32))
+#define PW_NEXT_TID(v) ((int32_t)((v) - ((int64_t)1 << 32)))
+
 struct pw_group_desc {
 	const char *cols[PW_GROUP_MAXCOLS];	// msgpack keys, "sw.prev", ...
 	unsigned ncols;

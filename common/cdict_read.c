@@ -85,22 +85,15 @@ struct slot {
 	// switch seen while deriving
 	int64_t *cols;
 	uint32_t cap;		// rows ev holds (cols: 6 times as many values)
-	int64_t *cpu_next;	// NEXT_SEEN(next) of the cpu's last switch, 0 none
+	int64_t *cpu_next;	// PW_NEXT_SEEN(next) of the cpu's last switch, 0 none
 	uint64_t *cpu_last;	// its time
 	uint32_t ncpu;
 };
 
-// A cpu's last switched-in tid, as kept per cpu: never 0, which says the cpu
-// has had no switch, whatever the tid (a next tid of -1 kept as -1 + 1 would
-// read as none: the cpu's next switch was taken for its first again, one
-// more than the cpus a chunk has room for; found by the fuzzer)
-#define NEXT_SEEN(tid) ((int64_t)(tid) + ((int64_t)1 << 32))
-#define NEXT_TID(v) ((int32_t)((v) - ((int64_t)1 << 32)))
-
 struct fixup {
 	uint32_t row;
 	int32_t cpu;
-	int64_t v;		// first: sw.prev as stored; last: NEXT_SEEN(next)
+	int64_t v;		// first: sw.prev as stored; last: PW_NEXT_SEEN(next)
 	uint64_t time;		// last: the switch's time
 };
 
@@ -146,7 +139,7 @@ struct pw_reader {
 
 	// derived state, per cpu
 	uint64_t *cpu_last;	// time of the last switch + 1, 0 = none
-	int64_t *cpu_next;	// NEXT_SEEN(next_tid) of the last switch, 0 = none
+	int64_t *cpu_next;	// PW_NEXT_SEEN(next_tid) of the last switch, 0 = none
 	uint32_t ncpu;
 	uint64_t first_ns;
 	int have_first;
@@ -533,10 +526,10 @@ static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 				CORRUPT(&s->f, s->off, "switch prev tid out of range");
 				break;
 			}
-			ev->tid = p ? (int32_t)(p - 1) : NEXT_TID(s->cpu_next[c]);
+			ev->tid = p ? (int32_t)(p - 1) : PW_NEXT_TID(s->cpu_next[c]);
 			ev->sw.runtime_ns = ev->time >= s->cpu_last[c] ? ev->time - s->cpu_last[c] : 0;
 		}
-		s->cpu_next[c] = NEXT_SEEN(ev->sw.next_tid);
+		s->cpu_next[c] = PW_NEXT_SEEN(ev->sw.next_tid);
 		s->cpu_last[c] = ev->time;
 	}
 	s->nev = i;
@@ -1285,13 +1278,13 @@ static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev,
 		if (!r->cpu_next[cpu])
 			return CORRUPT(f, off, "switch on cpu %" PRIu32 " elides an unknown prev",
 				       cpu);
-		ev->tid = NEXT_TID(r->cpu_next[cpu]);
+		ev->tid = PW_NEXT_TID(r->cpu_next[cpu]);
 	} else {
 		if (prev - 1 > INT32_MAX || prev - 1 < INT32_MIN)
 			return CORRUPT(f, off, "switch prev tid out of range");
 		ev->tid = (int32_t)(prev - 1);
 	}
-	r->cpu_next[cpu] = NEXT_SEEN(ev->sw.next_tid);
+	r->cpu_next[cpu] = PW_NEXT_SEEN(ev->sw.next_tid);
 	if (r->cpu_last[cpu]) {
 		uint64_t last = r->cpu_last[cpu] - 1;
 

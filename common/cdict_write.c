@@ -789,17 +789,15 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 		// store 0 then, tid + 1 otherwise (see the format spec)
 		if ((uint32_t)ev->cpu >= w->ncpu && cpu_grow(w, (uint32_t)ev->cpu))
 			return PW_ENOMEM;
-		// *last: the cpu's last next tid plus 2^32 (never 0, which says
-		// the cpu has had no switch, whatever the tid)
-		int64_t *last = &w->cpu_next[ev->cpu];
-		int elided = *last && *last == (int64_t)ev->tid + ((int64_t)1 << 32);
+		int64_t *last = &w->cpu_next[ev->cpu];	// PW_NEXT_SEEN(), 0: none
+		int elided = *last == PW_NEXT_SEEN(ev->tid);
 
 		if (!elided && ev->tid == -1)
 			return PW_EINVAL;	// tid + 1 would be 0, the elision
 		c->cols[g][0][j] = elided ? 0 : (int64_t)ev->tid + 1;
 		c->cols[g][1][j] = ev->sw.next_tid;
 		c->cols[g][2][j] = ev->sw.prev_state;
-		*last = (int64_t)ev->sw.next_tid + ((int64_t)1 << 32);
+		*last = PW_NEXT_SEEN(ev->sw.next_tid);
 	} else {
 		int64_t v[PW_GROUP_MAXCOLS];
 

@@ -410,9 +410,6 @@ HM_COLD void *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 	return s->grid[key] && s->mask[key] ? s->grid[key] : NULL;
 }
 
-// one event into a binned series: its cell's count, and the column's mask
-// of non-empty buckets (what the document's size is computed from; a bit
-// per event costs less than scanning every grid after the pass)
 // s's grids to 32-bit cells; cell i of wkey's grid (a 16-bit count that
 // just wrapped to 0) at 65,536 (wkey SIZE_MAX: none). 0, or -1 (h->nomem
 // set): out of memory
@@ -422,9 +419,9 @@ HM_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t 
 
 	for (size_t key = 0; key < s->nkeys; key++) {
 		const uint16_t *g = s->grid[key];
-		uint32_t *w = g ? malloc(n * sizeof(*w)) : NULL;
 		if (!g)
 			continue;
+		uint32_t *w = malloc(n * sizeof(*w));
 		if (!w) {	// (the keys done are not undone: the run fails)
 			h->nomem = 1;
 			return -1;
@@ -442,6 +439,9 @@ HM_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t 
 	return 0;
 }
 
+// one event into a binned series: its cell's count, and the column's mask
+// of non-empty buckets (what the document's size is computed from; a bit
+// per event costs less than scanning every grid after the pass)
 HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
 			  uint32_t key)
 {
@@ -944,12 +944,11 @@ static int fold_fit(struct hm *h, struct hm_series *se, uint32_t half)
 {
 	for (size_t key = 0; !se->wide && key < se->nkeys; key++) {
 		const uint16_t *g = se->grid[key];
-		for (size_t c = 0; g && c < (size_t)half * PW_HM_DUR; c++) {
-			size_t b = c / PW_HM_DUR, d = c % PW_HM_DUR;
-			if ((uint32_t)g[2 * b * PW_HM_DUR + d] + g[(2 * b + 1) * PW_HM_DUR + d] >
-			    UINT16_MAX)
-				return series_widen(h, se, SIZE_MAX, SIZE_MAX);
-		}
+		for (size_t b = 0; g && b < half; b++)
+			for (size_t d = 0; d < PW_HM_DUR; d++)
+				if ((uint32_t)g[2 * b * PW_HM_DUR + d] +
+				    g[(2 * b + 1) * PW_HM_DUR + d] > UINT16_MAX)
+					return series_widen(h, se, SIZE_MAX, SIZE_MAX);
 	}
 	return 0;
 }
