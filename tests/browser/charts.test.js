@@ -203,7 +203,16 @@ async function checkPage(browser, shots, name, html, jsonPath, big) {
 		assert(text.indexOf(fmt.pct(t.cpu_pct, 3) + ' %') >= 0, 'no CPU % ' + t.cpu_pct + ' in: ' + text);
 		assert(text.indexOf(fmt.msExact(t.runtime_ns)) >= 0, 'no runtime ' + fmt.msExact(t.runtime_ns) + ' in: ' + text);
 		assert(text.indexOf(fmt.int(t.voluntary)) >= 0, 'no voluntary count');
-		const sw = page.locator('#cpu-chart rect.bar-involuntary').first();
+		// the tasks drawn: a segment per kind of switch they have, none
+		// for a kind they have none of (an idle machine may preempt nobody)
+		const drawn = await page.$$eval('#cpu-chart rect.bar-cpu', function (r) {
+			return r.map(function (e) { return [e.dataset.run, +e.dataset.tid, e.dataset.task]; });
+		});
+		const want = drawn.filter(function (d) { return findTask(d[0], d[1], d[2]).involuntary > 0; }).length;
+		const segs = page.locator('#cpu-chart rect.bar-involuntary');
+		eq(await segs.count(), want, 'involuntary segments (one per drawn task with an involuntary switch)');
+		if (!want) return;
+		const sw = segs.first();
 		const ds = await sw.evaluate(function (e) { return [e.dataset.run, +e.dataset.tid, e.dataset.task]; });
 		await sw.hover();
 		const text2 = await tipText();

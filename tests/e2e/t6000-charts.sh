@@ -96,14 +96,17 @@ else
 	test_skip 'page from a generated KVM capture' 'needs build/mkperfdata, perfwhiz.so, perfwhiz-dash'
 fi
 
-# a real recording of this machine
+# a real recording of this machine: two busy loops share one CPU, so the
+# page has involuntary switches to show even on an idle machine
+spin='taskset -c 0 sh -c "i=0; while [ \$i -lt 50000 ]; do i=\$((i+1)); done"'
 if [ -f "$BUILD/perfwhiz.so" ] && [ -x "$BUILD/perfwhiz-dash" ] &&
    perf record -q -a -e sched:sched_switch -o probe.data -- true >/dev/null 2>&1; then
 	test_expect_success 'page from a real recording' '
 		perf record -q -a -e sched:sched_switch -e sched:sched_wakeup -e sched:sched_migrate_task \
-			-o rec.data -- sh -c "i=0; while [ \$i -lt 50000 ]; do i=\$((i+1)); done; sleep 0.1" >/dev/null 2>&1 &&
+			-o rec.data -- sh -c "$spin & $spin; wait; sleep 0.1" >/dev/null 2>&1 &&
 		perf script -i rec.data --dlfilter "$BUILD/perfwhiz.so" --dlarg out=rec.cdict --dlarg quiet >/dev/null 2>&1 &&
 		perfwhiz-dash -q --json rec.cdict >rec.json &&
+		jq -e "[.runs[0].tasks[] | select(.involuntary > 0)] | length > 0" rec.json >/dev/null &&
 		"$H2J" rec.json rec.html
 	' && pages="$pages real=rec.html:rec.json"
 
