@@ -62,6 +62,7 @@
 #define PW_MAX_CPUS 65536		// a cpu number >= this is corrupt
 #define PW_NAME_MAX 4096		// longest string kept
 #define PW_READ_THREADS_MAX 8		// decoding threads of one reader
+#define PW_READ_HOLDS_MAX 8		// batches one reader lends at once
 
 // Event kinds. The numbers are on disk: append, never renumber.
 #define PW_EVENT_KINDS(_)                                                      \
@@ -293,6 +294,21 @@ int pw_reader_open_fd(struct pw_reader **out, int fd, const char *name);
 // and anything else none; threads are never used on pipes. Returns 0, or
 // PW_EINVAL after reading began or for n > PW_READ_THREADS_MAX.
 int pw_reader_set_threads(struct pw_reader *r, unsigned n);
+
+// pw_reader_set_holds: room for n batches lent at once (pw_reader_hold),
+// before the first pw_reader_next(): n more chunks in memory. Returns 0, or
+// PW_EINVAL after reading began or for n > PW_READ_HOLDS_MAX.
+int pw_reader_set_holds(struct pw_reader *r, unsigned n);
+
+// pw_reader_hold: the batch pw_reader_next_batch() gave last stays valid
+// (unchanged, and not reused for a later chunk) after the next calls, until
+// pw_reader_release(r, token), which any thread may call; tokens are given
+// back in any order. Returns the token (>= 0), or -1 when this reader
+// cannot lend it (no decoding threads, a legacy file, no batch in hand, or
+// the set_holds room is all lent): the caller copies what it needs then.
+// Releasing is needed before pw_reader_free().
+int pw_reader_hold(struct pw_reader *r);
+void pw_reader_release(struct pw_reader *r, int token);
 
 // pw_reader_next: the next event into *ev. Returns 1, or 0 at the end of a
 // whole file, or a negative code: PW_ETRUNC when the file stops short of its

@@ -55,6 +55,7 @@ enum { CH_EOF, CH_META, CH_EV, CH_END, CH_SKIP, CH_ERR };
 struct slot {
 	uint64_t seq;		// chunk number (0 = the metadata)
 	int ready;		// decoded, for the caller to take
+	int held;		// taken, and its events still lent (pw_reader_hold)
 
 	// what was read: header and payload, or why not
 	uint64_t off, end;	// the chunk's offset, and the offset after it
@@ -121,7 +122,7 @@ struct pw_reader {
 
 	// the chunk pipeline
 	struct slot *slots;
-	unsigned nslots, nthreads;
+	unsigned nslots, nthreads, holds;	// holds: slots added for pw_reader_hold
 	int started;		// reading began: threads fixed
 	pthread_t threads[PW_READ_THREADS_MAX];
 	unsigned running;	// threads started
@@ -842,7 +843,8 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
-		while (!r->quit && (r->read_stop || r->next_read >= r->next_take + r->nslots))
+		while (!r->quit && (r->read_stop || r->next_read >= r->next_take + r->nslots ||
+				    r->slots[r->next_read % r->nslots].held))
 			pthread_cond_wait(&r->work, &r->mu);
 		if (r->quit)
 			break;
@@ -883,7 +885,7 @@ static int start_pipeline(struct pw_reader *r)
 {
 
 	r->started = 1;
-	r->nslots = r->nthreads ? r->nthreads + 2 : 1;
+	r->nslots = r->nthreads ? r->nthreads + 2 + r->holds : 1;
 	if (!(r->slots = calloc(r->nslots, sizeof(*r->slots))))
 		return FAIL(&r->f, PW_ENOMEM, r->off, "out of memory");
 	for (unsigned i = 0; i < r->nslots; i++)
@@ -1240,6 +1242,40 @@ int pw_reader_set_threads(struct pw_reader *r, unsigned n)
 		return PW_EINVAL;
 	r->nthreads = r->file_size ? n : 0;	// never on a pipe: see pw_reader_free
 	return 0;
+}
+
+int pw_reader_set_holds(struct pw_reader *r, unsigned n)
+{
+	if (r->started || n > PW_READ_HOLDS_MAX)
+		return PW_EINVAL;
+	r->holds = n;
+	return 0;
+}
+
+int pw_reader_hold(struct pw_reader *r)
+{
+	int n = 0;
+
+	if (!r->running || !r->cur || r->cur->type != CH_EV)
+		return -1;
+	pthread_mutex_lock(&r->mu);
+	for (unsigned i = 0; i < r->nslots; i++)
+		n += r->slots[i].held;
+	int token = (unsigned)n < r->holds ? (int)(r->cur - r->slots) : -1;
+	if (token >= 0)
+		r->cur->held = 1;
+	pthread_mutex_unlock(&r->mu);
+	return token;
+}
+
+void pw_reader_release(struct pw_reader *r, int token)
+{
+	if (token < 0 || (unsigned)token >= r->nslots)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->slots[token].held = 0;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
 }
 
 /* ---- what depends on earlier chunks (the caller's thread) ----------------- */

@@ -1308,6 +1308,8 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 		}
 	}
 
+	if (opts->batch && opts->batch_holds)	// none lent when it cannot be
+		pw_reader_set_holds(p->r, opts->batch_holds);
 	p->cur = (struct pw_cursor)PW_CURSOR_INIT(p->r);
 	if ((n = pw_cursor_next(&p->cur, &ev)) > 0) {
 		// the window is known from the first event on; the loop keeps
@@ -1598,6 +1600,21 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 }
 
 /* ---- during the pass (opts.batch) --------------------------------------- */
+
+int pw_an_batch_hold(struct pw_an_run *run)
+{
+	struct an_priv *p = run->priv;
+
+	return p && p->r ? pw_reader_hold(p->r) : -1;
+}
+
+void pw_an_batch_release(const struct pw_an_run *run, int token)
+{
+	struct an_priv *p = run->priv;
+
+	if (p && p->r)
+		pw_reader_release(p->r, token);
+}
 
 struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *n)
 {

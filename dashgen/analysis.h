@@ -75,6 +75,9 @@ struct pw_an_opts {
 	void (*batch)(void *batch_ctx, struct pw_an_run *run, const struct pw_event *v,
 		      size_t n);
 	void *batch_ctx;
+	unsigned batch_holds;		// batches batch() may keep at once
+					// (pw_an_batch_hold), at most
+					// PW_READ_HOLDS_MAX
 };
 
 #define PW_AN_OPTS_INIT { 0 }
@@ -243,6 +246,14 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 // last event is at last_ns. After it: all_tasks, bin_ns.
 struct pw_an_task *const *pw_an_live_tasks(const struct pw_an_run *run, size_t *n);
 uint64_t pw_an_live_bin_ns(const struct pw_an_run *run, uint64_t last_ns);
+
+// In opts.batch: keep v valid, unchanged, past the call, until
+// pw_an_batch_release(run, token) (any thread; before the pass' final
+// batch call returns). Returns the token, or -1 when it cannot be kept
+// (a reader without threads, a legacy file, opts.batch_holds all kept):
+// copy v then.
+int pw_an_batch_hold(struct pw_an_run *run);
+void pw_an_batch_release(const struct pw_an_run *run, int token);
 
 // pw_an_run_free: release a run and everything it owns; NULL is fine.
 void pw_an_run_free(struct pw_an_run *run);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # dashgen/dashgen.mk: build/perfwhiz-dash and its test tool build/tests/cdict-from-text.
 
-DASH_SRC := dashgen/main.c dashgen/analysis.c dashgen/export.c dashgen/heatmap.c
+DASH_SRC := dashgen/main.c dashgen/analysis.c dashgen/export.c dashgen/heatmap.c dashgen/memfile.c
 include dashgen/web/web.mk	# issue 6: PW_HTML_OBJ, the HTML writer and the embedded web assets
 DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o) $(PW_HTML_OBJ)
 

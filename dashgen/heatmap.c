@@ -13,6 +13,7 @@
 #include "export.h"
 #include "jwrite.h"
 #include "kvm_reasons.h"
+#include "memfile.h"
 #include "pw_thread.h"
 #include "replay.h"
 
@@ -1363,8 +1364,11 @@ static int hm_cpus_grow(struct hm *h, size_t n)
 // changing meanwhile): the tasks new since the last batch, the idle task of
 // every cpu slot.
 struct hm_job {
-	struct pw_event *ev;
-	size_t n, cap;
+	const struct pw_event *ev;	// the batch: lent by the reader (token), or buf
+	size_t n;
+	int token;			// pw_an_batch_hold's, or -1: ev is buf
+	struct pw_event *buf;		// a copy, when it could not be lent
+	size_t cap;
 	const struct pw_an_task **newt;
 	size_t nnew, capnew;
 	size_t ntasks;		// tasks made in all
@@ -1372,7 +1376,7 @@ struct hm_job {
 	size_t ncpus, capidle;
 };
 
-#define HM_JOBS 2
+#define HM_JOBS PW_HM_COLLECT_HOLDS
 
 struct pw_hm_collect {
 	struct hm h;
@@ -1514,7 +1518,7 @@ void pw_hm_collect_free(struct pw_hm_collect *c)
 	free(c->x.idle);
 	pw_tid_map_free(c->map);
 	for (unsigned i = 0; i < HM_JOBS; i++) {
-		free(c->jobs[i].ev);
+		free(c->jobs[i].buf);
 		free(c->jobs[i].newt);
 		free(c->jobs[i].idle);
 	}
@@ -1632,6 +1636,8 @@ static void *collect_thread(void *arg)
 			failed = 1;
 		if (failed && h->collect)
 			hm_free(h);	// the second pass will need the room
+		pw_an_batch_release(c->x.run, j->token);	// the reader may reuse it
+		j->token = -1;
 		pthread_mutex_lock(&c->mu);
 		c->nev += j->n;
 		c->failed |= failed;
@@ -1698,15 +1704,7 @@ static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run 
 	size_t nt;
 	struct pw_an_task *const *all = pw_an_live_tasks(run, &nt);
 
-	if (n > j->cap) {
-		struct pw_event *e = realloc(j->ev, n * sizeof(*e));
-		if (!e)
-			return -1;
-		j->ev = e;
-		j->cap = n;
-	}
-	memcpy(j->ev, v, n * sizeof(*v));
-	j->n = n;
+	j->token = -1;
 	j->nnew = nt - c->handed;
 	if (tasks_room(&j->newt, &j->capnew, j->nnew))
 		return -1;
@@ -1718,6 +1716,22 @@ static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run 
 		return -1;
 	for (size_t i = 0; i < j->ncpus; i++)
 		j->idle[i] = run->cpus[i].idle;
+	// the batch lent by the reader when it can: no copy of 40 bytes an
+	// event (the collector gives it back when done with it)
+	if ((j->token = pw_an_batch_hold(run)) >= 0) {
+		j->ev = v;
+	} else {
+		if (n > j->cap) {
+			struct pw_event *e = realloc(j->buf, n * sizeof(*e));
+			if (!e)
+				return -1;
+			j->buf = e;
+			j->cap = n;
+		}
+		memcpy(j->buf, v, n * sizeof(*v));
+		j->ev = j->buf;
+	}
+	j->n = n;
 	c->handed = nt;
 	return 0;
 }
@@ -2043,7 +2057,7 @@ struct hm_tasks_part {
 	struct hm *h;
 	size_t from, to;
 	struct pw_hm_summary sum;
-	char *buf;
+	char *buf;		// pw_memfile_open's
 	size_t len;
 	int failed;
 };
@@ -2051,7 +2065,7 @@ struct hm_tasks_part {
 static void *hm_tasks_part(void *arg)
 {
 	struct hm_tasks_part *p = arg;
-	FILE *f = open_memstream(&p->buf, &p->len);
+	FILE *f = pw_memfile_open(&p->buf, &p->len);
 	struct pw_jw *w = f ? malloc(sizeof(*w)) : NULL;
 
 	if (!w) {
@@ -2154,12 +2168,12 @@ static int hm_output(FILE *f, struct hm *h, const struct pw_an_run *run,
 		pthread_join(th, NULL);
 		pw_jw_flush(w);
 		if (part.failed) {
-			free(part.buf);
+			pw_memfile_free(part.buf);
 			free(w);
 			return PW_ENOMEM;
 		}
 		fwrite(part.buf, 1, part.len, f);
-		free(part.buf);
+		pw_memfile_free(part.buf);
 		sum->series += part.sum.series;
 		sum->binned += part.sum.binned;
 		sum->exact_events += part.sum.exact_events;

@@ -86,8 +86,9 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // The single pass. A whole file (its trailer gives the window's end before
 // the events are read) is collected while pw_an_run_file() reads it, from
 // its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
-// collector), for every task, by a thread of the collector's (a copy of
-// each batch and of the tasks made by then is queued to it); pw_hm_write()
+// collector, opts.batch_holds = PW_HM_COLLECT_HOLDS), for every task, by a
+// thread of the collector's (each batch, lent by the reader or else copied,
+// and the tasks made by then are queued to it); pw_hm_write()
 // then cuts it to the shown tasks and writes the same document the second
 // pass would (the exact budget, reason keys and CPU view ids given out in
 // the order the second pass would have: see heatmap.c), or reads the file
@@ -107,6 +108,8 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 					const struct pw_hm_opts *ho, int selecting);
 void pw_hm_collect_batch(void *col, struct pw_an_run *run, const struct pw_event *v,
 			 size_t n);
+// the batches the collector keeps lent at once: opts.batch_holds
+#define PW_HM_COLLECT_HOLDS 2
 void pw_hm_collect_free(struct pw_hm_collect *col);
 
 // pw_hm_write: write the heatmap object of `run` (its tasks selected by

@@ -21,6 +21,7 @@
 #include "export.h"
 #include "heatmap.h"
 #include "html.h"
+#include "memfile.h"
 #include "pw_map.h"
 
 #define PROG "perfwhiz-dash"
@@ -370,13 +371,13 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 
 /* ---- --heatmaps -------------------------------------------------------- */
 
-// The heatmap document of every run into *buf (see heatmap.h), saying on
-// stderr what was binned; exits on error.
+// The heatmap document of every run into *buf (see heatmap.h; a buffer of
+// pw_memfile_open's), saying on stderr what was binned; exits on error.
 static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 		     struct pw_hm_collect **cols, size_t n, int quiet)
 {
 	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
-	FILE *f = open_memstream(buf, len);
+	FILE *f = pw_memfile_open(buf, len);
 	char err[1024];
 
 	if (!f)
@@ -561,6 +562,7 @@ int main(int argc, char **argv)
 			struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 			cols[i] = pw_hm_collect_new(paths[i], &o, &ho, c.task != NULL);
 			o.batch = cols[i] ? pw_hm_collect_batch : NULL;
+			o.batch_holds = cols[i] ? PW_HM_COLLECT_HOLDS : 0;
 			o.batch_ctx = cols[i];
 		}
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
@@ -636,7 +638,7 @@ int main(int argc, char **argv)
 				size_t hl = 0;
 				heat_doc(&hb, &hl, runs, cols, c.nr_files, c.quiet);
 				write_page(&c, paths[0], label, "heatmaps", jb, jl, hb, hl, &ho);
-				free(hb);
+				pw_memfile_free(hb);
 			}
 			free(jb);
 		}

@@ -502,6 +502,72 @@ static void test_bad_input(void)
 	pw_reader_free(r);
 }
 
+// Batches lent past the next calls (pw_reader_hold): unchanged while held
+// however far the threads read ahead, the room for them bounded, none lent
+// by a reader without threads; tokens given back in any order.
+static void test_holds(void)
+{
+	enum { KEEP = 3 };
+	struct pw_reader *r;
+	const struct pw_event *v, *kept[KEEP];
+	struct pw_event *copy[KEEP];
+	size_t n, nk[KEEP];
+	int tok[KEEP], held = 0, batches = 0, same = 1;
+	uint64_t events = 0;
+	int err;
+
+	// rt.cdict: 10^6 events, 16 chunks (test_round_trip)
+	check_int(pw_reader_open(&r, path_of("rt.cdict")), ==, 0);
+	check_int(pw_reader_set_threads(r, 2), ==, 0);
+	check_int(pw_reader_set_holds(r, PW_READ_HOLDS_MAX + 1), ==, PW_EINVAL);
+	check_int(pw_reader_set_holds(r, KEEP), ==, 0);
+	check_int(pw_reader_hold(r), ==, -1);	// nothing in hand yet
+	while ((err = pw_reader_next_batch(r, &v, &n)) > 0) {
+		events += n;
+		batches++;
+		if (held == KEEP) {	// the room is all lent: -1, then one back
+			check_int(pw_reader_hold(r), ==, -1);
+			int k = batches % KEEP;	// not in the order they were lent
+			for (size_t i = 0; i < nk[k]; i++)
+				same &= !memcmp(&kept[k][i], &copy[k][i], sizeof(**copy));
+			pw_reader_release(r, tok[k]);
+			free(copy[k]);
+			kept[k] = v;
+			nk[k] = n;
+			copy[k] = malloc(n * sizeof(*v));
+			memcpy(copy[k], v, n * sizeof(*v));
+			check((tok[k] = pw_reader_hold(r)) >= 0);
+			continue;
+		}
+		kept[held] = v;
+		nk[held] = n;
+		copy[held] = malloc(n * sizeof(*v));
+		memcpy(copy[held], v, n * sizeof(*v));
+		check((tok[held] = pw_reader_hold(r)) >= 0);
+		held++;
+	}
+	check_int(err, ==, 0);
+	check_uint(events, ==, NROWS);
+	check_int(batches, ==, (NROWS + PW_CHUNK_ROWS - 1) / PW_CHUNK_ROWS);
+	check(same);	// what was lent was never overwritten
+	for (int k = 0; k < held; k++) {
+		for (size_t i = 0; i < nk[k]; i++)
+			same &= !memcmp(&kept[k][i], &copy[k][i], sizeof(**copy));
+		pw_reader_release(r, tok[k]);
+		free(copy[k]);
+	}
+	check(same);
+	pw_reader_free(r);
+
+	// without threads the caller reads into one slot: nothing is lent
+	check_int(pw_reader_open(&r, path_of("rt.cdict")), ==, 0);
+	check_int(pw_reader_set_threads(r, 0), ==, 0);
+	check_int(pw_reader_set_holds(r, 2), ==, 0);
+	check_int(pw_reader_next_batch(r, &v, &n), ==, 1);
+	check_int(pw_reader_hold(r), ==, -1);
+	pw_reader_free(r);
+}
+
 static void test_writer_never_clobbers(void)
 {
 	struct pw_writer *w;
@@ -807,6 +873,7 @@ int main(void)
 	TEST(test_bad_input(), "cdict: empty, random, missing, future-version files");
 	TEST(test_planes(), "cdict: byte planes of every width, bad lengths refused");
 	TEST(test_threads(), "cdict: truncation and corruption read alike with 0 and 2 threads");
+	TEST(test_holds(), "cdict: batches lent past the next calls stay whole, bounded");
 	TEST(test_writer_never_clobbers(), "cdict: a failed write leaves the old file");
 	TEST(test_legacy(), "cdict: legacy perfwhiz files");
 	TEST(test_peek_trailer(), "cdict: the trailer peeked from the end, none in a cut file");
