@@ -86,6 +86,9 @@ struct slot {
 	// switch seen while deriving
 	int64_t *cols;
 	uint32_t cap;		// rows ev holds (cols: 6 times as many values)
+	// each group's rows, in order: rows[gstart[g] .. gstart[g + 1])
+	uint32_t *rows;
+	uint32_t gstart[PW_G__COUNT + 1];
 	int64_t *cpu_next;	// PW_NEXT_SEEN(next) of the cpu's last switch, 0 none
 	uint64_t *cpu_last;	// its time
 	uint32_t ncpu;
@@ -435,6 +438,11 @@ static int slot_room(struct slot *s, uint32_t n)
 	if (!refs)
 		return PW_ENOMEM;
 	s->refs = refs;
+	uint32_t *rows = realloc(s->rows, (size_t)n * sizeof(*rows));
+
+	if (!rows)
+		return PW_ENOMEM;
+	s->rows = rows;
 	s->cap = n;
 	return 0;
 }
@@ -470,7 +478,7 @@ static int get_column(const msgpack_object *m, const char *key, uint32_t n,
 // against the string table. Off the caller's thread: it does O(cpus) here.
 static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 {
-	uint32_t sw = 0, i, n = s->nev, ncpu = n ? maxcpu + 1 : 0;
+	uint32_t i, n = s->nev, ncpu = n ? maxcpu + 1 : 0;
 
 	s->nfirst = s->nlast = s->nrefs = 0;
 	if (ncpu > s->ncpu) {
@@ -504,18 +512,12 @@ static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 		s->capcpu = ncpu;
 	}
 	memset(s->cpu_next, 0, ncpu * sizeof(*s->cpu_next));
-	for (i = 0; i < n; i++) {
+	// the switches in row order: the j-th has sw.prev[j]
+	const uint32_t *rows = s->rows + s->gstart[PW_G_SW];
+	uint32_t nsw = s->gstart[PW_G_SW + 1] - s->gstart[PW_G_SW];
+	for (uint32_t j = 0; j < nsw && (i = rows[j]) < n; j++) {
 		struct pw_event *ev = &s->ev[i];
-		unsigned g = pw_kind_group[ev->kind];
-
-		if (g == PW_G_TK || g == PW_G_FK) {
-			s->refs[s->nrefs++] = (struct strref){
-				i, g == PW_G_TK ? ev->task.name : ev->fk.child_name };
-			continue;
-		}
-		if (g != PW_G_SW)
-			continue;
-		int64_t p = prev[sw++];
+		int64_t p = prev[j];
 		uint32_t c = (uint32_t)ev->cpu;
 
 		if (!s->cpu_next[c]) {
@@ -525,6 +527,7 @@ static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 				// before the row pass' error, if any: it wins
 				memset(&s->f, 0, sizeof(s->f));
 				CORRUPT(&s->f, s->off, "switch prev tid out of range");
+				n = i;
 				break;
 			}
 			ev->tid = p ? (int32_t)(p - 1) : PW_NEXT_TID(s->cpu_next[c]);
@@ -533,7 +536,20 @@ static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 		s->cpu_next[c] = PW_NEXT_SEEN(ev->sw.next_tid);
 		s->cpu_last[c] = ev->time;
 	}
-	s->nev = i;
+	s->nev = n;
+	// task and fork rows' string ids, in row order: the two lists merged
+	const uint32_t *tk = s->rows + s->gstart[PW_G_TK], *fk = s->rows + s->gstart[PW_G_FK];
+	const uint32_t *tke = s->rows + s->gstart[PW_G_TK + 1], *fke = s->rows + s->gstart[PW_G_FK + 1];
+	for (;;) {
+		int take_tk = tk < tke && (fk == fke || *tk < *fk);
+		if (!take_tk && fk == fke)
+			break;
+		i = take_tk ? *tk++ : *fk++;
+		if (i >= n)
+			break;
+		const struct pw_event *ev = &s->ev[i];
+		s->refs[s->nrefs++] = (struct strref){ i, take_tk ? ev->task.name : ev->fk.child_name };
+	}
 	for (uint32_t c = 0; c < ncpu; c++)
 		if (s->cpu_next[c])
 			s->last[s->nlast++] = (struct fixup){ 0, (int32_t)c, s->cpu_next[c],
@@ -546,7 +562,7 @@ static void derive_chunk(struct slot *s, const int64_t *prev, uint32_t maxcpu)
 static void decode_events(struct slot *s, const msgpack_object *m, unsigned version)
 {
 	const msgpack_object *o, *k, *t0;
-	uint32_t count[PW_G__COUNT] = { 0 }, cur[PW_G__COUNT] = { 0 }, n, i, maxcpu = 0;
+	uint32_t count[PW_G__COUNT] = { 0 }, n, i, maxcpu = 0;
 	const int64_t *gcol[PW_G__COUNT][PW_GROUP_MAXCOLS];
 	int64_t v;
 
@@ -594,6 +610,16 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 		FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
 		return;
 	}
+	// each group's rows in order: the rows a group's loop below fills
+	uint32_t at[PW_G__COUNT];
+
+	s->gstart[0] = 0;
+	for (unsigned g = 0; g < PW_G__COUNT; g++) {
+		at[g] = s->gstart[g];
+		s->gstart[g + 1] = s->gstart[g] + count[g];
+	}
+	for (i = 0; i < n; i++)
+		s->rows[at[pw_kind_group[kind[i]]]++] = i;
 	int64_t *dt = s->cols, *cpu = dt + n, *next = cpu + n;
 
 	if (get_column(m, "dt", n, version, dt) || get_column(m, "cpu", n, version, cpu)) {
@@ -614,101 +640,126 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 		}
 
 	uint64_t t = (uint64_t)obj_uint(t0);
+	// the first bad row (n: none) and why: a time or cpu error in it wins
+	// over a field error, as the checks of one row go
+	uint32_t bad = n;
+	enum { OK, BAD_TIME, BAD_CPU, BAD_FIELD } why = OK;
 
-	// written in place, each group's fields straight from its columns (a
-	// copy through the stack stalls on store forwarding); a row that
-	// fails is not handed out
-#define COL(g, c) (gcol[(g)][(c)][j])
+	// what every row has, in one pass: time, cpu, kind, the rest zero
 	for (i = 0; i < n; i++) {
-		struct pw_event *ev = &s->ev[i];
-		unsigned g = pw_kind_group[kind[i]];
-		uint32_t j = cur[g]++;
-		int64_t a = COL(g, 0), b = 0, c = 0, d = 0;
-		int ok;
-
-		memset(ev, 0, sizeof(*ev));
-		ev->kind = kind[i];
 		if (i == 0 ? dt[i] != 0 : (dt[i] < 0 && (uint64_t)-dt[i] > t)) {
-			CORRUPT(&s->f, s->off, "time delta out of range in row %" PRIu32, i);
+			bad = i, why = BAD_TIME;
 			break;
 		}
 		t += (uint64_t)dt[i];
-		ev->time = t;
 		if (cpu[i] < 0 || cpu[i] >= PW_MAX_CPUS) {
-			CORRUPT(&s->f, s->off, "cpu %" PRId64 " out of range", cpu[i]);
+			bad = i, why = BAD_CPU;
 			break;
 		}
-		ev->cpu = (int32_t)cpu[i];
+		s->ev[i] = (struct pw_event){ .time = t, .cpu = (int32_t)cpu[i], .kind = kind[i] };
 		maxcpu = (uint32_t)cpu[i] > maxcpu ? (uint32_t)cpu[i] : maxcpu;
-		ev->tid = (int32_t)a;
-		ok = pw_in_i32(a);
-		switch (g) {
-		case PW_G_SW:	// tid: the caller's, from the sw.prev elision
-			ev->tid = 0;
-			b = COL(g, 1), c = COL(g, 2);
-			ok = pw_in_i32(b) && pw_in_u32(c);
-			ev->sw.next_tid = (int32_t)b;
-			ev->sw.prev_state = (uint32_t)c;
-			break;
-		case PW_G_WK:
-			b = COL(g, 1);
-			ok &= pw_in_i32(b);
-			ev->wk.target_cpu = (int32_t)b;
-			break;
-		case PW_G_MG:
-			b = COL(g, 1), c = COL(g, 2);
-			ok &= pw_in_i32(b) && pw_in_i32(c);
-			ev->mg.orig_cpu = (int32_t)b;
-			ev->mg.dest_cpu = (int32_t)c;
-			break;
-		case PW_G_KX:
-			b = COL(g, 1), c = COL(g, 2);
-			ok &= pw_in_u32(b) && pw_in_u32(c);
-			ev->kx.reason = (uint32_t)b;
-			ev->kx.isa = (uint32_t)c;
-			break;
-		case PW_G_KE:
-			b = COL(g, 1);
-			ok &= pw_in_u32(b);
-			ev->ke.vcpu_id = (uint32_t)b;
-			break;
-		case PW_G_KU:
-			b = COL(g, 1);
-			ok &= pw_in_u32(b);
-			ev->kx.reason = (uint32_t)b;
-			break;
-		case PW_G_TK:
-			b = COL(g, 1), c = COL(g, 2);
-			ok &= pw_in_i32(b) && pw_in_u32(c);
-			ev->task.pid = (int32_t)b;
-			ev->task.name = (uint32_t)c;
-			break;
-		case PW_G_FK:
-			b = COL(g, 1), c = COL(g, 2), d = COL(g, 3);
-			ok &= pw_in_i32(b) && pw_in_i32(c) && pw_in_u32(d);
-			ev->fk.child_tid = (int32_t)b;
-			ev->fk.child_pid = (int32_t)c;
-			ev->fk.child_name = (uint32_t)d;
-			break;
-		case PW_G_EX:
-			break;
-		case PW_G_ST:
-			b = COL(g, 1);
-			ok &= b >= 0;
-			ev->st.delay_ns = (uint64_t)b;
-			break;
-		}
-		if (!ok) {
-			if (g == PW_G_SW)
-				CORRUPT(&s->f, s->off, "switch field out of range");
-			else
-				CORRUPT(&s->f, s->off, "%s field out of range in row %" PRIu32,
-					pw_event_name(ev->kind), i);
-			break;
+	}
+	// then each group's fields straight from its columns, a loop a group:
+	// kinds interleave, and one loop over every row mispredicted its
+	// switch on the group at nearly every row (docs/bench.md)
+#define COL(c) (gcol[g][(c)][j])
+	for (unsigned g = 0; g < PW_G__COUNT; g++) {
+		const uint32_t *rw = s->rows + s->gstart[g];
+
+		for (uint32_t j = 0; j < count[g] && rw[j] < bad; j++) {
+			struct pw_event *ev = &s->ev[rw[j]];
+			int64_t a = COL(0), b = 0, c = 0, d = 0;
+			int ok = pw_in_i32(a);
+
+			switch (g) {
+			case PW_G_SW:	// tid: the caller's, from the sw.prev elision
+				b = COL(1), c = COL(2);
+				ok = pw_in_i32(b) && pw_in_u32(c);
+				ev->sw.next_tid = (int32_t)b;
+				ev->sw.prev_state = (uint32_t)c;
+				break;
+			case PW_G_WK:
+				ev->tid = (int32_t)a;
+				b = COL(1);
+				ok &= pw_in_i32(b);
+				ev->wk.target_cpu = (int32_t)b;
+				break;
+			case PW_G_MG:
+				ev->tid = (int32_t)a;
+				b = COL(1), c = COL(2);
+				ok &= pw_in_i32(b) && pw_in_i32(c);
+				ev->mg.orig_cpu = (int32_t)b;
+				ev->mg.dest_cpu = (int32_t)c;
+				break;
+			case PW_G_KX:
+				ev->tid = (int32_t)a;
+				b = COL(1), c = COL(2);
+				ok &= pw_in_u32(b) && pw_in_u32(c);
+				ev->kx.reason = (uint32_t)b;
+				ev->kx.isa = (uint32_t)c;
+				break;
+			case PW_G_KE:
+				ev->tid = (int32_t)a;
+				b = COL(1);
+				ok &= pw_in_u32(b);
+				ev->ke.vcpu_id = (uint32_t)b;
+				break;
+			case PW_G_KU:
+				ev->tid = (int32_t)a;
+				b = COL(1);
+				ok &= pw_in_u32(b);
+				ev->kx.reason = (uint32_t)b;
+				break;
+			case PW_G_TK:
+				ev->tid = (int32_t)a;
+				b = COL(1), c = COL(2);
+				ok &= pw_in_i32(b) && pw_in_u32(c);
+				ev->task.pid = (int32_t)b;
+				ev->task.name = (uint32_t)c;
+				break;
+			case PW_G_FK:
+				ev->tid = (int32_t)a;
+				b = COL(1), c = COL(2), d = COL(3);
+				ok &= pw_in_i32(b) && pw_in_i32(c) && pw_in_u32(d);
+				ev->fk.child_tid = (int32_t)b;
+				ev->fk.child_pid = (int32_t)c;
+				ev->fk.child_name = (uint32_t)d;
+				break;
+			case PW_G_EX:
+				ev->tid = (int32_t)a;
+				break;
+			case PW_G_ST:
+				ev->tid = (int32_t)a;
+				b = COL(1);
+				ok &= b >= 0;
+				ev->st.delay_ns = (uint64_t)b;
+				break;
+			}
+			if (!ok) {	// rows after it are not handed out
+				bad = rw[j], why = BAD_FIELD;
+				break;
+			}
 		}
 	}
 #undef COL
-	s->nev = i;
+	switch (why) {
+	case OK:
+		break;
+	case BAD_TIME:
+		CORRUPT(&s->f, s->off, "time delta out of range in row %" PRIu32, bad);
+		break;
+	case BAD_CPU:
+		CORRUPT(&s->f, s->off, "cpu %" PRId64 " out of range", cpu[bad]);
+		break;
+	case BAD_FIELD:
+		if (pw_kind_group[kind[bad]] == PW_G_SW)
+			CORRUPT(&s->f, s->off, "switch field out of range");
+		else
+			CORRUPT(&s->f, s->off, "%s field out of range in row %" PRIu32,
+				pw_event_name(kind[bad]), bad);
+		break;
+	}
+	s->nev = bad;
 	derive_chunk(s, count[PW_G_SW] ? gcol[PW_G_SW][0] : NULL, maxcpu);
 }
 
@@ -1071,6 +1122,7 @@ static void slot_release(struct slot *s)
 	free(s->first);
 	free(s->last);
 	free(s->refs);
+	free(s->rows);
 	free(s->cpu_next);
 	free(s->cpu_last);
 	trailer_release(&s->tr);
