@@ -936,7 +936,14 @@ static int start_pipeline(struct pw_reader *r)
 {
 
 	r->started = 1;
-	r->nslots = r->nthreads ? r->nthreads + 2 + r->holds : 1;
+	// a slot per thread, the caller's, one to spare; and the lent ones,
+	// less one: the caller lends the slot it has just finished with, so
+	// one lent slot is the caller's. Both pages at 10^7 events take 2-5 %
+	// more with that slot too (the ring's chunks leave the cache sooner:
+	// medians of 21 and 31 interleaved runs, 0.512 -> 0.538 and 0.541 ->
+	// 0.550 s) and 6 MB more; without a slot of its own --json takes 3 %
+	// more.
+	r->nslots = r->nthreads ? r->nthreads + 2 + (r->holds ? r->holds - 1 : 0) : 1;
 	if (!(r->slots = calloc(r->nslots, sizeof(*r->slots))))
 		return FAIL(&r->f, PW_ENOMEM, r->off, "out of memory");
 	for (unsigned i = 0; i < r->nslots; i++)
