@@ -24,7 +24,9 @@ ALL_CFLAGS   = $(PW_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 # the sanitizer build (build/asan) that make test runs the suite on again
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_B      := $(B)/asan
-# the plugin under ThreadSanitizer (build/tsan): its two threads, t3003
+# the plugin and perfwhiz-dash under ThreadSanitizer (build/tsan): the
+# plugin's two threads (t3003); the dashboard's decoding, heatmap and
+# output threads (t7002)
 TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer -g
 TSAN_B      := $(B)/tsan
 
@@ -76,7 +78,7 @@ test: deps
 # the same build under ASan + UBSan (its own tree, never mixed with build/)
 .PHONY: test-asan test-asan-build test-tsan-build
 test-tsan-build:
-	$(MAKE) B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/perfwhiz.so
+	$(MAKE) B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/perfwhiz.so $(TSAN_B)/perfwhiz-dash
 test-asan-build:
 	$(MAKE) B=$(ASAN_B) EXTRA_CFLAGS="$(SAN_FLAGS)" all test-unit
 test-asan: test-asan-build
