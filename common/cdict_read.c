@@ -671,54 +671,49 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 			int64_t a = COL(0), b = 0, c = 0, d = 0;
 			int ok = pw_in_i32(a);
 
+			if (g != PW_G_SW)	// a switch's tid: the caller's, from the elision
+				ev->tid = (int32_t)a;
 			switch (g) {
-			case PW_G_SW:	// tid: the caller's, from the sw.prev elision
+			case PW_G_SW:
 				b = COL(1), c = COL(2);
 				ok = pw_in_i32(b) && pw_in_u32(c);
 				ev->sw.next_tid = (int32_t)b;
 				ev->sw.prev_state = (uint32_t)c;
 				break;
 			case PW_G_WK:
-				ev->tid = (int32_t)a;
 				b = COL(1);
 				ok &= pw_in_i32(b);
 				ev->wk.target_cpu = (int32_t)b;
 				break;
 			case PW_G_MG:
-				ev->tid = (int32_t)a;
 				b = COL(1), c = COL(2);
 				ok &= pw_in_i32(b) && pw_in_i32(c);
 				ev->mg.orig_cpu = (int32_t)b;
 				ev->mg.dest_cpu = (int32_t)c;
 				break;
 			case PW_G_KX:
-				ev->tid = (int32_t)a;
 				b = COL(1), c = COL(2);
 				ok &= pw_in_u32(b) && pw_in_u32(c);
 				ev->kx.reason = (uint32_t)b;
 				ev->kx.isa = (uint32_t)c;
 				break;
 			case PW_G_KE:
-				ev->tid = (int32_t)a;
 				b = COL(1);
 				ok &= pw_in_u32(b);
 				ev->ke.vcpu_id = (uint32_t)b;
 				break;
 			case PW_G_KU:
-				ev->tid = (int32_t)a;
 				b = COL(1);
 				ok &= pw_in_u32(b);
 				ev->kx.reason = (uint32_t)b;
 				break;
 			case PW_G_TK:
-				ev->tid = (int32_t)a;
 				b = COL(1), c = COL(2);
 				ok &= pw_in_i32(b) && pw_in_u32(c);
 				ev->task.pid = (int32_t)b;
 				ev->task.name = (uint32_t)c;
 				break;
 			case PW_G_FK:
-				ev->tid = (int32_t)a;
 				b = COL(1), c = COL(2), d = COL(3);
 				ok &= pw_in_i32(b) && pw_in_i32(c) && pw_in_u32(d);
 				ev->fk.child_tid = (int32_t)b;
@@ -726,10 +721,8 @@ static void decode_events(struct slot *s, const msgpack_object *m, unsigned vers
 				ev->fk.child_name = (uint32_t)d;
 				break;
 			case PW_G_EX:
-				ev->tid = (int32_t)a;
 				break;
 			case PW_G_ST:
-				ev->tid = (int32_t)a;
 				b = COL(1);
 				ok &= b >= 0;
 				ev->st.delay_ns = (uint64_t)b;
