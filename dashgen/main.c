@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "html.h"
 #include "memfile.h"
 #include "pw_map.h"
+#include "pw_thread.h"
 
 #define PROG "perfwhiz-dash"
 
@@ -372,16 +374,20 @@ static int do_successors(FILE *f, struct pw_an_run *r, const char *spec,
 /* ---- --heatmaps -------------------------------------------------------- */
 
 // The heatmap document of every run into *buf (see heatmap.h; a buffer of
-// pw_memfile_open's), saying on stderr what was binned; exits on error.
-static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
-		     struct pw_hm_collect **cols, size_t n, int quiet)
+// pw_memfile_open's), saying on msg what was binned. Returns 0, or -1 with
+// the error in err (*buf then freed): it may run beside the charts page's
+// thread, which must end before the program does.
+static int heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
+		    struct pw_hm_collect **cols, size_t n, int quiet, FILE *msg,
+		    char *err, size_t errsize)
 {
 	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 	FILE *f = pw_memfile_open(buf, len);
-	char err[1024];
 
-	if (!f)
-		die(1, "out of memory");
+	if (!f) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
 	fprintf(f, "{\"version\":1,\"bins\":%u,\"per_decade\":%u,\"dur_edges\":[",
 		PW_HM_BINS, PW_HM_PER_DECADE);
 	for (unsigned k = 0; k <= PW_HM_DUR; k++)
@@ -393,11 +399,14 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 		struct pw_hm_summary s;
 		if (i)
 			fputc(',', f);
-		int e = pw_hm_write(f, runs[i], &ho, cols[i], &s, err, sizeof(err));
-		if (e)
-			die(1, "%s", err);
+		if (pw_hm_write(f, runs[i], &ho, cols[i], &s, err, errsize)) {
+			fclose(f);
+			pw_memfile_free(*buf);
+			*buf = NULL;
+			return -1;
+		}
 		if (!quiet) {
-			fprintf(stderr, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
+			fprintf(msg, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
 				"(%" PRIu64 " events) in %.3f ms x 1/%u decade cells, the others exact "
 				"(%" PRIu64 " events); CPU view: %zu of %zu CPUs binned at %.3f ms; %s",
 				runs[i]->file, s.tasks, s.binned, s.series, s.binned_events,
@@ -405,18 +414,23 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 				s.cpus_binned, s.cpus, (double)s.cpu_bin_ns / 1e6,
 				s.single_pass ? "one reading" : "read twice");
 			if (s.held)	// the trailer's first tids: see heatmap.h
-				fprintf(stderr, " (the series of the %zu tids with the most runtime)",
+				fprintf(msg, " (the series of the %zu tids with the most runtime)",
 					s.held);
-			fputc('\n', stderr);
+			fputc('\n', msg);
 		}
 		if (s.omitted)	// said even with -q: nothing is left out silently
-			fprintf(stderr, PROG ": note: '%s': %zu more selected tasks have no heatmaps "
+			fprintf(msg, PROG ": note: '%s': %zu more selected tasks have no heatmaps "
 				"(at most %zu per page): select them with -t\n", runs[i]->file,
 				s.omitted, ho.max_tasks);
 	}
 	fputs("]}", f);
-	if (fclose(f))
-		die(1, "out of memory");
+	if (fclose(f)) {
+		pw_memfile_free(*buf);
+		*buf = NULL;
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- pages ------------------------------------------------------------- */
@@ -424,26 +438,57 @@ static void heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 // NAME-KIND.html (KIND "charts", or "heatmaps" with its heat document)
 // from the --json document; says so, opens it unless --headless; exits on
 // error.
+struct page_job {
+	const struct cli *c;
+	const char *first, *label, *kind;
+	const char *json, *heat;
+	size_t json_len, heat_len;
+	const struct pw_html_opts *ho;
+	char *out;		// the page's path, NULL: out of memory
+	int e, errno_e;		// pw_html_write_*'s answer, and errno then
+};
+
+static void *page_work(void *arg)
+{
+	struct page_job *j = arg;
+
+	j->out = pw_html_out_path(j->c->outdir, j->first, j->label, j->kind);
+	if (!j->out)
+		j->e = PW_ENOMEM;
+	else if (j->heat)
+		j->e = pw_html_write_heatmaps(j->out, j->json, j->json_len, j->heat,
+					      j->heat_len, j->ho);
+	else
+		j->e = pw_html_write_charts(j->out, j->json, j->json_len, j->ho);
+	j->errno_e = errno;
+	return NULL;
+}
+
+// what page_work did: said, the page opened unless --headless; exits on
+// error
+static void page_done(struct page_job *j)
+{
+	if (!j->out)
+		die(1, "out of memory");
+	if (j->e)
+		die(1, "cannot write '%s': %s", j->out,
+		    j->e == PW_EIO ? strerror(j->errno_e) : pw_strerror(j->e));
+	if (!j->c->quiet)
+		fprintf(stderr, PROG ": wrote '%s'\n", j->out);
+	if (!j->c->headless)
+		pw_html_open(j->out);
+	free(j->out);
+}
+
 static void write_page(const struct cli *c, const char *first, const char *label,
 		       const char *kind, const char *json, size_t json_len,
 		       const char *heat, size_t heat_len, const struct pw_html_opts *ho)
 {
-	char *out = pw_html_out_path(c->outdir, first, label, kind);
-	int e;
+	struct page_job j = { c, first, label, kind, json, heat, json_len, heat_len, ho,
+			      NULL, 0, 0 };
 
-	if (!out)
-		die(1, "out of memory");
-	if (heat)
-		e = pw_html_write_heatmaps(out, json, json_len, heat, heat_len, ho);
-	else
-		e = pw_html_write_charts(out, json, json_len, ho);
-	if (e)
-		die(1, "cannot write '%s': %s", out, e == PW_EIO ? strerror(errno) : pw_strerror(e));
-	if (!c->quiet)
-		fprintf(stderr, PROG ": wrote '%s'\n", out);
-	if (!c->headless)
-		pw_html_open(out);
-	free(out);
+	page_work(&j);
+	page_done(&j);
 }
 
 /* ---- summary ----------------------------------------------------------- */
@@ -631,12 +676,40 @@ int main(int argc, char **argv)
 			struct pw_html_opts ho = { label };
 			if (!jf || pw_export_json(jf, runs, c.nr_files, &info) || fclose(jf))
 				die(1, "out of memory");
-			if (charts)
-				write_page(&c, paths[0], label, "charts", jb, jl, NULL, 0, &ho);
+			// with both, the charts page is written on a thread while
+			// the heatmap document is made (its messages held until
+			// then: the order on stderr stays)
+			struct page_job cj = { &c, paths[0], label, "charts", jb, NULL, jl, 0, &ho,
+					       NULL, 0, 0 };
+			pthread_t th;
+			char *mb = NULL;
+			size_t ml = 0;
+			FILE *msg = charts && c.heatmaps && pw_cpus_usable() > 1 ?
+					    open_memstream(&mb, &ml) : NULL;
+			int beside = msg && !pw_thread_start(&th, page_work, &cj);
+			if (!beside) {
+				if (msg)
+					fclose(msg);
+				free(mb);
+				msg = NULL;
+				if (charts)
+					write_page(&c, paths[0], label, "charts", jb, jl, NULL, 0, &ho);
+			}
 			if (c.heatmaps) {
 				char *hb = NULL;
 				size_t hl = 0;
-				heat_doc(&hb, &hl, runs, cols, c.nr_files, c.quiet);
+				int he = heat_doc(&hb, &hl, runs, cols, c.nr_files, c.quiet,
+						  msg ? msg : stderr, err, sizeof(err));
+				if (beside) {
+					pthread_join(th, NULL);
+					page_done(&cj);
+					if (fclose(msg))
+						die(1, "out of memory");
+					fwrite(mb, 1, ml, stderr);
+					free(mb);
+				}
+				if (he)
+					die(1, "%s", err);
 				write_page(&c, paths[0], label, "heatmaps", jb, jl, hb, hl, &ho);
 				pw_memfile_free(hb);
 			}
