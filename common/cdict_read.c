@@ -929,13 +929,10 @@ static int start_pipeline(struct pw_reader *r)
 {
 
 	r->started = 1;
-	// a slot per thread, the caller's, one to spare; and the lent ones,
-	// less one: the caller lends the slot it has just finished with, so
-	// one lent slot is the caller's. Both pages at 10^7 events take 2-5 %
-	// more with that slot too (the ring's chunks leave the cache sooner:
-	// medians of 21 and 31 interleaved runs, 0.512 -> 0.538 and 0.541 ->
-	// 0.550 s) and 6 MB more; without a slot of its own --json takes 3 %
-	// more.
+	// a slot per thread, the caller's, one to spare; and the lent ones
+	// less one, since the slot lent is the one the caller just finished
+	// with. One more slot made both pages 2-5 % slower (the chunks leave
+	// the cache sooner: docs/bench.md).
 	r->nslots = r->nthreads ? r->nthreads + 2 + (r->holds ? r->holds - 1 : 0) : 1;
 	if (!(r->slots = calloc(r->nslots, sizeof(*r->slots))))
 		return FAIL(&r->f, PW_ENOMEM, r->off, "out of memory");

@@ -401,9 +401,7 @@ static int heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 			fputc(',', f);
 		if (pw_hm_write(f, runs[i], &ho, cols[i], &s, err, errsize)) {
 			fclose(f);
-			pw_memfile_free(*buf);
-			*buf = NULL;
-			return -1;
+			goto fail;
 		}
 		if (!quiet) {
 			fprintf(msg, PROG ": heatmaps '%s': %zu tasks; %zu of %zu series binned "
@@ -424,20 +422,20 @@ static int heat_doc(char **buf, size_t *len, struct pw_an_run **runs,
 				s.omitted, ho.max_tasks);
 	}
 	fputs("]}", f);
-	if (fclose(f)) {
-		pw_memfile_free(*buf);
-		*buf = NULL;
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
-	return 0;
+	if (!fclose(f))
+		return 0;
+	snprintf(err, errsize, "out of memory");
+fail:
+	pw_memfile_free(*buf);
+	*buf = NULL;
+	return -1;
 }
 
 /* ---- pages ------------------------------------------------------------- */
 
 // NAME-KIND.html (KIND "charts", or "heatmaps" with its heat document)
-// from the --json document; says so, opens it unless --headless; exits on
-// error.
+// from the --json document: page_work() writes it (on any thread),
+// page_done() says so and opens it unless --headless, or exits on error.
 struct page_job {
 	const struct cli *c;
 	const char *first, *label, *kind;
@@ -464,8 +462,6 @@ static void *page_work(void *arg)
 	return NULL;
 }
 
-// what page_work did: said, the page opened unless --headless; exits on
-// error
 static void page_done(struct page_job *j)
 {
 	if (!j->out)
@@ -478,17 +474,6 @@ static void page_done(struct page_job *j)
 	if (!j->c->headless)
 		pw_html_open(j->out);
 	free(j->out);
-}
-
-static void write_page(const struct cli *c, const char *first, const char *label,
-		       const char *kind, const char *json, size_t json_len,
-		       const char *heat, size_t heat_len, const struct pw_html_opts *ho)
-{
-	struct page_job j = { c, first, label, kind, json, heat, json_len, heat_len, ho,
-			      NULL, 0, 0 };
-
-	page_work(&j);
-	page_done(&j);
 }
 
 /* ---- summary ----------------------------------------------------------- */
@@ -692,8 +677,10 @@ int main(int argc, char **argv)
 					fclose(msg);
 				free(mb);
 				msg = NULL;
-				if (charts)
-					write_page(&c, paths[0], label, "charts", jb, jl, NULL, 0, &ho);
+				if (charts) {
+					page_work(&cj);
+					page_done(&cj);
+				}
 			}
 			if (c.heatmaps) {
 				char *hb = NULL;
@@ -710,7 +697,10 @@ int main(int argc, char **argv)
 				}
 				if (he)
 					die(1, "%s", err);
-				write_page(&c, paths[0], label, "heatmaps", jb, jl, hb, hl, &ho);
+				struct page_job hj = { &c, paths[0], label, "heatmaps", jb, hb, jl,
+						       hl, &ho, NULL, 0, 0 };
+				page_work(&hj);
+				page_done(&hj);
 				pw_memfile_free(hb);
 			}
 			free(jb);
