@@ -5,6 +5,7 @@
 #   make deps       install what build and tests need (Debian packages, npm)
 #   make test       deps, build, then the whole suite: "N passed, M failed"
 #   make bench      speed and memory table (never part of make test)
+#   make golden     rewrite the reference hashes of t1000 after an intended output change
 #   make install    PREFIX=/usr/local DESTDIR=  (uninstall removes the same files)
 
 VERSION     := 0.1.0
@@ -74,6 +75,11 @@ test: deps
 	$(MAKE) test-asan-build
 	$(MAKE) test-tsan-build
 	PW_ASAN_BUILD=$(CURDIR)/$(ASAN_B) PW_TSAN_BUILD=$(CURDIR)/$(TSAN_B) tests/run
+
+# rewrite tests/golden/SHA256SUMS after an intended change of output
+.PHONY: golden
+golden: all test-unit
+	PW_GOLDEN_UPDATE=1 bash tests/e2e/t1000-golden.sh
 
 # the same build under ASan + UBSan (its own tree, never mixed with build/)
 .PHONY: test-asan test-asan-build test-tsan-build
