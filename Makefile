@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # perfwhiz: top-level build. Everything goes to build/; sources are never written.
 #
-#   make            build build/perfwhiz.so and build/perfwhiz-dash
+#   make            build build/perfwhiz.so and build/perfwhiz-dash (the product only)
+#   make test-build the product and every test program and tool
 #   make deps       install what build and tests need (Debian packages, npm)
 #   make test       deps, build, then the whole suite: "N passed, M failed"
 #   make bench      speed and memory table (never part of make test)
@@ -12,6 +13,7 @@ VERSION     := 0.1.0
 B           := build
 CC          ?= cc
 CFLAGS      ?= -O2 -g
+LDFLAGS     ?=
 PW_CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
                -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
                -Icommon -DPW_VERSION='"$(VERSION)"' -MMD -MP
@@ -31,10 +33,11 @@ ASAN_B      := $(B)/asan
 TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer -g
 TSAN_B      := $(B)/tsan
 
-.PHONY: all deps test test-unit bench install uninstall clean check-spdx
+.PHONY: all deps test test-build bench install uninstall clean check-spdx
 all:
+test-build: all
 
-# ---- common/: the .cdict format library, linked into both sides ----------
+# ---- common/: the .cdict format and what both sides share ------------------
 COMMON_SRC  := $(wildcard common/*.c)
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
 COMMON_PIC  := $(COMMON_SRC:%.c=$(B)/pic/%.o)
@@ -52,33 +55,34 @@ $(B)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-all: $(B)/libpwcommon.a
-
-# ---- unit tests ------------------------------------------------------------
-UNIT_SRC    := $(wildcard tests/unit/unit-*.c)
-UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-$(B)/tests/unit-%: tests/unit/unit-%.c $(B)/libpwcommon.a
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libpwcommon.a $(LDLIBS_ZM)
-test-unit: $(UNIT_BIN)
-
-# ---- the parts, each with its own fragment ---------------------------------
-# plugin/plugin.mk, dashgen/dashgen.mk, tests/tools/tools.mk, tests/*/...mk
--include $(sort $(wildcard */*.mk tests/*/*.mk))
+# ---- the parts, each with its own fragment, in dependency order ----------
+# The product (plugin, perfwhiz-dash and its embedded pages), then what
+# only the tests build: `make all` builds the product, `make test-build`
+# the product and every test program and tool.
+include plugin/plugin.mk
+include dashgen/web/web.mk
+include dashgen/dashgen.mk
+include tests/unit/unit.mk
+include tests/tools/tools.mk
+include tests/format/format.mk
+include tests/browser/browser.mk
+include tests/workload/workload.mk
+include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 # ---- targets ----------------------------------------------------------------
 deps:
 	@scripts/deps
 
 test: deps
-	$(MAKE) all test-unit
+	$(MAKE) all test-build
 	$(MAKE) test-asan-build
 	$(MAKE) test-tsan-build
 	PW_ASAN_BUILD=$(CURDIR)/$(ASAN_B) PW_TSAN_BUILD=$(CURDIR)/$(TSAN_B) tests/run
 
 # rewrite tests/golden/SHA256SUMS after an intended change of output
 .PHONY: golden
-golden: all test-unit
+golden: all test-build
 	PW_GOLDEN_UPDATE=1 bash tests/e2e/t1000-golden.sh
 
 # the same build under ASan + UBSan (its own tree, never mixed with build/)
@@ -86,13 +90,13 @@ golden: all test-unit
 test-tsan-build:
 	$(MAKE) B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/perfwhiz.so $(TSAN_B)/perfwhiz-dash
 test-asan-build:
-	$(MAKE) B=$(ASAN_B) EXTRA_CFLAGS="$(SAN_FLAGS)" all test-unit
+	$(MAKE) B=$(ASAN_B) EXTRA_CFLAGS="$(SAN_FLAGS)" all test-build
 test-asan: test-asan-build
 	BUILD=$(CURDIR)/$(ASAN_B) PW_SANITIZE=1 ASAN_OPTIONS=abort_on_error=1 \
 		UBSAN_OPTIONS=abort_on_error=1:print_stacktrace=1 tests/run
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all test-build
 	@if [ -x tests/bench/run ]; then tests/bench/run; else echo "bench: no benchmark yet" >&2; exit 1; fi
 
 check-spdx:
@@ -136,7 +140,7 @@ install-list:
 
 # the README's first command: capture, convert, both dashboards
 demo: deps
-	$(MAKE) all
+	$(MAKE) all $(B)/mkperfdata $(B)/pw-workload
 	@scripts/demo
 
 clean:

@@ -19,17 +19,18 @@
 //   a large regular file (pw_reader_set_threads()); what it delivers, and
 //   every error and its place, are the same with threads or without.
 //
-// Writing:
+// Usage, writing:
+//	struct pw_meta meta = { .hostname = "host1", .nr_cpus = 4 };
 //	struct pw_writer *w;
 //	int err = pw_writer_open(&w, "run.cdict", &meta);
-//	struct pw_event ev = { .kind = PW_EV_SWITCH, .time = t, .cpu = 3,
-//			       .tid = prev, .sw = { .next_tid = next, .prev_state = 1 } };
+//	struct pw_event ev = { .kind = PW_EV_SWITCH, .time = 1000, .cpu = 3,
+//			       .tid = 42, .sw = { .next_tid = 43, .prev_state = 1 } };
 //	err = pw_writer_add(w, &ev);          // repeat; chunks are flushed as they fill
 //	pw_writer_set_stat(w, "ignored", "irq:irq_handler_entry", 12);
 //	err = pw_writer_finish(w);            // trailer, fsync, rename: the file appears
 //	pw_writer_free(w);                    // after a failure: removes the temp file
 //
-// Reading:
+// Usage, reading:
 //	struct pw_reader *r;
 //	struct pw_event ev;
 //	int err = pw_reader_open(&r, "run.cdict");
@@ -39,7 +40,8 @@
 //	const struct pw_event *v; size_t n;
 //	while ((err = pw_reader_next_batch(r, &v, &n)) > 0)
 //		for (size_t i = 0; i < n; i++) use(&v[i]);
-//	if (err == PW_ETRUNC) ...             // every complete chunk was delivered
+//	if (err == PW_ETRUNC)                 // every complete chunk was delivered
+//		use(r);
 //	else if (err < 0) { char msg[512]; pw_reader_describe(r, err, msg, sizeof(msg)); }
 //	pw_reader_free(r);
 #ifndef PW_CDICT_H
@@ -325,7 +327,9 @@ int pw_reader_next_batch(struct pw_reader *r, const struct pw_event **ev,
 
 // A cursor over pw_reader_next_batch(): one event at a time, as a pointer
 // into the reader's batch (borrowed until the next pw_cursor_next() or
-// pw_reader_next*() call), with no call per event:
+// pw_reader_next*() call), with no call per event. Usage:
+//	struct pw_reader *r;
+//	int err = pw_reader_open(&r, "run.cdict");
 //	struct pw_cursor c = PW_CURSOR_INIT(r);
 //	const struct pw_event *ev;
 //	while ((err = pw_cursor_next(&c, &ev)) > 0)

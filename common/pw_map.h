@@ -23,7 +23,7 @@
 //	size_t line;
 //	int err = pw_map_load(&map, "map.csv", &line);
 //	if (err) fprintf(stderr, "prog: bad map 'map.csv': line %zu: %s\n", line, pw_strerror(err));
-//	const char *name = pw_map_name(&map, tid);     // NULL when not mapped
+//	const char *name = pw_map_name(&map, 4242);    // NULL when not mapped
 //	pw_map_release(&map);
 #ifndef PW_MAP_H
 #define PW_MAP_H

@@ -5,9 +5,14 @@
 // handles them (perf's, perfwhiz-dash's main thread); and how many cpus
 // they could run on.
 //
+// Usage:
+//	void *work(void *arg);
 //	pthread_t th;
-//	if (pw_cpus_usable() < 2 || pw_thread_start(&th, work, arg))
-//		do_it_here_instead();
+//	int arg = 1;
+//	if (pw_cpus_usable() < 2 || pw_thread_start(&th, work, &arg))
+//		work(&arg);			// no thread: do it here instead
+//	else
+//		pthread_join(th, NULL);
 #ifndef PW_THREAD_H
 #define PW_THREAD_H
 

@@ -27,7 +27,7 @@
 //	struct pw_an_opts o = PW_AN_OPTS_INIT;
 //	struct pw_an_run *run;
 //	char err[512];
-//	if (pw_an_run_file(&run, "x.cdict", "x.cdict", &o, err, sizeof(err)))
+//	if (pw_an_run_file(&run, "x.cdict", &o, err, sizeof(err)))
 //		die("%s", err);
 //	for (size_t i = 0; i < run->nr_tasks; i++)
 //		use(run->tasks[i]);

@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
-# dashgen/dashgen.mk: build/perfwhiz-dash and its test tool build/tests/cdict-from-text.
+# dashgen/dashgen.mk: build/perfwhiz-dash, and build/libpwdash.a (all of it
+# but main(): the analysis, statistics and writers, for the unit tests).
+# Needs dashgen/web/web.mk (PW_HTML_OBJ) included before it.
 
-DASH_SRC := dashgen/main.c dashgen/analysis.c dashgen/export.c dashgen/heatmap.c dashgen/memfile.c
-include dashgen/web/web.mk	# issue 6: PW_HTML_OBJ, the HTML writer and the embedded web assets
+DASH_SRC := $(filter-out dashgen/main.c,$(wildcard dashgen/*.c))
 DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o) $(PW_HTML_OBJ)
 
-$(B)/perfwhiz-dash: $(DASH_OBJ) $(B)/libpwcommon.a
+$(B)/libpwdash.a: $(DASH_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(DASH_OBJ) $(B)/libpwcommon.a $(LDLIBS_ZM) -lm
+	$(AR) rcs $@ $^
 
-$(B)/tests/cdict-from-text: $(B)/dashgen/testtool-cdict-from-text.o $(B)/libpwcommon.a
+$(B)/perfwhiz-dash: $(B)/dashgen/main.o $(B)/libpwdash.a $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpwcommon.a $(LDLIBS_ZM)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM) -lm
 
-all: $(B)/perfwhiz-dash $(B)/tests/cdict-from-text
-test-unit: $(B)/tests/cdict-from-text
+all: $(B)/perfwhiz-dash

@@ -34,11 +34,15 @@
 // The document is written as one JSON value (docs/dashboards.md, "The
 // detailed dashboard"); strings are escaped as the --json ones.
 //
-// Usage:
+// With run read by pw_an_run_file() with opts.max_bins > 0 and its tasks
+// selected, and no collector (the file is read a second time). Usage:
+//	struct pw_an_run *run = NULL;
+//	FILE *f = stdout;
+//	char err[512];
 //	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
 //	struct pw_hm_summary sum;
 //	fputs("{\"runs\":[", f);
-//	if (pw_hm_write(f, run, &ho, &sum, err, sizeof(err)))
+//	if (pw_hm_write(f, run, &ho, NULL, &sum, err, sizeof(err)))
 //		die("%s", err);
 //	fputs("]}", f);
 #ifndef PW_HEATMAP_H

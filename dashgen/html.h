@@ -26,10 +26,11 @@
 //   file beside out_path, then renamed over it.
 //
 // Usage:
+//	const char *json = "{\"runs\":[]}";	// the --json document
 //	struct pw_html_opts o = PW_HTML_OPTS_INIT;
-//	o.title = label;
-//	if (pw_html_write_charts("x-charts.html", json, json_len, &o))
-//		error("cannot write 'x-charts.html': %s", strerror(errno));
+//	o.title = "x";
+//	if (pw_html_write_charts("x-charts.html", json, strlen(json), &o))
+//		die("cannot write 'x-charts.html': %s", strerror(errno));
 #ifndef PW_HTML_H
 #define PW_HTML_H
 

@@ -6,6 +6,9 @@
 // printf's %PRIu64 / %PRId64 would write. Errors stay in the FILE (check
 // ferror() after pw_jw_flush()).
 //
+// Usage:
+//	FILE *f = stdout;
+//	uint64_t n = 42;
 //	struct pw_jw w;
 //	pw_jw_init(&w, f);
 //	pw_jw_lit(&w, "{\"n\":");

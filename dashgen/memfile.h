@@ -2,17 +2,20 @@
 // memfile.h: a FILE that writes into memory growing without a copy, for the documents of several MB the dashboards build.
 //
 // open_memstream() grows its buffer by allocating a bigger one and copying:
-// the heatmap document (7 MB at 10^7 events) was copied about twice over
-// into fresh pages, 15 ms of the 90 after the pass (docs/bench.md). Here
-// the buffer is a private mapping that mremap() enlarges in place or moves
-// by its page tables: each page is touched once.
+// a document of several MB is copied about twice over into fresh pages
+// (docs/decisions.md, "Documents in a mremap()ed FILE"). Here the buffer is
+// a private mapping that mremap() enlarges in place or moves by its page
+// tables: each page is touched once.
 //
+// Usage:
 //	char *buf;
 //	size_t len;
 //	FILE *f = pw_memfile_open(&buf, &len);
+//	if (!f)
+//		return -1;
 //	fputs("...", f);
 //	if (ferror(f) | fclose(f))	// out of memory
-//		...;
+//		return -1;
 //	use(buf, len);			// NUL-terminated, like open_memstream's
 //	pw_memfile_free(buf);
 #ifndef PW_MEMFILE_H

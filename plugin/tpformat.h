@@ -10,12 +10,16 @@
 //   decoder reads, and dynamic (__data_loc) strings are checked on their own.
 //
 // Usage:
+//	const char *text = "name: sched_switch\nID: 316\nformat:\n...";
+//	const unsigned char raw[64] = { 0 };	// a sample's raw record
 //	struct pw_tpfmts *set;
-//	pw_tpfmts_new(&set, 8);
-//	pw_tpfmts_add(set, "sched", text, len);      // per format text
+//	if (pw_tpfmts_new(&set, 8))
+//		return -1;
+//	pw_tpfmts_add(set, "sched", text, strlen(text));	// per format text
 //	const struct pw_tpevent *ev = pw_tpfmts_find(set, "sched", "sched_switch");
 //	struct pw_field prev;
-//	if (pw_tpevent_field(ev, "prev_pid", &prev) == 0) ... pw_field_int(&prev, raw);
+//	if (ev && pw_tpevent_field(ev, "prev_pid", &prev) == 0)
+//		use(pw_field_int(&prev, raw));
 //	pw_tpfmts_free(set);
 #ifndef PW_TPFORMAT_H
 #define PW_TPFORMAT_H

@@ -1,12 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-# dashgen/web/web.mk: embeds the dashboards' shell, CSS, JS and d3 into perfwhiz-dash (PW_HTML_OBJ).
+# dashgen/web/web.mk: embeds the dashboards' shell, CSS, JS and d3 into
+# perfwhiz-dash (PW_HTML_OBJ: html.o and the generated assets).
 #
-# Included by dashgen/dashgen.mk and tests/browser/browser.mk (the top
-# Makefile includes only */*.mk); the guard makes a second include a no-op.
-# perfwhiz-dash links $(PW_HTML_OBJ) (html.o + the generated assets) with
-# $(B)/libpwcommon.a and -lz.
-ifndef PW_WEB_MK
-PW_WEB_MK := 1
+# d3 comes from npm through `make deps` (package-lock.json pins it); a build
+# never reaches the network: without it, the build stops and says so.
 
 PW_WEB_D3     := dashgen/web/node_modules/d3/dist/d3.min.js
 PW_WEB_ASSETS := page_html=dashgen/web/page.html dash_css=dashgen/web/dash.css \
@@ -23,8 +20,5 @@ $(B)/dashgen/web_assets.c: dashgen/web/embed.sh dashgen/web/web.mk $(PW_WEB_FILE
 $(B)/dashgen/web_assets.o: $(B)/dashgen/web_assets.c dashgen/web_assets.h
 	$(CC) $(ALL_CFLAGS) -Idashgen -c -o $@ $<
 
-# d3 comes from npm (package-lock.json pins it); only when missing
 $(PW_WEB_D3):
-	scripts/deps
-
-endif
+	@echo "missing '$@': run 'make deps' (it installs d3 from npm)" >&2; exit 1

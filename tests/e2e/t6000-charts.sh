@@ -12,7 +12,7 @@ SHOTS=$BUILD/screenshots
 py=/usr/bin/python3
 
 if ! [ -x "$H2J" ]; then
-	test_skip 'charts page' 'build/tests/html-from-json missing (make test-unit)'
+	test_skip 'charts page' 'build/tests/html-from-json missing (make test-build)'
 	test_done; exit 0
 fi
 

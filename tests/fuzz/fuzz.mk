@@ -20,7 +20,7 @@ $(B)/fuzz/fuzz-%: $(COMMON_SRC) $(wildcard tests/fuzz/*.c plugin/perfdata.[ch])
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Itests/fuzz -DPW_VERSION='"$(VERSION)"' \
 		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRC_$*) $(FUZZ_LIBS_$*) $(LDLIBS_ZM)
 
-test-unit: $(addprefix $(B)/tests/unit-replay-,$(FUZZ_TARGETS))
+test-build: $(addprefix $(B)/tests/unit-replay-,$(FUZZ_TARGETS))
 
 .PHONY: fuzz
 fuzz: $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# tests/tools/tools.mk: test tools: build/mkperfdata (synthetic perf.data + ground truth generator).
+# tests/tools/tools.mk: test tools: build/mkperfdata (synthetic perf.data +
+# ground truth generator), build/tests/cdict-from-text (a .cdict from a
+# text list of events) and build/pw-failthread.so (t9400).
 
 # The format texts mkperfdata writes into HEADER_TRACING_DATA, embedded as
 # byte arrays generated from the fixtures (coreutils od + sed only).
@@ -28,12 +30,14 @@ $(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-f
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
 $(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 
-all: $(B)/mkperfdata
+$(B)/tests/cdict-from-text: $(B)/tests/tools/cdict-from-text.o $(B)/libpwcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM)
 
 # an LD_PRELOAD shim that refuses chosen threads (t9400: the fallbacks)
 $(B)/pw-failthread.so: tests/tools/failthread.c
-	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -fPIC -shared -o $@ $<
 
-all: $(B)/pw-failthread.so
+test-build: $(B)/mkperfdata $(B)/tests/cdict-from-text $(B)/pw-failthread.so

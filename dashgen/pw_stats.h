@@ -11,6 +11,7 @@
 //   value seen is allocated (4 bytes a bucket; a 1 µs..10 ms spread is about
 //   14 powers of two, 900 buckets, 3.5 KB), whatever the number of values.
 //
+// Usage:
 //	struct pw_hist h = PW_HIST_INIT;
 //	pw_hist_add(&h, 1500);                  // PW_ENOMEM on failure
 //	uint64_t p99 = pw_hist_percentile(&h, 99.0);

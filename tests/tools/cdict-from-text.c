@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// testtool-cdict-from-text.c: build/tests/cdict-from-text, a .cdict from a text list of events (tests only).
+// cdict-from-text.c: build/tests/cdict-from-text, a .cdict from a text list of events (tests only).
 //
 //	cdict-from-text IN.txt OUT.cdict
 // One event a line, times in ns, '#' starts a comment:
