@@ -43,10 +43,10 @@ COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
 COMMON_PIC  := $(COMMON_SRC:%.c=$(B)/pic/%.o)
 $(B)/libpwcommon.a: $(COMMON_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(B)/libpwcommon-pic.a: $(COMMON_PIC)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)

@@ -278,3 +278,18 @@ void pw_map_release(struct pw_map *map)
 	free(map->entries);
 	memset(map, 0, sizeof(*map));
 }
+
+char *pw_map_describe(int err, const char *path, size_t bad_line, int err_no,
+		      char *buf, size_t size)
+{
+	if (err == PW_EIO)
+		snprintf(buf, size, "cannot read map '%s': %s", path, strerror(err_no));
+	else if (err == PW_ECORRUPT && bad_line)
+		snprintf(buf, size, "bad map '%s': line %zu: want tid,libvirt-name,type,"
+			 "uuid,group-type,group-id,task-name", path, bad_line);
+	else if (err == PW_ECORRUPT)
+		snprintf(buf, size, "bad map '%s': a tid is given twice", path);
+	else
+		snprintf(buf, size, "bad map '%s': %s", path, pw_strerror(err));
+	return buf;
+}

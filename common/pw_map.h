@@ -61,6 +61,15 @@ int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 // (errno says why).
 int pw_map_load(struct pw_map *map, const char *path, size_t *bad_line);
 
+// pw_map_describe: the one wording of a pw_map_load() failure, for the
+// plugin and perfwhiz-dash alike, into buf (size bytes, always
+// NUL-terminated): "cannot read map 'PATH': why" (err_no: the errno of
+// PW_EIO), "bad map 'PATH': line N: want tid,libvirt-name,type,uuid,
+// group-type,group-id,task-name", "bad map 'PATH': a tid is given twice" or
+// "bad map 'PATH': " and pw_strerror(err). Returns buf.
+char *pw_map_describe(int err, const char *path, size_t bad_line, int err_no,
+		      char *buf, size_t size);
+
 // pw_map_find: the entry of `tid` (borrowed), or NULL.
 const struct pw_map_entry *pw_map_find(const struct pw_map *map, int32_t tid);
 

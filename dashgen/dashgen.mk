@@ -8,10 +8,10 @@ DASH_OBJ := $(DASH_SRC:%.c=$(B)/%.o) $(PW_HTML_OBJ)
 
 $(B)/libpwdash.a: $(DASH_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/perfwhiz-dash: $(B)/dashgen/main.o $(B)/libpwdash.a $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ZM) -lm
 
 all: $(B)/perfwhiz-dash

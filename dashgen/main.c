@@ -6,6 +6,7 @@
 // stderr and nothing is written (files go through a temporary file, --json
 // is built in memory and written at the end).
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -528,13 +529,10 @@ int main(int argc, char **argv)
 	if (c.map) {
 		size_t line = 0;
 		int e = pw_map_load(&map, c.map, &line);
-		if (e == PW_EIO)
-			die(1, "cannot read map '%s': %s", c.map, strerror(errno));
-		if (e == PW_ECORRUPT)
-			die(1, "bad map '%s': line %zu: want tid,libvirt-name,type,uuid,"
-			       "group-type,group-id,name", c.map, line);
-		if (e)
-			die(1, "bad map '%s': %s", c.map, pw_strerror(e));
+		if (e) {
+			char m[PATH_MAX + 128];
+			die(1, "%s", pw_map_describe(e, c.map, line, errno, m, sizeof(m)));
+		}
 	}
 
 	// static: what die() leaves behind stays reachable (the leak checker of

@@ -15,6 +15,7 @@
 // perf's only thread for every sample: see HOT below.
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <regex.h>
 #include <signal.h>
@@ -1165,17 +1166,9 @@ int start(void **data, void *ctx)
 		size_t line;
 		err = pw_map_load(&st->map, st->map_path, &line);
 		if (err) {
-			if (err == PW_EIO)
-				msg("cannot read map '%s': %s", st->map_path,
-				    strerror(errno));
-			else if (err == PW_ECORRUPT && line)
-				msg("bad map '%s': line %zu: want tid,libvirt-name,"
-				    "type,uuid,group-type,group-id,task-name",
-				    st->map_path, line);
-			else
-				msg("bad map '%s': %s", st->map_path,
-				    err == PW_ECORRUPT ? "a tid is given twice" :
-							 pw_strerror(err));
+			char e[PATH_MAX + 128];
+			msg("%s", pw_map_describe(err, st->map_path, line, errno,
+						  e, sizeof(e)));
 			goto fail;
 		}
 	}

@@ -19,6 +19,6 @@ $(B)/perfwhiz.so: $(PLUGIN_OBJ) $(B)/libpwcommon-pic.a
 
 $(B)/libpwplugin.a: $(B)/plugin/perfdata.o $(B)/plugin/tpformat.o
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 all: $(B)/perfwhiz.so

@@ -3,5 +3,5 @@
 
 $(B)/tests/html-from-json: tests/browser/html-from-json.c $(B)/libpwdash.a $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Idashgen $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM) -lm
+	$(CC) $(ALL_CFLAGS) -Idashgen $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ZM) -lm
 test-build: $(B)/tests/html-from-json

@@ -30,11 +30,11 @@ $(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-f
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
 $(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $^ -lm
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) -lm
 
 $(B)/tests/cdict-from-text: $(B)/tests/tools/cdict-from-text.o $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ZM)
 
 # an LD_PRELOAD shim that refuses chosen threads (t9400: the fallbacks)
 $(B)/pw-failthread.so: tests/tools/failthread.c

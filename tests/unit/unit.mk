@@ -9,7 +9,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 $(B)/tests/unit-%: tests/unit/unit-%.c $(B)/libpwdash.a $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Idashgen $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM) -lm
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Idashgen $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ZM) -lm
 
 test-build: $(UNIT_BIN) $(B)/tests/unit-plugin
 

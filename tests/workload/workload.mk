@@ -14,6 +14,6 @@ $(B)/pw-evilnames: tests/workload/evilnames.c
 
 $(B)/tests/cdict-dump: tests/workload/cdict-dump.c $(B)/libpwdash.a $(B)/libpwcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Idashgen $(LDFLAGS) -o $@ $^ $(LDLIBS_ZM) -lm
+	$(CC) $(ALL_CFLAGS) -Idashgen $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ZM) -lm
 
 test-build: $(B)/pw-workload $(B)/pw-evilnames $(B)/tests/cdict-dump
