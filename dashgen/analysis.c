@@ -62,67 +62,6 @@ static void seterr(char *err, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- tid map (tidmap.h) ------------------------------------------------ */
-
-static int hash_grow(struct pw_tid_map *m)
-{
-	size_t ncap = m->hcap ? 2 * m->hcap : 64;
-	int32_t *keys = calloc(ncap, sizeof(*keys));
-	struct pw_an_task **vals = calloc(ncap, sizeof(*vals));
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return PW_ENOMEM;
-	}
-	for (size_t i = 0; i < m->hcap; i++) {
-		if (!m->vals[i])
-			continue;
-		size_t j = pw_tid_hash(m->keys[i], ncap);
-		while (vals[j])
-			j = (j + 1) & (ncap - 1);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
-	m->hcap = ncap;
-	return 0;
-}
-
-int pw_tid_map_put(struct pw_tid_map *m, int32_t tid, struct pw_an_task *t)
-{
-	if ((uint32_t)tid < PW_TID_DIRECT) {
-		struct pw_an_task ***pg = &m->pages[(uint32_t)tid >> PW_TID_PAGE_BITS];
-		if (!*pg && !(*pg = calloc(PW_TID_PAGE, sizeof(**pg))))
-			return PW_ENOMEM;
-		(*pg)[(uint32_t)tid & (PW_TID_PAGE - 1)] = t;
-		return 0;
-	}
-	if ((m->hn + 1) * 2 > m->hcap && hash_grow(m))
-		return PW_ENOMEM;
-	size_t j = pw_tid_hash(tid, m->hcap);
-	while (m->vals[j])
-		j = (j + 1) & (m->hcap - 1);
-	m->keys[j] = tid;
-	m->vals[j] = t;
-	m->hn++;
-	return 0;
-}
-
-void pw_tid_map_free(struct pw_tid_map *m)
-{
-	if (!m)
-		return;
-	for (size_t i = 0; i < PW_TID_DIRECT / PW_TID_PAGE; i++)
-		free(m->pages[i]);
-	free(m->keys);
-	free(m->vals);
-	free(m);
-}
-
 /* ---- tasks and cpus ---------------------------------------------------- */
 
 static int cols_grow(struct pw_an_run *run, size_t cap);

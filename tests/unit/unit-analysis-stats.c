@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// unit-analysis-stats.c: the log-bucket histogram against exact sorted-array percentiles.
+// unit-analysis-stats.c: the analysis' building blocks: the log-bucket histogram against exact sorted-array percentiles, the tid map.
 #include <stdlib.h>
 
 #include "check.h"
 #include "pw_stats.h"
+#include "tidmap.h"
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -108,10 +109,52 @@ static void test_small(void)
 	pw_hist_release(&h);
 }
 
+// the map stores pointers it never follows: any distinct addresses do
+static char tasks[3000];
+#define TASK(i) ((struct pw_an_task *)(void *)&tasks[i])
+
+static void test_tidmap(void)
+{
+	// tids of the direct table, and ids only an odd file holds (the hash,
+	// grown several times)
+	static const int32_t direct[] = { 1, 1023, 1024, 4242, (1 << 22) - 1 };
+	struct pw_tid_map *m = calloc(1, sizeof(*m));
+
+	if (!check(m != NULL))
+		return;
+	check(pw_tid_map_find(m, 4242) == NULL);
+	check(pw_tid_map_find(m, -1) == NULL);
+	for (size_t i = 0; i < sizeof(direct) / sizeof(*direct); i++)
+		check_int(pw_tid_map_put(m, direct[i], TASK(i)), ==, 0);
+	for (int32_t i = 0; i < 2000; i++) {
+		int32_t tid = i % 2 ? -1 - i : (1 << 22) + i * 1024;
+		check_int(pw_tid_map_put(m, tid, TASK(100 + i)), ==, 0);
+	}
+	check_int(pw_tid_map_put(m, INT32_MAX, TASK(2999)), ==, 0);
+	check_int(pw_tid_map_put(m, INT32_MIN, TASK(2998)), ==, 0);
+	for (size_t i = 0; i < sizeof(direct) / sizeof(*direct); i++)
+		check(pw_tid_map_find(m, direct[i]) == TASK(i));
+	for (int32_t i = 0; i < 2000; i++) {
+		int32_t tid = i % 2 ? -1 - i : (1 << 22) + i * 1024;
+		if (pw_tid_map_find(m, tid) != TASK(100 + i)) {
+			check_int(tid, ==, -1);
+			break;
+		}
+	}
+	check(pw_tid_map_find(m, INT32_MAX) == TASK(2999));
+	check(pw_tid_map_find(m, INT32_MIN) == TASK(2998));
+	check(pw_tid_map_find(m, 2) == NULL);
+	check(pw_tid_map_find(m, -3) == NULL);		// odd i put -2, -4, ...
+	check(pw_tid_map_find(m, (1 << 22) + 1) == NULL);
+	pw_tid_map_free(m);
+	pw_tid_map_free(NULL);
+}
+
 int main(void)
 {
 	TEST(test_buckets(), "buckets tile the value range");
 	TEST(test_percentiles(), "percentiles within 1/128 of exact, merge");
 	TEST(test_small(), "small values exact, clamped to min/max");
+	TEST(test_tidmap(), "tid map: direct table, odd ids in the hash");
 	return check_done();
 }
