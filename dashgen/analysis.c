@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // analysis.c: the streaming reduction of a .cdict run (see analysis.h for the invariants).
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -261,61 +260,6 @@ static inline struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t is
 			return &t->reasons[k - 1];
 	}
 	return task_reason_slow(t, isa, reason);
-}
-
-// hist_bucket: pw_hist_bucket (pw_stats.c) inline, for the two histograms
-// every wait and KVM exit feeds; check_hist_bucket() holds it to the
-// original at the start of every pass. For 2^7 <= v < 2^53 the bucket,
-// ((e - 5) << 6) + the 6 bits after v's leading one (e = its position), is
-// v as a double shifted right by 46 (exponent and first 6 mantissa bits)
-// less the exponent bias: no clz, no variable shift.
-static inline uint32_t hist_bucket(uint64_t v)
-{
-	const unsigned sub = 1u << PW_HIST_SUB_BITS;
-
-	if (v < 2 * sub)
-		return (uint32_t)v;
-	if (v < (uint64_t)1 << 53) {
-		double x = (double)(int64_t)v;
-		uint64_t bits;
-		memcpy(&bits, &x, sizeof(bits));
-		return (uint32_t)(bits >> (52 - PW_HIST_SUB_BITS)) -
-		       ((1023u + PW_HIST_SUB_BITS - 1) << PW_HIST_SUB_BITS);
-	}
-	unsigned e = 63 - (unsigned)__builtin_clzll(v);
-	return ((e - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS) +
-	       ((uint32_t)(v >> (e - PW_HIST_SUB_BITS)) & (sub - 1));
-}
-
-static void check_hist_bucket(void)
-{
-	for (unsigned e = 0; e < 64; e++) {
-		uint64_t v = (uint64_t)1 << e;
-		assert(hist_bucket(v) == pw_hist_bucket(v));
-		assert(hist_bucket(v - 1) == pw_hist_bucket(v - 1));
-		assert(hist_bucket(v + v / 3) == pw_hist_bucket(v + v / 3));
-		assert(hist_bucket(v + v / 64 * 63) == pw_hist_bucket(v + v / 64 * 63));
-	}
-	assert(hist_bucket(UINT64_MAX) == pw_hist_bucket(UINT64_MAX));
-}
-
-// hist_add: pw_hist_add, its common case (the bucket is allocated) inline.
-// pw_stats.h documents the layout: b[idx - lo] for lo <= idx < lo + n, and
-// count, min, max are valid once b exists.
-static inline int hist_add(struct pw_hist *h, uint64_t v)
-{
-	uint32_t idx = hist_bucket(v);
-
-	if (idx - h->lo >= h->n)	// n is 0 while b is NULL
-		return pw_hist_add(h, v);
-	h->b[idx - h->lo]++;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->count++;
-	h->sum += v;
-	return 0;
 }
 
 /* ---- window, bins ------------------------------------------------------ */
@@ -593,7 +537,7 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 	if (next->st.wake) {
 		uint64_t w = t - next->st.wake;
 		if (in) {
-			if (hist_add(&next->wait, w))
+			if (pw_hist_add(&next->wait, w))
 				return PW_ENOMEM;
 			next->wait_ns += w;
 		}
@@ -665,7 +609,7 @@ PW_HOT int on_kvm_entry(struct pw_an_run *run, int whole, const struct pw_event 
 				return PW_ENOMEM;
 			r->host_ns += d;
 			t->host_ns += d;
-			if (start_in && hist_add(&r->host, ev->time - t->st.kvm_t))
+			if (start_in && pw_hist_add(&r->host, ev->time - t->st.kvm_t))
 				return PW_ENOMEM;
 		}
 	} else if (t->st.kvm == 1 && inside(whole, ws, we, ev->time)) {
@@ -1209,7 +1153,6 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 	p->fd = -1;
 	p->o = opts;
 	p->succ = opts->nr_succ_tids > 0;
-	check_hist_bucket();
 	p->bin_lo = UINT64_MAX;
 	if (!(p->map = calloc(1, sizeof(*p->map)))) {
 		e = PW_ENOMEM;

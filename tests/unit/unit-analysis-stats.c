@@ -23,6 +23,43 @@ static uint64_t exact(const uint64_t *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+// the bucket as pw_stats.h defines it, with a clz: what the inline
+// pw_hist_bucket's double trick must give
+static uint32_t bucket_ref(uint64_t v)
+{
+	const unsigned sub = 1u << PW_HIST_SUB_BITS;
+
+	if (v < 2 * sub)
+		return (uint32_t)v;
+	unsigned e = 63 - (unsigned)__builtin_clzll(v);
+	return ((e - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS) +
+	       ((uint32_t)(v >> (e - PW_HIST_SUB_BITS)) & (sub - 1));
+}
+
+static void test_bucket_formula(void)
+{
+	for (unsigned e = 0; e < 64; e++) {
+		uint64_t v = (uint64_t)1 << e;
+		uint64_t probes[] = { v - 1, v, v + 1, v + v / 3, v + v / 64 * 63,
+				      v | (v - 1) };
+		for (size_t i = 0; i < sizeof(probes) / sizeof(*probes); i++)
+			if (pw_hist_bucket(probes[i]) != bucket_ref(probes[i])) {
+				check_uint(pw_hist_bucket(probes[i]), ==, bucket_ref(probes[i]));
+				return;
+			}
+	}
+	uint64_t seed = 42;
+	for (int i = 0; i < 100000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t v = seed >> (seed & 63);
+		if (pw_hist_bucket(v) != bucket_ref(v)) {
+			check_uint(pw_hist_bucket(v), ==, bucket_ref(v));
+			return;
+		}
+	}
+	check_uint(pw_hist_bucket(UINT64_MAX), ==, bucket_ref(UINT64_MAX));
+}
+
 static void test_buckets(void)
 {
 	// every value lies in its bucket, and buckets tile the line
@@ -152,6 +189,7 @@ static void test_tidmap(void)
 
 int main(void)
 {
+	TEST(test_bucket_formula(), "the inline bucket is the clz one");
 	TEST(test_buckets(), "buckets tile the value range");
 	TEST(test_percentiles(), "percentiles within 1/128 of exact, merge");
 	TEST(test_small(), "small values exact, clamped to min/max");
