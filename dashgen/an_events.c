@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// an_events.c: the per-event half of the analysis pass: tasks, cpus, bins, the event handlers and the loop (an_int.h).
+// an_events.c: the per-event half of the analysis pass: tasks, cpus, bins, handlers, the loop.
 //
 // The event loop (read_events) is THE hot path of perfwhiz-dash: its
 // handlers are PW_HOT, inlined into each copy of the loop with the small
@@ -25,10 +25,10 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 {
 	struct an_priv *p = run->priv;
 	struct an_task *at = calloc(1, sizeof(*at));
-	struct pw_an_task *t = &at->pub;
 
 	if (!at)
 		return NULL;
+	struct pw_an_task *t = &at->pub;
 	if (p->nr_all == p->cap_all) {
 		size_t n = p->cap_all ? 2 * p->cap_all : 256;
 		struct pw_an_task **a = realloc(p->all, n * sizeof(*a));
@@ -84,6 +84,7 @@ static struct pw_an_cpu *cpu_slot(struct pw_an_run *run, int32_t cpu)
 	return c;
 }
 
+// cpu_slot, its common case (the slot and its series exist) inline
 static inline struct pw_an_cpu *cpu_at(struct pw_an_run *run, int32_t cpu)
 {
 	if ((uint32_t)cpu < run->nr_cpu_slots) {
@@ -160,6 +161,7 @@ static void *grow_by_one(void *v, size_t n, size_t size)
 	return a;
 }
 
+// task_cpu's search, then a new entry
 static struct pw_an_task_cpu *task_cpu_slow(struct pw_an_task *t, int32_t cpu)
 {
 	for (size_t i = 0; i < t->nr_cpus; i++)
@@ -187,6 +189,7 @@ static inline struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
 	return task_cpu_slow(t, cpu);
 }
 
+// task_reason's search, then a new entry (indexed when it can be)
 static struct pw_an_reason *task_reason_slow(struct pw_an_task *t, uint32_t isa,
 					     uint32_t reason)
 {
@@ -213,6 +216,8 @@ static struct pw_an_reason *task_reason_slow(struct pw_an_task *t, uint32_t isa,
 	return r;
 }
 
+// The entry of t for an exit reason (any isa but SVM's is VMX's): a
+// lookup in the index table for the common codes.
 static inline struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa,
 					       uint32_t reason)
 {
@@ -256,11 +261,9 @@ static void fold_u64(uint64_t *s, uint32_t n)
 	memset(s + n, 0, n * sizeof(*s));
 }
 
-
-// The tasks' series (run->bin_rt, bin_sw: see analysis.h) are bin-major
-// because with thousands of tasks a series of each task's own was a cache
-// miss at nearly every switch.
-
+// The tasks' series (run->bin_rt, bin_sw: see analysis.h) are bin-major:
+// with thousands of tasks a series of each task's own was a cache miss at
+// nearly every switch (docs/decisions.md, "Bin-major task series").
 int an_cols_grow(struct pw_an_run *run, size_t cap)
 {
 	struct an_priv *p = run->priv;
@@ -329,6 +332,7 @@ static uint32_t bin_index(struct pw_an_run *run, uint64_t t)
 	return (uint32_t)idx;
 }
 
+// bin_index, its common case (t in the cached bin) inline
 static inline uint32_t bin_at(struct pw_an_run *run, uint64_t t)
 {
 	struct an_priv *p = run->priv;
@@ -663,7 +667,8 @@ PW_HOT int on_event(struct pw_an_run *run, int series, int whole,
 		else
 			run->q.after_window++;
 	}
-	// the common kinds first, tested in turn (cheaper than a jump table)
+	// the common kinds first, tested in turn: cheaper than a jump table
+	// (docs/decisions.md, "Event kinds tested in turn")
 	unsigned kind = ev->kind;
 	if (kind == PW_EV_SWITCH)
 		return on_switch(run, series, whole, ev, in, ws, we);
@@ -731,22 +736,26 @@ PW_HOT int read_events(struct pw_an_run *run, int series, int whole,
 
 // the four copies, each a function of its own (however the compiler would
 // inline them into an_read_all): one loop, its registers to itself
-static __attribute__((noinline)) int read_events_00(struct pw_an_run *run, const struct pw_event **ev)
+static __attribute__((noinline)) int
+read_events_00(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 0, 0, ev);
 }
 
-static __attribute__((noinline)) int read_events_01(struct pw_an_run *run, const struct pw_event **ev)
+static __attribute__((noinline)) int
+read_events_01(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 0, 1, ev);
 }
 
-static __attribute__((noinline)) int read_events_10(struct pw_an_run *run, const struct pw_event **ev)
+static __attribute__((noinline)) int
+read_events_10(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 1, 0, ev);
 }
 
-static __attribute__((noinline)) int read_events_11(struct pw_an_run *run, const struct pw_event **ev)
+static __attribute__((noinline)) int
+read_events_11(struct pw_an_run *run, const struct pw_event **ev)
 {
 	return read_events(run, 1, 1, ev);
 }
@@ -767,6 +776,7 @@ int an_read_all(struct pw_an_run *run, const struct pw_event **ev)
 
 /* ---- after the last event ---------------------------------------------- */
 
+// (see an_int.h; the slices clipped as in the general copy of the loop)
 int an_close_window(struct pw_an_run *run, uint64_t end)
 {
 	struct an_priv *p = run->priv;

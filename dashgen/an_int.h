@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// an_int.h: what the files of the analysis pass share (analysis.c, an_events.c, replay.c). Private to them.
+// an_int.h: what the analysis pass's files share (analysis.c, an_events.c, replay.c); private.
 //
 // analysis.c opens the file, runs the pass and finishes the run;
 // an_events.c holds everything an event touches (tasks, cpus, bins, the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// analysis.c: the analysis pass over a .cdict run, and the run it leaves (analysis.h for the invariants).
+// analysis.c: the analysis pass over a .cdict run and the run it leaves (invariants: analysis.h).
 //
 // This file opens the file, runs the pass (an_events.c handles the events)
 // and makes the tasks final: names, merging, order.
@@ -174,6 +174,8 @@ static void merge_task(struct pw_an_run *run, struct pw_an_task *d,
 	s->merged_into = d;
 }
 
+// the run's task order (analysis.h); main.c's --list order by events has
+// the same shape with other keys: two orders, deliberately two functions
 static int cmp_task(const void *a, const void *b)
 {
 	const struct pw_an_task *x = *(struct pw_an_task *const *)a;
@@ -596,6 +598,9 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 	return 0;
 }
 
+/* ---- runs ------------------------------------------------------------- */
+
+// a task the pass made (an an_task: an_int.h) and what it owns
 static void task_free(struct pw_an_task *t)
 {
 	free(t->name);
@@ -650,33 +655,27 @@ int pw_an_span(const char *path, uint64_t *first, uint64_t *last, char *err,
 	// (pw_an_run_file holds the trailer to the events it reads)
 	struct pw_trailer tr;
 	if (!pw_reader_peek_trailer(r, &tr)) {
-		pw_reader_free(r);
-		close(fd);
 		*first = tr.first_ns;
 		*last = tr.last_ns;
 		nev = tr.rows;
 		pw_trailer_release(&tr);
-		if (!nev) {
-			an_seterr(err, errsize, "no events in '%s'", path);
-			return PW_EEMPTY;
+	} else {
+		while ((n = pw_reader_next_batch(r, &v, &nb)) > 0)
+			for (size_t i = 0; i < nb; i++) {
+				if (!nev++)
+					*first = v[i].time;
+				if (v[i].time > *last)
+					*last = v[i].time;
+			}
+		if (n < 0 && n != PW_ETRUNC) {
+			pw_reader_describe(r, n, err, errsize);
+			e = n;
 		}
-		return 0;
-	}
-	while ((n = pw_reader_next_batch(r, &v, &nb)) > 0)
-		for (size_t i = 0; i < nb; i++) {
-			if (!nev++)
-				*first = v[i].time;
-			if (v[i].time > *last)
-				*last = v[i].time;
-		}
-	if (n < 0 && n != PW_ETRUNC) {
-		pw_reader_describe(r, n, err, errsize);
-		pw_reader_free(r);
-		close(fd);
-		return n;
 	}
 	pw_reader_free(r);
 	close(fd);
+	if (e)
+		return e;
 	if (!nev) {
 		an_seterr(err, errsize, "no events in '%s'", path);
 		return PW_EEMPTY;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// replay.c: setting up and closing the replay of a run's intervals (replay.h; its loop is inline there).
+// replay.c: opening and closing a replay of a run's intervals (replay.h; its loop is inline there).
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
