@@ -734,8 +734,9 @@ PW_HOT int read_events(struct pw_an_run *run, int series, int whole,
 	return n;
 }
 
-// the four copies, each a function of its own (however the compiler would
-// inline them into an_read_all): one loop, its registers to itself
+// the four copies (alike on purpose: each is read_events with two other
+// constants), each a function of its own however the compiler would inline
+// them into an_read_all: one loop, its registers to itself
 static __attribute__((noinline)) int
 read_events_00(struct pw_an_run *run, const struct pw_event **ev)
 {
