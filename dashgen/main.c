@@ -26,6 +26,7 @@
 #include "memfile.h"
 #include "pw_map.h"
 #include "pw_thread.h"
+#include "selection.h"
 
 #define PROG "perfwhiz-dash"
 
