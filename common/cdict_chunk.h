@@ -15,7 +15,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include <libdeflate.h>
 #include <msgpack.h>
@@ -125,21 +124,6 @@ int pw_slot_parse_trailer(struct pw_slot *s, const msgpack_object *m);
 
 // pw_slot_release: free what s holds; s is garbage after it.
 void pw_slot_release(struct pw_slot *s);
-
-// pw_bytes_room: room for need bytes in *buf (of *cap bytes: realloc'd,
-// the contents kept); 0 or PW_ENOMEM.
-static inline int pw_bytes_room(unsigned char **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	unsigned char *nb = realloc(*buf, need);
-
-	if (!nb)
-		return PW_ENOMEM;
-	*buf = nb;
-	*cap = need;
-	return 0;
-}
 
 // ---- msgpack lookups ----
 

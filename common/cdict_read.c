@@ -34,8 +34,7 @@ struct pw_reader {
 	struct pw_trailer tr;
 	int have_trailer;
 
-	char **strs;
-	uint32_t nstrs, capstrs;
+	struct pw_strs strs;	// the file's string table
 
 	struct pw_pipe pipe;	// the file, its chunks read and decoded
 
@@ -64,35 +63,11 @@ static int fail_copy(struct pw_reader *r, const struct pw_fail *f)
 	return r->f.err;
 }
 
-// A string of the file's table, cut to PW_NAME_MAX; its id is r->nstrs - 1.
-static int add_string(struct pw_reader *r, const char *p, size_t n)
-{
-	char *s;
-
-	if (r->nstrs == r->capstrs) {
-		uint32_t cap = r->capstrs ? r->capstrs * 2 : 256;
-		char **ns = realloc(r->strs, (size_t)cap * sizeof(*ns));
-
-		if (!ns)
-			return PW_ENOMEM;
-		r->strs = ns;
-		r->capstrs = cap;
-	}
-	if (n > PW_NAME_MAX)
-		n = PW_NAME_MAX;
-	if (!(s = malloc(n + 1)))
-		return PW_ENOMEM;
-	memcpy(s, p, n);
-	s[n] = '\0';
-	r->strs[r->nstrs++] = s;
-	return 0;
-}
-
 // cdict_legacy.h: the legacy reader's strings join the table
 int pw_reader_intern_(struct pw_reader *r, const char *p, size_t n, uint32_t *id)
 {
-	*id = r->nstrs;
-	return add_string(r, p, n);
+	*id = r->strs.n;
+	return pw_strs_add(&r->strs, p, n);
 }
 
 void pw_trailer_release(struct pw_trailer *tr)
@@ -358,7 +333,7 @@ static void take_events(struct pw_reader *r, struct pw_slot *s)
 	for (uint32_t k = 0; s->str && k < s->str->via.array.size; k++) {
 		const msgpack_object *o = &s->str->via.array.ptr[k];
 
-		if (add_string(r, o->via.str.ptr, o->via.str.size)) {
+		if (pw_strs_add(&r->strs, o->via.str.ptr, o->via.str.size)) {
 			FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
 			return;
 		}
@@ -377,7 +352,7 @@ static void take_events(struct pw_reader *r, struct pw_slot *s)
 		}
 	}
 	for (uint32_t k = 0; k < s->nrefs && s->refs[k].row < deliver; k++)
-		if (s->refs[k].id >= r->nstrs) {
+		if (s->refs[k].id >= r->strs.n) {
 			memset(&r->pending, 0, sizeof(r->pending));
 			CORRUPT(&r->pending, s->off, "string id out of range in row %" PRIu32,
 				s->refs[k].row);
@@ -537,12 +512,12 @@ int pw_reader_next_batch(struct pw_reader *r, const struct pw_event **ev,
 
 const char *pw_reader_string(const struct pw_reader *r, uint32_t id)
 {
-	return id < r->nstrs ? r->strs[id] : NULL;
+	return id < r->strs.n ? r->strs.s[id] : NULL;
 }
 
 uint32_t pw_reader_nr_strings(const struct pw_reader *r)
 {
-	return r->nstrs;
+	return r->strs.n;
 }
 
 const struct pw_meta *pw_reader_meta(const struct pw_reader *r)
@@ -601,9 +576,7 @@ void pw_reader_free(struct pw_reader *r)
 	pw_legacy_free(r->legacy);
 	pw_meta_release(&r->meta);
 	pw_trailer_release(&r->tr);
-	for (uint32_t i = 0; i < r->nstrs; i++)
-		free(r->strs[i]);
-	free(r->strs);
+	pw_strs_release(&r->strs);
 	free(r->cpu_last);
 	free(r->cpu_next);
 	free(r->name);
