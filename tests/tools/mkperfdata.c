@@ -10,13 +10,19 @@
 // accounted as each sample is written, from the simulation's own records
 // (never by parsing the file), so it describes exactly what the file holds.
 // docs/mkperfdata.md describes the scenario model and the truth keys.
+//
+// It writes the perf.data bytes itself, from perf's documented layout
+// (tools/perf/Documentation/perf.data-file-format.txt), and shares no code
+// with the plugin on purpose: an independent writer is an oracle for the
+// plugin's perf.data parser (plugin/perfdata.c) and tracepoint decoding, so
+// that a misreading of the layout in one is not repeated in the other.
+// It links only pw_msg (libpwcommon.a) for its messages.
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +30,7 @@
 #include <string.h>
 
 #include "mkperfdata-formats.h"
+#include "pw_msg.h"
 
 #define PROG "mkperfdata"
 
@@ -84,18 +91,6 @@ static void usage(FILE *f)
 "exit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
 static uint64_t parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi)
 {
 	char *end;
@@ -103,10 +98,10 @@ static uint64_t parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t 
 
 	errno = 0;
 	if (!s || !*s || *s == '-' || *s == '+')
-		bad_usage("bad value for %s '%s': want %" PRIu64 "..%" PRIu64, opt, s ? s : "", lo, hi);
+		pw_die(PROG, 2, "bad value for %s '%s': want %" PRIu64 "..%" PRIu64, opt, s ? s : "", lo, hi);
 	v = strtoull(s, &end, 10);
 	if (errno || *end || v < lo || v > hi)
-		bad_usage("bad value for %s '%s': want %" PRIu64 "..%" PRIu64, opt, s, lo, hi);
+		pw_die(PROG, 2, "bad value for %s '%s': want %" PRIu64 "..%" PRIu64, opt, s, lo, hi);
 	return v;
 }
 
@@ -213,7 +208,7 @@ static void parse_mix(struct mix *m, const char *s, int svm)
 	char *save = NULL;
 
 	if (strlen(s) >= sizeof(buf))
-		bad_usage("bad value for --exit-mix: too long");
+		pw_die(PROG, 2, "bad value for --exit-mix: too long");
 	strcpy(buf, s);
 	memset(m, 0, sizeof(*m));
 	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
@@ -222,18 +217,18 @@ static void parse_mix(struct mix *m, const char *s, int svm)
 		uint64_t w;
 
 		if (!colon)
-			bad_usage("bad value for --exit-mix '%s': want REASON:WEIGHT,..", item);
+			pw_die(PROG, 2, "bad value for --exit-mix '%s': want REASON:WEIGHT,..", item);
 		*colon = 0;
 		for (r = tab; r->name && strcmp(r->name, item); r++)
 			;
 		if (!r->name)
-			bad_usage("bad value for --exit-mix: unknown %s exit reason '%s'", svm ? "svm" : "vmx", item);
+			pw_die(PROG, 2, "bad value for --exit-mix: unknown %s exit reason '%s'", svm ? "svm" : "vmx", item);
 		for (int i = 0; i < m->n; i++)
 			if (!strcmp(m->name[i], r->name))
-				bad_usage("bad value for --exit-mix: reason '%s' given twice", item);
+				pw_die(PROG, 2, "bad value for --exit-mix: reason '%s' given twice", item);
 		w = parse_u64("--exit-mix weight", colon + 1, 1, 1000000);
 		if (m->n == 64)
-			bad_usage("bad value for --exit-mix: more than 64 reasons");
+			pw_die(PROG, 2, "bad value for --exit-mix: more than 64 reasons");
 		m->name[m->n] = r->name;
 		m->code[m->n] = r->code;
 		m->total += w;
@@ -255,7 +250,7 @@ static void parse_mix(struct mix *m, const char *s, int svm)
 		m->n++;
 	}
 	if (!m->n)
-		bad_usage("bad value for --exit-mix: no reason given");
+		pw_die(PROG, 2, "bad value for --exit-mix: no reason given");
 }
 
 // ----------------------------------------------------------- trace formats --
@@ -325,8 +320,7 @@ static const struct pw_mkpd_format *find_format(const char *name)
 	for (const struct pw_mkpd_format *f = pw_mkpd_formats; f->name; f++)
 		if (!strcmp(f->name, name))
 			return f;
-	fprintf(stderr, PROG ": missing embedded format '%s'\n", name);
-	exit(1);
+	pw_die(PROG, 1, "missing embedded format '%s'", name);
 }
 
 // Reads "ID: n" and the "field:TYPE NAME;\toffset:N;\tsize:M;" lines.
@@ -335,8 +329,7 @@ static void parse_format(struct evfmt *e, int ev)
 	const char *p = (const char *)e->fmt->text, *id = strstr(p, "\nID: ");
 
 	if (!id) {
-		fprintf(stderr, PROG ": embedded format '%s' has no ID\n", e->fmt->name);
-		exit(1);
+		pw_die(PROG, 1, "embedded format '%s' has no ID", e->fmt->name);
 	}
 	e->id = (uint32_t)strtoul(id + 5, NULL, 10);
 	for (const char *l = strstr(p, "field:"); l; l = strstr(l + 1, "\tfield:")) {
@@ -372,8 +365,7 @@ static void parse_format(struct evfmt *e, int ev)
 	}
 	for (int i = 0; i < NR_F; i++)
 		if ((fdefs[i].ev == ev || fdefs[i].ev == -1) && fdefs[i].required && !e->f[i].size) {
-			fprintf(stderr, PROG ": embedded format '%s' has no field '%s'\n", e->fmt->name, fdefs[i].name);
-			exit(1);
+			pw_die(PROG, 1, "embedded format '%s' has no field '%s'", e->fmt->name, fdefs[i].name);
 		}
 }
 
@@ -531,8 +523,7 @@ static void timer_del(struct gen *g, int e)
 static void out_flush(struct gen *g)
 {
 	if (g->blen && fwrite(g->buf, 1, g->blen, g->f) != g->blen) {
-		fprintf(stderr, PROG ": cannot write '%s': %s\n", g->o.out, strerror(errno));
-		exit(1);
+		pw_die(PROG, 1, "cannot write '%s': %s", g->o.out, strerror(errno));
 	}
 	g->blen = 0;
 }
@@ -1171,8 +1162,7 @@ static void scenario(struct gen *g)
 			T->exits = calloc(g->mix.n, sizeof(uint64_t));
 			T->ks_exits = calloc(g->mix.n, sizeof(uint64_t));
 			if (!T->exits || !T->ks_exits) {
-				fprintf(stderr, PROG ": out of memory\n");
-				exit(1);
+				pw_die(PROG, 1, "out of memory");
 			}
 		}
 	}
@@ -1265,8 +1255,7 @@ static void attr_bytes(unsigned char *a, uint32_t id)
 static void fwrite_all(struct gen *g, const void *p, size_t n)
 {
 	if (fwrite(p, 1, n, g->f) != n) {
-		fprintf(stderr, PROG ": cannot write '%s': %s\n", g->o.out, strerror(errno));
-		exit(1);
+		pw_die(PROG, 1, "cannot write '%s': %s", g->o.out, strerror(errno));
 	}
 }
 
@@ -1283,8 +1272,7 @@ static void sb_add(struct sb *s, const void *p, size_t n)
 		unsigned char *np = realloc(s->p, cap);
 
 		if (!np) {
-			fprintf(stderr, PROG ": out of memory\n");
-			exit(1);
+			pw_die(PROG, 1, "out of memory");
 		}
 		s->p = np;
 		s->cap = cap;
@@ -1505,12 +1493,8 @@ static void write_header(struct gen *g, uint64_t attrs_off, uint64_t nattr)
 	put_le(h + 48, g->data_size, 8);
 	put_le(h + 72, bits, 8);
 	if (fseek(g->f, 0, SEEK_SET))
-		goto fail;
+		pw_die(PROG, 1, "cannot seek in '%s': %s", g->o.out, strerror(errno));
 	fwrite_all(g, h, sizeof(h));
-	return;
-fail:
-	fprintf(stderr, PROG ": cannot seek in '%s': %s\n", g->o.out, strerror(errno));
-	exit(1);
 }
 
 static void write_prologue(struct gen *g)
@@ -1582,8 +1566,7 @@ static void write_epilogue(struct gen *g)
 	free(body.p);
 	write_header(g, attrs_off, nr_on(g));
 	if (fclose(g->f)) {
-		fprintf(stderr, PROG ": cannot write '%s': %s\n", g->o.out, strerror(errno));
-		exit(1);
+		pw_die(PROG, 1, "cannot write '%s': %s", g->o.out, strerror(errno));
 	}
 	g->f = NULL;
 }
@@ -1613,8 +1596,7 @@ static void write_truth(struct gen *g, const char *path)
 	bool first = true;
 
 	if (!f) {
-		fprintf(stderr, PROG ": cannot create '%s': %s\n", path, strerror(errno));
-		exit(1);
+		pw_die(PROG, 1, "cannot create '%s': %s", path, strerror(errno));
 	}
 	// the open slice on each CPU runs until the last sample
 	for (int c = 0; c < g->ncpu; c++) {
@@ -1699,8 +1681,7 @@ static void write_truth(struct gen *g, const char *path)
 		}
 	fprintf(f, "}, \"time_ns\": %" PRIu64 "}\n  }\n}\n", g->ks_ns_total);
 	if (ferror(f) | fclose(f)) {
-		fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
-		exit(1);
+		pw_die(PROG, 1, "cannot write '%s': %s", path, strerror(errno));
 	}
 }
 
@@ -1747,7 +1728,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			else if (!strcmp(optarg, "svm"))
 				o->svm = 1;
 			else
-				bad_usage("bad value for --isa '%s': want vmx or svm", optarg);
+				pw_die(PROG, 2, "bad value for --isa '%s': want vmx or svm", optarg);
 			break;
 		case O_MIX: o->exit_mix = optarg; break;
 		case O_EXITFMT:
@@ -1756,22 +1737,22 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			else if (!strcmp(optarg, "old"))
 				o->old_exit = 1;
 			else
-				bad_usage("bad value for --kvm-exit-format '%s': want new or old", optarg);
+				pw_die(PROG, 2, "bad value for --kvm-exit-format '%s': want new or old", optarg);
 			break;
 		case O_NOKVM: o->no_kvm = 1; break;
 		case O_ONLYSW: o->only_switch = 1; break;
 		case 'h': usage(stdout); exit(0);
-		case ':': bad_usage("option '%s' needs a value (see --help)", argv[optind - 1]);
+		case ':': pw_die(PROG, 2, "option '%s' needs a value (see --help)", argv[optind - 1]);
 		default:
 			if (optopt)
-				bad_usage("unknown option '-%c' (see --help)", optopt);
-			bad_usage("unknown option '%s' (see --help)", argv[optind - 1]);
+				pw_die(PROG, 2, "unknown option '-%c' (see --help)", optopt);
+			pw_die(PROG, 2, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		bad_usage("unexpected argument '%s' (see --help)", argv[optind]);
+		pw_die(PROG, 2, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!*o->out)
-		bad_usage("bad value for --output: empty");
+		pw_die(PROG, 2, "bad value for --output: empty");
 	if (!o->exit_mix)
 		o->exit_mix = o->svm ? default_svm_mix : default_vmx_mix;
 }
@@ -1782,8 +1763,7 @@ int main(int argc, char **argv)
 	int ntask;
 
 	if (!g) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return 1;
+		pw_die(PROG, 1, "out of memory");
 	}
 	parse_args(&g->o, argc, argv);
 	parse_mix(&g->mix, g->o.exit_mix, g->o.svm);
@@ -1806,8 +1786,7 @@ int main(int argc, char **argv)
 	g->ks_exits_total = calloc(g->mix.n, sizeof(uint64_t));
 	g->buf = malloc(BUFSZ);
 	if (!g->t || !g->c || !g->heap || !g->pos || !g->key || !g->ks_exits_total || !g->buf) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return 1;
+		pw_die(PROG, 1, "out of memory");
 	}
 	g->start = START_NS;
 	g->scale = 1.0;
@@ -1839,8 +1818,7 @@ int main(int argc, char **argv)
 	sim_init(g);
 	g->f = fopen(g->o.out, "w+b");
 	if (!g->f) {
-		fprintf(stderr, PROG ": cannot create '%s': %s\n", g->o.out, strerror(errno));
-		return 1;
+		pw_die(PROG, 1, "cannot create '%s': %s", g->o.out, strerror(errno));
 	}
 	write_prologue(g);
 	sim_run(g);

@@ -29,7 +29,9 @@ $(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-f
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
-$(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
+# mkperfdata shares no code with the plugin (see its first comment); of
+# libpwcommon.a it links pw_msg only
+$(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o $(B)/libpwcommon.a
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) -lm
 
 $(B)/tests/cdict-from-text: $(B)/tests/tools/cdict-from-text.o $(B)/libpwcommon.a
