@@ -47,7 +47,10 @@ extern const uint8_t pw_kind_group[PW_EV__COUNT];
 
 // pw_ev_to_cols: the group column values of an event (sw.prev is stored as
 // written here, the writer applies its elision on top). Inline: the
-// writer's hot path.
+// writer's hot path. One case per group, like its inverse decode_fields()
+// in cdict_chunk.c: both kept as switches on purpose (a table of field
+// offsets and types would cost the reader's and the writer's hot loops a
+// branch a value).
 static inline void pw_ev_to_cols(const struct pw_event *ev, int64_t v[PW_GROUP_MAXCOLS])
 {
 	v[0] = ev->tid;

@@ -82,6 +82,19 @@ static int cur_skip(struct pw_perfdata *pd, struct cur *c, uint64_t n)
 	return 0;
 }
 
+// A u32 count of items of at least `size` bytes each: corrupt when they
+// cannot fit in what remains of the section (said at the count).
+static int cur_count(struct pw_perfdata *pd, struct cur *c, uint64_t size, uint32_t *n)
+{
+	int err = cur_u32(pd, c, n);
+
+	if (err)
+		return err;
+	if (!pw_fits(*n, size, left(c)))
+		return PD_CORRUPT(pd, c->pos - 4, c->what);
+	return 0;
+}
+
 // A copy of n bytes cut at the first NUL, NUL-terminated.
 static char *dup_bytes(const uint8_t *p, uint64_t n)
 {
@@ -100,12 +113,10 @@ static char *dup_bytes(const uint8_t *p, uint64_t n)
 static int cur_pstring(struct pw_perfdata *pd, struct cur *c, char **out)
 {
 	uint32_t len;
-	int err = cur_u32(pd, c, &len);
+	int err = cur_count(pd, c, 1, &len);
 
 	if (err)
 		return err;
-	if (!pw_fits(len, 1, left(c)))
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	free(*out);
 	*out = dup_bytes(c->buf + c->pos, len);
 	if (!*out)
@@ -134,13 +145,11 @@ static int cur_strlist(struct pw_perfdata *pd, struct cur *c, char ***out,
 		       size_t *nr)
 {
 	uint32_t n;
-	int err = cur_u32(pd, c, &n);
+	// each string takes at least its 4-byte length
+	int err = cur_count(pd, c, 4, &n);
 
 	if (err)
 		return err;
-	// each string takes at least its 4-byte length
-	if (!pw_fits(n, 4, left(c)))
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	if (n > PW_PD_MAX_STRINGS)
 		return pd_bad(pd, PW_ETOOBIG, c->pos - 4, c->what, __LINE__);
 	*out = calloc(n ? n : 1, sizeof(char *));
@@ -399,24 +408,20 @@ static int parse_tracing(struct pw_perfdata *pd, struct cur *c)
 	    (err = tracing_header_block(pd, c, "header_event")))
 		return err;
 	// ftrace's own formats: skipped, but checked
-	if ((err = cur_u32(pd, c, &n)))
+	if ((err = cur_count(pd, c, 8, &n)))
 		return err;
-	if (!pw_fits(n, 8, left(c)))
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	for (uint32_t i = 0; i < n; i++)
 		if ((err = tracing_format(pd, c, "ftrace", 0)))
 			return err;
-	if ((err = cur_u32(pd, c, &nsys)))
+	if ((err = cur_count(pd, c, 5, &nsys)))
 		return err;
-	if (!pw_fits(nsys, 5, left(c)))
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	for (uint32_t s = 0; s < nsys; s++) {
 		char *system = NULL;
 		if ((err = cur_cstring(pd, c, &system)))
 			return err;
-		if ((err = cur_u32(pd, c, &n)) || !pw_fits(n, 8, left(c))) {
+		if ((err = cur_count(pd, c, 8, &n))) {
 			free(system);
-			return err ? err : PD_CORRUPT(pd, c->pos - 4, c->what);
+			return err;
 		}
 		if (n > PW_PD_MAX_FORMATS - pd->nr_formats) {
 			free(system);
