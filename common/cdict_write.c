@@ -338,7 +338,7 @@ static int write_meta(struct pw_writer *w, const struct pw_meta *meta)
 		msgpack_pack_map(&w->pk, m->nr_extra);
 		for (size_t i = 0; i < m->nr_extra; i++)
 			pw_pack_kv_str(&w->pk, m->extra[i].key ? m->extra[i].key : "",
-				    m->extra[i].value ? m->extra[i].value : "");
+				       m->extra[i].value ? m->extra[i].value : "");
 	}
 	return emit_chunk(w);
 }
