@@ -403,10 +403,10 @@ static uint32_t decode_rows(struct pw_slot *s, const struct evcols *c, uint32_t 
 
 // Then each group's fields straight from its columns, a loop a group: kinds
 // interleave, and one loop over every row mispredicted its switch on the
-// group at nearly every row (docs/decisions.md, "Event fields decoded a
-// group at a time"). Rows from `bad` on are not looked at; returns the
-// first bad row, with *why ROW_BAD_FIELD when a field made it so (a time or
-// cpu error in a row wins over a field error, as the checks of one row go).
+// group at nearly every row (docs/decisions.md, "Decoding a chunk group by
+// group"). Rows from `bad` on are not looked at; returns the first bad row,
+// with *why ROW_BAD_FIELD when a field made it so (a time or cpu error in a
+// row wins over a field error, as the checks of one row go).
 //
 // One case per group: the inverse of pw_ev_to_cols() (cdict_int.h), the
 // two kept as switches on purpose: they are the reader's and the writer's

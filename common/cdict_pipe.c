@@ -132,8 +132,9 @@ int pw_pipe_start(struct pw_pipe *p)
 {
 	// a slot per thread, the caller's, one to spare; and the lent ones
 	// less one, since the slot lent is the one the caller just finished
-	// with. One more slot made both pages slower (docs/decisions.md,
-	// "Decoding slots: threads + 2").
+	// with. More slots made both pages slower: the chunks leave the cache
+	// (docs/decisions.md, "A lent slot is the caller's spare one" and "Not
+	// kept: a deeper reader pipeline").
 	unsigned n = p->nthreads ? p->nthreads + 2 + (p->holds ? p->holds - 1 : 0) : 1;
 
 	p->started = 1;

@@ -33,8 +33,8 @@
 // other core, which with the plugin's decoding must keep up with perf:
 // libdeflate (the same zlib format, any zlib reader inflates it, in a
 // fraction of zlib's time) at its fastest level, which on byte planes (see
-// cdict_int.h) costs few bytes (docs/decisions.md, "Event chunks:
-// libdeflate at level 1").
+// cdict_int.h) costs few bytes (docs/decisions.md, "Chunks compressed with
+// libdeflate" and "Event chunks at deflate level 1").
 #define PW_ZLEVEL 6
 #define PW_ZLEVEL_EV 1
 
@@ -200,8 +200,7 @@ static int write_chunk(struct pw_writer *w, const unsigned char *z, size_t zlen,
 	// Start the chunk's writeback now, on the thread that wrote it (a
 	// hint: it waits for nothing, and a failure shows in fsync()), so that
 	// the fsync() in pw_writer_finish(), on perf's thread, has only the
-	// tail to wait for (docs/decisions.md, "Chunk writeback started as
-	// each chunk is written")
+	// tail to wait for (docs/decisions.md, "Writeback started per chunk")
 	(void)sync_file_range(w->fd, (off64_t)off, (off64_t)(sizeof(hdr) + zlen),
 			      SYNC_FILE_RANGE_WRITE);
 	return 0;
