@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // cdict_int.h: what the .cdict writer and reader share: the column schema of
-// event chunks and the little-endian helpers. Private to common/.
+// event chunks, the byte planes of integer columns, the string table, and
+// the little-endian helpers. Private to common/ (cdict_schema.c).
 #ifndef PW_CDICT_INT_H
 #define PW_CDICT_INT_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cdict.h"
@@ -45,7 +47,10 @@ extern const uint8_t pw_kind_group[PW_EV__COUNT];
 
 // pw_ev_to_cols: the group column values of an event (sw.prev is stored as
 // written here, the writer applies its elision on top). Inline: the
-// writer's hot path.
+// writer's hot path. One case per group, like its inverse decode_fields()
+// in cdict_chunk.c: both kept as switches on purpose (a table of field
+// offsets and types would cost the reader's and the writer's hot loops a
+// branch a value).
 static inline void pw_ev_to_cols(const struct pw_event *ev, int64_t v[PW_GROUP_MAXCOLS])
 {
 	v[0] = ev->tid;
@@ -99,8 +104,6 @@ static inline int pw_in_u32(int64_t x)
 	return x >= 0 && x <= (int64_t)UINT32_MAX;
 }
 
-
-
 // Integer columns of format 3 are byte planes (docs/cdict-format.md, "Integer
 // columns"): a msgpack bin of 1 + w * n bytes, w the width of the widest
 // zigzag value, then plane 0 (bits 0-7 of every value), plane 1, ... The
@@ -127,6 +130,35 @@ size_t pw_planes_encode(uint8_t *out, const int64_t *v, uint32_t n, unsigned wid
 // returns 0, or -1 when the length does not match its width (or the width
 // is over 8).
 int pw_planes_decode(const uint8_t *bin, size_t len, uint32_t n, int64_t *v);
+
+// pw_bytes_room: room for need bytes in *buf (of *cap bytes: realloc'd,
+// the contents kept); 0 or PW_ENOMEM.
+static inline int pw_bytes_room(unsigned char **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	unsigned char *nb = realloc(*buf, need);
+
+	if (!nb)
+		return PW_ENOMEM;
+	*buf = nb;
+	*cap = need;
+	return 0;
+}
+
+// A table of strings by id, dense from 0, as the writer and the reader keep
+// a file's: each a copy, cut to PW_NAME_MAX bytes.
+struct pw_strs {
+	char **s;
+	uint32_t n, cap;
+};
+
+// pw_strs_add: a copy of p[0..len) (cut to PW_NAME_MAX bytes, then
+// NUL-terminated) as string t->n; 0 or PW_ENOMEM.
+int pw_strs_add(struct pw_strs *t, const char *p, size_t len);
+
+// pw_strs_release: free the strings and zero t.
+void pw_strs_release(struct pw_strs *t);
 
 static inline void pw_put_le32(uint8_t *p, uint32_t v)
 {

@@ -14,6 +14,7 @@
 
 #include "cdict_legacy.h"
 #include "msgpack_guard.h"
+#include "pw_tidhash.h"
 
 enum { C_EVENT, C_CPU, C_USECS, C_PID, C_NAME, C_DURATION, C_NEXT_PID,
        C_NEXT_COMM, C__COUNT };
@@ -32,10 +33,10 @@ struct pw_legacy {
 	uint64_t err_off;
 	char detail[160];
 
-	// last name id per tid (open addressing; key tid + 1, 0 empty)
-	int64_t *keys;
-	uint32_t *names;
-	uint32_t nkeys, nslots;
+	// the last name id of each tid, in order of first sight
+	struct pw_tidhash tids;	// tid -> index in names
+	uint32_t *names;	// UINT32_MAX: none yet
+	uint32_t nnames, capnames;
 
 	struct pw_event pending[3];	// TASK events first, then the row
 	unsigned npending, next_pending;
@@ -233,47 +234,27 @@ int pw_legacy_open(struct pw_legacy **out, int fd, const uint8_t first[2],
 	return 0;
 }
 
-// The name id last given to tid, or UINT32_MAX; `set` stores one.
+// Where the name id last given to tid is kept (UINT32_MAX: none yet), or
+// NULL when out of memory. Valid until the next call.
 static uint32_t *name_slot(struct pw_legacy *l, int32_t tid)
 {
-	int64_t key = (int64_t)tid + 1;
-	uint32_t i;
+	int64_t i = pw_tidhash_find(&l->tids, tid);
 
-	if (key == 0)
-		key = INT64_MIN;
-	if ((uint64_t)(l->nkeys + 1) * 2 > l->nslots) {
-		uint32_t n = l->nslots ? l->nslots * 2 : 1024;
-		int64_t *keys = calloc(n, sizeof(*keys));
-		uint32_t *names = calloc(n, sizeof(*names));
+	if (i >= 0)
+		return &l->names[i];
+	if (l->nnames == l->capnames) {
+		uint32_t cap = l->capnames ? l->capnames * 2 : 1024;
+		uint32_t *names = realloc(l->names, (size_t)cap * sizeof(*names));
 
-		if (!keys || !names) {
-			free(keys);
-			free(names);
+		if (!names)
 			return NULL;
-		}
-		for (uint32_t j = 0; j < l->nslots; j++) {
-			if (!l->keys[j])
-				continue;
-			i = ((uint32_t)l->keys[j] * 2654435761u) & (n - 1);
-			while (keys[i])
-				i = (i + 1) & (n - 1);
-			keys[i] = l->keys[j];
-			names[i] = l->names[j];
-		}
-		free(l->keys);
-		free(l->names);
-		l->keys = keys;
 		l->names = names;
-		l->nslots = n;
+		l->capnames = cap;
 	}
-	for (i = ((uint32_t)key * 2654435761u) & (l->nslots - 1); l->keys[i];
-	     i = (i + 1) & (l->nslots - 1))
-		if (l->keys[i] == key)
-			return &l->names[i];
-	l->keys[i] = key;
-	l->names[i] = UINT32_MAX;
-	l->nkeys++;
-	return &l->names[i];
+	if (pw_tidhash_put(&l->tids, tid, l->nnames))
+		return NULL;
+	l->names[l->nnames] = UINT32_MAX;
+	return &l->names[l->nnames++];
 }
 
 // Queue a TASK event when tid's name differs from the last one seen.
@@ -417,7 +398,7 @@ void pw_legacy_free(struct pw_legacy *l)
 		return;
 	msgpack_unpacked_destroy(&l->upk);
 	free(l->raw);
-	free(l->keys);
+	pw_tidhash_release(&l->tids);
 	free(l->names);
 	free(l);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// cdict_schema.c: event kinds, their names, and how each kind's fields map to
-// the columns of an event chunk (shared by the writer and the reader).
+// cdict_schema.c: what the writer and the reader share (cdict_int.h): event
+// kinds, their names, how each kind's fields map to the columns of an event
+// chunk, byte planes, the string table; and pw_crc32 (cdict.h).
 #include <libdeflate.h>
 
 #include "cdict_int.h"
@@ -111,9 +112,41 @@ int pw_planes_decode(const uint8_t *bin, size_t len, uint32_t n, int64_t *v)
 	return 0;
 }
 
+int pw_strs_add(struct pw_strs *t, const char *p, size_t len)
+{
+	char *s;
+
+	if (t->n == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 256;
+		char **ns = realloc(t->s, (size_t)cap * sizeof(*ns));
+
+		if (!ns)
+			return PW_ENOMEM;
+		t->s = ns;
+		t->cap = cap;
+	}
+	if (len > PW_NAME_MAX)
+		len = PW_NAME_MAX;
+	if (!(s = malloc(len + 1)))
+		return PW_ENOMEM;
+	memcpy(s, p, len);
+	s[len] = '\0';
+	t->s[t->n++] = s;
+	return 0;
+}
+
+void pw_strs_release(struct pw_strs *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
 uint32_t pw_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	// the same CRC-32 as zlib's crc32() (and Python's zlib.crc32), about
-	// three times faster here: it is computed over every chunk read
+	// the same CRC-32 as zlib's crc32() (and Python's zlib.crc32), in a
+	// fraction of its time: it is computed over every chunk read
+	// (docs/decisions.md, "CRC-32 from libdeflate")
 	return libdeflate_crc32(crc, buf, len);
 }

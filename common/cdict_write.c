@@ -24,53 +24,25 @@
 #include <msgpack.h>
 #include <zlib.h>
 
-#include "cdict_int.h"
+#include "cdict_tally.h"
+#include "pw_compiler.h"
 #include "pw_thread.h"
 
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
 // Event chunks are the bulk and are compressed off perf's thread, on the
-// other core: with the plugin's decoding, that core must keep up with perf,
-// which decodes a sample in 75-100 ns on a recent machine, and leave perf's
-// core to perf. libdeflate writes the same zlib format (any zlib reader
-// inflates it) two to three times faster than zlib. On byte planes (see
-// cdict_int.h) level 1 takes ~30 % less time than level 2 for 6 % more bytes
-// on near-random captures (generated) and ~1 % on real ones (`perf bench
-// sched pipe`); at level 2 the decoding thread was the slower of the two and
-// set the wall (plugin/no-op 1.59 against 1.27 at level 1, 10^6 generated
-// samples; docs/bench.md). Levels 5-6 gain 1-3 % more at 2-3 times the time,
-// and inflate no faster.
+// other core, which with the plugin's decoding must keep up with perf:
+// libdeflate (the same zlib format, any zlib reader inflates it, in a
+// fraction of zlib's time) at its fastest level, which on byte planes (see
+// cdict_int.h) costs few bytes (docs/decisions.md, "Chunks compressed with
+// libdeflate" and "Event chunks at deflate level 1").
 #define PW_ZLEVEL 6
 #define PW_ZLEVEL_EV 1
 
-// A string table: open addressing over ids, strings kept in insertion order.
+// The string table, and a hash of it: open addressing over ids.
 struct strtab {
-	char **s;
-	uint32_t n, cap;
+	struct pw_strs strs;
 	uint32_t *slots;	// id + 1, 0 = empty
 	uint32_t nslots;	// power of two
-};
-
-// A set of tids seen, for the trailer's task count and each tid's runtime
-// (kept by the thread that encodes the chunks: off the caller's hot path).
-struct tidset {
-	int64_t *slots;		// tid + 1, 0 = empty
-	uint64_t *ns;		// per slot: runtime, as a reader derives it
-	uint32_t n, nslots;
-};
-
-// The columns of one event chunk: kind, dt and cpu have a row per event,
-// each group's columns a row per event of the group's kinds. Every column
-// holds PW_CHUNK_ROWS values, allocated when the chunk (kind, dt, cpu) or the
-// group is first used, so that pushes never check room.
-struct chunk {
-	uint32_t rows;
-	uint64_t t0;
-	uint8_t *kind;
-	int64_t *dt, *cpu;
-	int64_t *cols[PW_G__COUNT][PW_GROUP_MAXCOLS];
-	uint32_t gn[PW_G__COUNT];	// rows of each group
-	char **str;		// strings new in this chunk, borrowed from the table
-	uint32_t nstr, str_cap;
 };
 
 // What packs and compresses event chunks (the background thread's own).
@@ -91,8 +63,8 @@ struct pw_writer {
 	_Atomic uint64_t bytes;	// the thread adds to it
 
 	// the chunk being filled and the one the thread works on
-	struct chunk buf[2];
-	struct chunk *cur;
+	struct pw_wchunk buf[2];
+	struct pw_wchunk *cur;
 	uint64_t last_time;
 	uint32_t str_flushed;	// strings handed over in earlier chunks
 
@@ -103,7 +75,7 @@ struct pw_writer {
 	int no_thread;		// pw_writer_no_thread(): the caller packs
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct chunk *job;
+	struct pw_wchunk *job;
 	atomic_int bg_err;
 	int bg_errno;
 	struct zctx ez;
@@ -113,18 +85,9 @@ struct pw_writer {
 	uint32_t ncpu;
 
 	struct strtab strs;
-	struct tidset tids;
-	// the thread's own view of each cpu for the runtimes: the tid the
-	// last switch switched in and that switch's time + 1 (0: none yet)
-	struct bg_cpu {
-		int32_t tid;
-		uint64_t last;
-	} *bg_cpu;
-	uint32_t bg_ncpu;
-
-	// trailer: its counts are the thread's too (count_rows)
-	struct pw_trailer tr;
-	int have_first;
+	// the trailer's counts: the thread's (pack_events), but for the
+	// chunks and the named counters, which are the caller's
+	struct pw_tally tally;
 
 	// metadata and trailer, packed on the caller's thread
 	msgpack_sbuffer sbuf;
@@ -135,7 +98,7 @@ struct pw_writer {
 
 // Room for a whole chunk in each column of group g (first use of the group
 // in this buffer); -1 when out of memory.
-static __attribute__((noinline)) int group_alloc(struct chunk *c, unsigned g)
+PW_COLD int group_alloc(struct pw_wchunk *c, unsigned g)
 {
 	for (unsigned k = 0; k < pw_groups[g].ncols; k++)
 		if (!c->cols[g][k] &&
@@ -160,8 +123,8 @@ static int strtab_grow(struct strtab *t)
 
 	if (!slots)
 		return PW_ENOMEM;
-	for (uint32_t id = 0; id < t->n; id++) {
-		uint32_t i = hash_str(t->s[id]) & (nslots - 1);
+	for (uint32_t id = 0; id < t->strs.n; id++) {
+		uint32_t i = hash_str(t->strs.s[id]) & (nslots - 1);
 
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
@@ -183,73 +146,16 @@ static int64_t strtab_intern(struct strtab *t, const char *s)
 		cut[PW_NAME_MAX] = '\0';
 		s = cut;
 	}
-	if ((uint64_t)(t->n + 1) * 2 > t->nslots && strtab_grow(t))
+	if ((uint64_t)(t->strs.n + 1) * 2 > t->nslots && strtab_grow(t))
 		return PW_ENOMEM;
 	for (i = hash_str(s) & (t->nslots - 1); t->slots[i];
 	     i = (i + 1) & (t->nslots - 1))
-		if (!strcmp(t->s[t->slots[i] - 1], s))
+		if (!strcmp(t->strs.s[t->slots[i] - 1], s))
 			return t->slots[i] - 1;
-	if (t->n == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 256;
-		char **ns = realloc(t->s, (size_t)cap * sizeof(*ns));
-
-		if (!ns)
-			return PW_ENOMEM;
-		t->s = ns;
-		t->cap = cap;
-	}
-	if (!(t->s[t->n] = strdup(s)))
+	if (pw_strs_add(&t->strs, s, strlen(s)))
 		return PW_ENOMEM;
-	t->slots[i] = t->n + 1;
-	return t->n++;
-}
-
-// tidset_add: tid into the set; its slot (>= 0), or PW_ENOMEM
-static int64_t tidset_add(struct tidset *t, int32_t tid)
-{
-	int64_t key = (int64_t)tid + 1;	// tid -1 would be 0: keep it apart
-	uint32_t i;
-
-	if (key == 0)
-		key = INT64_MIN;
-	if ((uint64_t)(t->n + 1) * 2 > t->nslots) {
-		uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
-		int64_t *slots = calloc(nslots, sizeof(*slots));
-		uint64_t *ns = calloc(nslots, sizeof(*ns));
-
-		if (!slots || !ns) {
-			free(slots);
-			free(ns);
-			return PW_ENOMEM;
-		}
-		for (uint32_t j = 0; j < t->nslots; j++) {
-			if (!t->slots[j])
-				continue;
-			i = ((uint32_t)t->slots[j] * 2654435761u) & (nslots - 1);
-			while (slots[i])
-				i = (i + 1) & (nslots - 1);
-			slots[i] = t->slots[j];
-			ns[i] = t->ns[j];
-		}
-		free(t->slots);
-		free(t->ns);
-		t->slots = slots;
-		t->ns = ns;
-		t->nslots = nslots;
-	}
-	for (i = ((uint32_t)key * 2654435761u) & (t->nslots - 1); t->slots[i];
-	     i = (i + 1) & (t->nslots - 1))
-		if (t->slots[i] == key)
-			return i;
-	t->slots[i] = key;
-	t->n++;
-	return i;
-}
-
-// the tid of a slot (the inverse of tidset_add's key)
-static int32_t tidset_tid(const struct tidset *t, uint32_t i)
-{
-	return t->slots[i] == INT64_MIN ? -1 : (int32_t)(t->slots[i] - 1);
+	t->slots[i] = t->strs.n;	// the new id + 1
+	return t->strs.n - 1;
 }
 
 static int write_all(struct pw_writer *w, const void *buf, size_t len,
@@ -293,8 +199,8 @@ static int write_chunk(struct pw_writer *w, const unsigned char *z, size_t zlen,
 		return err;
 	// Start the chunk's writeback now, on the thread that wrote it (a
 	// hint: it waits for nothing, and a failure shows in fsync()), so that
-	// the fsync() in pw_writer_finish() has only the tail to wait for: 3-6
-	// ms -> ~0.3 ms at 10^6 plugin samples, on perf's thread (docs/bench.md)
+	// the fsync() in pw_writer_finish(), on perf's thread, has only the
+	// tail to wait for (docs/decisions.md, "Writeback started per chunk")
 	(void)sync_file_range(w->fd, (off64_t)off, (off64_t)(sizeof(hdr) + zlen),
 			      SYNC_FILE_RANGE_WRITE);
 	return 0;
@@ -309,15 +215,8 @@ static int emit_chunk(struct pw_writer *w)
 
 	if (raw > PW_CHUNK_MAX)
 		return PW_ETOOBIG;
-	if (compressBound(raw) > w->zcap) {
-		size_t cap = compressBound(raw);
-		unsigned char *nb = realloc(w->zbuf, cap);
-
-		if (!nb)
-			return PW_ENOMEM;
-		w->zbuf = nb;
-		w->zcap = cap;
-	}
+	if (pw_bytes_room(&w->zbuf, &w->zcap, compressBound(raw)))
+		return PW_ENOMEM;
 	zlen = (uLongf)w->zcap;
 	if (compress2(w->zbuf, &zlen, (const Bytef *)w->sbuf.data, raw,
 		      PW_ZLEVEL) != Z_OK)
@@ -331,48 +230,21 @@ static int emit_chunk(struct pw_writer *w)
 // Compress the packed event chunk in ez->sbuf and append it.
 static int emit_events(struct pw_writer *w, struct zctx *ez, int *err_no)
 {
-	size_t raw = ez->sbuf.size, zlen, cap;
+	size_t raw = ez->sbuf.size, zlen;
 	int err;
 
 	if (raw > PW_CHUNK_MAX)
 		return PW_ETOOBIG;
 	if (!ez->dc && !(ez->dc = libdeflate_alloc_compressor(PW_ZLEVEL_EV)))
 		return PW_ENOMEM;
-	cap = libdeflate_zlib_compress_bound(ez->dc, raw);
-	if (cap > ez->zcap) {
-		unsigned char *nb = realloc(ez->zbuf, cap);
-
-		if (!nb)
-			return PW_ENOMEM;
-		ez->zbuf = nb;
-		ez->zcap = cap;
-	}
+	if (pw_bytes_room(&ez->zbuf, &ez->zcap, libdeflate_zlib_compress_bound(ez->dc, raw)))
+		return PW_ENOMEM;
 	zlen = libdeflate_zlib_compress(ez->dc, ez->sbuf.data, raw, ez->zbuf, ez->zcap);
 	if (!zlen)
 		return PW_ENOMEM;	// cannot happen with the bound's room
 	err = write_chunk(w, ez->zbuf, zlen, raw, err_no);
 	msgpack_sbuffer_clear(&ez->sbuf);
 	return err;
-}
-
-static void pack_str(msgpack_packer *pk, const char *s)
-{
-	size_t n = strlen(s);
-
-	msgpack_pack_str(pk, n);
-	msgpack_pack_str_body(pk, s, n);
-}
-
-static void pack_kv_str(msgpack_packer *pk, const char *k, const char *v)
-{
-	pack_str(pk, k);
-	pack_str(pk, v);
-}
-
-static void pack_kv_u64(msgpack_packer *pk, const char *k, uint64_t v)
-{
-	pack_str(pk, k);
-	msgpack_pack_uint64(pk, v);
 }
 
 // An integer column as byte planes (a msgpack bin, see cdict_int.h).
@@ -384,7 +256,7 @@ static int pack_col(struct zctx *ez, const char *key, const int64_t *v, uint32_t
 	if (!ez->planes && !(ez->planes = malloc(1 + 8 * (size_t)PW_CHUNK_ROWS)))
 		return PW_ENOMEM;
 	len = pw_planes_encode(ez->planes, v, n, width);
-	pack_str(&ez->pk, key);
+	pw_pack_str(&ez->pk, key);
 	msgpack_pack_bin(&ez->pk, len);
 	msgpack_pack_bin_body(&ez->pk, ez->planes, len);
 	return 0;
@@ -392,16 +264,16 @@ static int pack_col(struct zctx *ez, const char *key, const int64_t *v, uint32_t
 
 static void pack_strlist(msgpack_packer *pk, const char *key, char **v, size_t n)
 {
-	pack_str(pk, key);
+	pw_pack_str(pk, key);
 	msgpack_pack_array(pk, n);
 	for (size_t i = 0; i < n; i++)
-		pack_str(pk, v[i] ? v[i] : "");
+		pw_pack_str(pk, v[i] ? v[i] : "");
 }
 
 static void pack_intlist(msgpack_packer *pk, const char *key, const int32_t *v,
 			 size_t n)
 {
-	pack_str(pk, key);
+	pw_pack_str(pk, key);
 	msgpack_pack_array(pk, n);
 	for (size_t i = 0; i < n; i++)
 		msgpack_pack_int32(pk, v[i]);
@@ -430,24 +302,24 @@ static int write_meta(struct pw_writer *w, const struct pw_meta *meta)
 	n += !!(m->nr_core_siblings || m->nr_thread_siblings || m->nr_topo_cpus);
 
 	msgpack_pack_map(&w->pk, n);
-	pack_kv_str(&w->pk, "t", "meta");
-	pack_kv_u64(&w->pk, "format", PW_CDICT_VERSION);
+	pw_pack_kv_str(&w->pk, "t", "meta");
+	pw_pack_kv_u64(&w->pk, "format", PW_CDICT_VERSION);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (strs[i].val)
-			pack_kv_str(&w->pk, strs[i].key, strs[i].val);
+			pw_pack_kv_str(&w->pk, strs[i].key, strs[i].val);
 	if (m->nr_cpus)
-		pack_kv_u64(&w->pk, "nr_cpus", m->nr_cpus);
+		pw_pack_kv_u64(&w->pk, "nr_cpus", m->nr_cpus);
 	if (m->nr_cpus_avail)
-		pack_kv_u64(&w->pk, "nr_cpus_avail", m->nr_cpus_avail);
+		pw_pack_kv_u64(&w->pk, "nr_cpus_avail", m->nr_cpus_avail);
 	if (m->capture_time) {
-		pack_str(&w->pk, "capture_time");
+		pw_pack_str(&w->pk, "capture_time");
 		msgpack_pack_int64(&w->pk, m->capture_time);
 	}
 	if (m->nr_tracepoints)
 		pack_strlist(&w->pk, "tracepoints", m->tracepoints,
 			     m->nr_tracepoints);
 	if (m->nr_core_siblings || m->nr_thread_siblings || m->nr_topo_cpus) {
-		pack_str(&w->pk, "topology");
+		pw_pack_str(&w->pk, "topology");
 		msgpack_pack_map(&w->pk, m->nr_topo_cpus ? 4 : 2);
 		pack_strlist(&w->pk, "cores", m->core_siblings,
 			     m->nr_core_siblings);
@@ -461,11 +333,11 @@ static int write_meta(struct pw_writer *w, const struct pw_meta *meta)
 		}
 	}
 	if (m->nr_extra) {
-		pack_str(&w->pk, "extra");
+		pw_pack_str(&w->pk, "extra");
 		msgpack_pack_map(&w->pk, m->nr_extra);
 		for (size_t i = 0; i < m->nr_extra; i++)
-			pack_kv_str(&w->pk, m->extra[i].key ? m->extra[i].key : "",
-				    m->extra[i].value ? m->extra[i].value : "");
+			pw_pack_kv_str(&w->pk, m->extra[i].key ? m->extra[i].key : "",
+				       m->extra[i].value ? m->extra[i].value : "");
 	}
 	return emit_chunk(w);
 }
@@ -529,91 +401,24 @@ int64_t pw_writer_intern(struct pw_writer *w, const char *s)
 	return strtab_intern(&w->strs, s ? s : "");
 }
 
-// The chunk's tids into the trailer's set: every event's tid (the
-// switches' prev and next are count_rows')
-static int add_tids(struct pw_writer *w, const struct chunk *c)
-{
-	for (unsigned g = 0; g < PW_G__COUNT; g++) {
-		const int64_t *a = c->cols[g][0];
-
-		for (uint32_t i = 0; g != PW_G_SW && i < c->gn[g]; i++)
-			if (tidset_add(&w->tids, (int32_t)a[i]) < 0)
-				return PW_ENOMEM;
-	}
-	return 0;
-}
-
-// The chunk's rows into the trailer's counts: events by kind, first and
-// last time, and each switch's slice (from the cpu's last switch, or from
-// the file's first event: what a reader derives) on its prev's runtime
-// (an elided prev, 0, is the tid the cpu's last switch switched in).
-static int count_rows(struct pw_writer *w, const struct chunk *c)
-{
-	uint64_t t = c->t0, last = t;
-	const int64_t *sw = c->cols[PW_G_SW][0], *nx = c->cols[PW_G_SW][1];
-	uint32_t j = 0;
-
-	if (!c->rows)
-		return 0;
-	if (!w->have_first) {
-		w->tr.first_ns = c->t0;
-		w->have_first = 1;
-	}
-	for (uint32_t i = 0; i < c->rows; i++) {
-		t += (uint64_t)c->dt[i];
-		last = t > last ? t : last;
-		w->tr.events[c->kind[i]]++;
-		if (c->kind[i] != PW_EV_SWITCH)
-			continue;
-		uint32_t cpu = (uint32_t)c->cpu[i];
-		if (cpu >= w->bg_ncpu) {
-			uint32_t n = cpu + 1 > 2 * w->bg_ncpu ? cpu + 1 : 2 * w->bg_ncpu;
-			struct bg_cpu *b = realloc(w->bg_cpu, n * sizeof(*b));
-			if (!b)
-				return PW_ENOMEM;
-			memset(b + w->bg_ncpu, 0, (n - w->bg_ncpu) * sizeof(*b));
-			w->bg_cpu = b;
-			w->bg_ncpu = n;
-		}
-		struct bg_cpu *bc = &w->bg_cpu[cpu];
-		int64_t ps = tidset_add(&w->tids, sw[j] ? (int32_t)(sw[j] - 1) : bc->tid);
-		uint64_t since = bc->last ? bc->last - 1 : w->tr.first_ns;
-		if (ps < 0)
-			return PW_ENOMEM;
-		w->tids.ns[ps] += t >= since ? t - since : 0;	// (before an add moves the slots)
-		if (tidset_add(&w->tids, (int32_t)nx[j]) < 0)
-			return PW_ENOMEM;
-		bc->tid = (int32_t)nx[j];
-		bc->last = t + 1;
-		j++;
-	}
-	if (last > w->tr.last_ns)
-		w->tr.last_ns = last;
-	w->tr.rows += c->rows;
-	return 0;
-}
-
 // Pack an event chunk into ez->sbuf and append it; then empty the chunk.
-static int pack_events(struct pw_writer *w, struct zctx *ez, struct chunk *c,
+static int pack_events(struct pw_writer *w, struct zctx *ez, struct pw_wchunk *c,
 		       int *err_no)
 {
 	msgpack_packer *pk = &ez->pk;
 	size_t n = 6 + !!c->nstr;	// t, n, t0, k, dt, cpu (+ str)
-	int err = add_tids(w, c);
-
-	if (!err)
-		err = count_rows(w, c);
+	int err = pw_tally_chunk(&w->tally, c);
 
 	for (unsigned g = 0; g < PW_G__COUNT; g++)
 		if (c->gn[g])
 			n += pw_groups[g].ncols;
 	msgpack_pack_map(pk, n);
-	pack_kv_str(pk, "t", "ev");
-	pack_kv_u64(pk, "n", c->rows);
-	pack_kv_u64(pk, "t0", c->t0);
+	pw_pack_kv_str(pk, "t", "ev");
+	pw_pack_kv_u64(pk, "n", c->rows);
+	pw_pack_kv_u64(pk, "t0", c->t0);
 	if (c->nstr)
 		pack_strlist(pk, "str", c->str, c->nstr);
-	pack_str(pk, "k");
+	pw_pack_str(pk, "k");
 	msgpack_pack_bin(pk, c->rows);
 	msgpack_pack_bin_body(pk, c->kind, c->rows);
 	if (!err)
@@ -644,7 +449,7 @@ static void *writer_thread(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (!w->job)
 			break;
-		struct chunk *c = w->job;
+		struct pw_wchunk *c = w->job;
 
 		pthread_mutex_unlock(&w->mu);
 		int err = atomic_load(&w->bg_err);
@@ -694,8 +499,8 @@ static int start_thread(struct pw_writer *w)
 // here) and go on filling the other buffer.
 static int flush_events(struct pw_writer *w)
 {
-	struct chunk *c = w->cur;
-	uint32_t nstr = w->strs.n - w->str_flushed;
+	struct pw_wchunk *c = w->cur;
+	uint32_t nstr = w->strs.strs.n - w->str_flushed;
 	int err;
 
 	if (!c->rows)
@@ -710,10 +515,10 @@ static int flush_events(struct pw_writer *w)
 	}
 	// the strings themselves stay put until pw_writer_free()
 	if (nstr)
-		memcpy(c->str, w->strs.s + w->str_flushed, nstr * sizeof(*c->str));
+		memcpy(c->str, w->strs.strs.s + w->str_flushed, nstr * sizeof(*c->str));
 	c->nstr = nstr;
-	w->str_flushed = w->strs.n;
-	w->tr.chunks++;
+	w->str_flushed = w->strs.strs.n;
+	w->tally.tr.chunks++;
 	if (!w->thread_on && (w->no_thread || start_thread(w))) {
 		err = pack_events(w, &w->ez, c, &w->bg_errno);
 		if (err == PW_EIO)
@@ -744,7 +549,7 @@ void pw_writer_no_thread(struct pw_writer *w)
 		w->no_thread = 1;
 }
 
-static __attribute__((noinline)) int cpu_grow(struct pw_writer *w, uint32_t cpu)
+PW_COLD int cpu_grow(struct pw_writer *w, uint32_t cpu)
 {
 	uint32_t n = cpu + 1;
 	int64_t *nc = realloc(w->cpu_next, n * sizeof(*nc));
@@ -757,7 +562,7 @@ static __attribute__((noinline)) int cpu_grow(struct pw_writer *w, uint32_t cpu)
 	return 0;
 }
 
-static __attribute__((noinline)) int chunk_alloc(struct chunk *c)
+PW_COLD int chunk_alloc(struct pw_wchunk *c)
 {
 	if (!c->dt && !(c->dt = malloc(PW_CHUNK_ROWS * sizeof(*c->dt))))
 		return PW_ENOMEM;
@@ -771,7 +576,7 @@ static __attribute__((noinline)) int chunk_alloc(struct chunk *c)
 // thread's, or with pw_writer_no_thread() done here once a chunk is full.
 int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 {
-	struct chunk *c = w->cur;
+	struct pw_wchunk *c = w->cur;
 	unsigned g;
 	uint32_t j;
 	int err;
@@ -802,8 +607,8 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 		int64_t v[PW_GROUP_MAXCOLS];
 
 		pw_ev_to_cols(ev, v);
-		if ((g == PW_G_TK && v[2] >= w->strs.n) ||
-		    (g == PW_G_FK && v[3] >= w->strs.n))
+		if ((g == PW_G_TK && v[2] >= w->strs.strs.n) ||
+		    (g == PW_G_FK && v[3] >= w->strs.strs.n))
 			return PW_EINVAL;
 		for (unsigned k = 0; k < pw_groups[g].ncols; k++)
 			c->cols[g][k][j] = v[k];
@@ -825,129 +630,15 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev)
 int pw_writer_set_stat(struct pw_writer *w, const char *group,
 		       const char *name, uint64_t value)
 {
-	struct pw_stat *s;
-
-	for (size_t i = 0; i < w->tr.nr_stats; i++) {
-		s = &w->tr.stats[i];
-		if (!strcmp(s->group, group) && !strcmp(s->name, name)) {
-			s->value = value;
-			return 0;
-		}
-	}
-	s = realloc(w->tr.stats, (w->tr.nr_stats + 1) * sizeof(*s));
-	if (!s)
-		return PW_ENOMEM;
-	w->tr.stats = s;
-	s += w->tr.nr_stats;
-	s->group = strdup(group);
-	s->name = strdup(name);
-	s->value = value;
-	if (!s->group || !s->name) {
-		free(s->group);
-		free(s->name);
-		return PW_ENOMEM;
-	}
-	w->tr.nr_stats++;
-	return 0;
+	return pw_tally_set_stat(&w->tally, group, name, value);
 }
 
-static int cmp_stat(const void *a, const void *b)
-{
-	const struct pw_stat *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
-
-	return c ? c : strcmp(x->name, y->name);
-}
-
-static int cmp_top(const void *a, const void *b)
-{
-	const struct pw_top *x = a, *y = b;
-
-	if (x->runtime_ns != y->runtime_ns)
-		return x->runtime_ns > y->runtime_ns ? -1 : 1;
-	return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
-// The trailer's "top": the PW_TRAILER_TOP tids (idle, 0, left out) with the
-// most runtime, each cpu's last slice running to the last event, most first
-// (ties: the lower tid). The writer thread is idle.
-static int pack_top(struct pw_writer *w)
-{
-	struct tidset *ts = &w->tids;
-	struct pw_top *all = malloc((ts->n ? ts->n : 1) * sizeof(*all));
-	size_t n = 0;
-
-	if (!all)
-		return PW_ENOMEM;
-	for (uint32_t c = 0; c < w->bg_ncpu; c++) {
-		const struct bg_cpu *bc = &w->bg_cpu[c];
-		if (!bc->last)
-			continue;
-		int64_t i = tidset_add(ts, bc->tid);	// (in the set already)
-		if (i < 0) {
-			free(all);
-			return PW_ENOMEM;
-		}
-		if (w->tr.last_ns >= bc->last - 1)
-			ts->ns[i] += w->tr.last_ns - (bc->last - 1);
-	}
-	for (uint32_t i = 0; i < ts->nslots; i++)
-		if (ts->slots[i] && tidset_tid(ts, i) != 0)
-			all[n++] = (struct pw_top){ tidset_tid(ts, i), ts->ns[i] };
-	qsort(all, n, sizeof(*all), cmp_top);
-	if (n > PW_TRAILER_TOP)
-		n = PW_TRAILER_TOP;
-	pack_str(&w->pk, "top");
-	msgpack_pack_array(&w->pk, n);
-	for (size_t i = 0; i < n; i++) {
-		msgpack_pack_array(&w->pk, 2);
-		msgpack_pack_int64(&w->pk, all[i].tid);
-		msgpack_pack_uint64(&w->pk, all[i].runtime_ns);
-	}
-	free(all);
-	return 0;
-}
-
+// The trailer, once the thread is idle and the last chunk counted.
 static int write_trailer(struct pw_writer *w)
 {
-	struct pw_trailer *tr = &w->tr;
-	size_t nev = 0, ngroups = 0;
-	int err;
+	int err = pw_tally_pack(&w->tally, &w->pk);
 
-	for (unsigned k = 0; k < PW_EV__COUNT; k++)
-		nev += tr->events[k] != 0;
-	// sorted, so the same stats give the same bytes whatever their order
-	if (tr->nr_stats > 1)
-		qsort(tr->stats, tr->nr_stats, sizeof(*tr->stats), cmp_stat);
-	for (size_t i = 0; i < tr->nr_stats; i++)
-		ngroups += !i || strcmp(tr->stats[i].group, tr->stats[i - 1].group);
-
-	msgpack_pack_map(&w->pk, 9);
-	pack_kv_str(&w->pk, "t", "end");
-	pack_kv_u64(&w->pk, "rows", tr->rows);
-	pack_str(&w->pk, "events");
-	msgpack_pack_map(&w->pk, nev);
-	for (unsigned k = 0; k < PW_EV__COUNT; k++)
-		if (tr->events[k])
-			pack_kv_u64(&w->pk, pw_event_name(k), tr->events[k]);
-	pack_kv_u64(&w->pk, "tasks", w->tids.n);
-	pack_kv_u64(&w->pk, "first_ns", tr->first_ns);
-	pack_kv_u64(&w->pk, "last_ns", tr->last_ns);
-	pack_kv_u64(&w->pk, "chunks", tr->chunks);
-	if ((err = pack_top(w)))
-		return err;
-	pack_str(&w->pk, "stats");
-	msgpack_pack_map(&w->pk, ngroups);
-	for (size_t i = 0, j; i < tr->nr_stats; i = j) {
-		for (j = i; j < tr->nr_stats && !strcmp(tr->stats[j].group,
-							tr->stats[i].group); j++)
-			;
-		pack_str(&w->pk, tr->stats[i].group);
-		msgpack_pack_map(&w->pk, j - i);
-		for (size_t x = i; x < j; x++)
-			pack_kv_u64(&w->pk, tr->stats[x].name, tr->stats[x].value);
-	}
-	return emit_chunk(w);
+	return err ? err : emit_chunk(w);
 }
 
 int pw_writer_events(struct pw_writer *w, uint64_t events[PW_EV__COUNT])
@@ -956,7 +647,7 @@ int pw_writer_events(struct pw_writer *w, uint64_t events[PW_EV__COUNT])
 
 	if (!w->finished && w->fd >= 0 && !(err = flush_events(w)))
 		err = wait_idle(w);
-	memcpy(events, w->tr.events, sizeof(w->tr.events));
+	memcpy(events, w->tally.tr.events, sizeof(w->tally.tr.events));
 	return err;
 }
 
@@ -1002,7 +693,7 @@ int pw_writer_errno(const struct pw_writer *w)
 	return w->err_no;
 }
 
-static void chunk_release(struct chunk *c)
+static void chunk_release(struct pw_wchunk *c)
 {
 	free(c->kind);
 	free(c->dt);
@@ -1035,18 +726,9 @@ void pw_writer_free(struct pw_writer *w)
 	chunk_release(&w->buf[0]);
 	chunk_release(&w->buf[1]);
 	free(w->cpu_next);
-	for (uint32_t i = 0; i < w->strs.n; i++)
-		free(w->strs.s[i]);
-	free(w->strs.s);
+	pw_strs_release(&w->strs.strs);
 	free(w->strs.slots);
-	free(w->tids.slots);
-	free(w->tids.ns);
-	free(w->bg_cpu);
-	for (size_t i = 0; i < w->tr.nr_stats; i++) {
-		free(w->tr.stats[i].group);
-		free(w->tr.stats[i].name);
-	}
-	free(w->tr.stats);
+	pw_tally_release(&w->tally);
 	msgpack_sbuffer_destroy(&w->sbuf);
 	free(w->zbuf);
 	msgpack_sbuffer_destroy(&w->ez.sbuf);

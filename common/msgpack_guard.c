@@ -2,6 +2,7 @@
 // msgpack_guard.c: walks msgpack bytes without building anything, to bound
 // what msgpack-c will allocate for them (see msgpack_guard.h).
 #include "msgpack_guard.h"
+#include "pw_bounds.h"
 
 #define MAX_DEPTH 32
 
@@ -65,7 +66,7 @@ int pw_msgpack_check(const uint8_t *p, size_t n, uint64_t max_objects)
 			case 0xde: case 0xdf: {
 				unsigned sz = (b == 0xdc || b == 0xde) ? 2 : 4;
 
-				if ((size_t)(end - p) < sz)
+				if (!pw_fits(sz, 1, (uint64_t)(end - p)))
 					return -1;
 				count = be(p, sz) * (b >= 0xde ? 2 : 1);
 				p += sz;
@@ -75,18 +76,18 @@ int pw_msgpack_check(const uint8_t *p, size_t n, uint64_t max_objects)
 				return -1;	// 0xc1: never used
 			}
 		if (lensz) {
-			if ((size_t)(end - p) < lensz)
+			if (!pw_fits(lensz, 1, (uint64_t)(end - p)))
 				return -1;
 			len = be(p, lensz);
 			p += lensz;
 		}
 		len += fixed;
-		if (len > (uint64_t)(end - p))
+		if (!pw_fits(len, 1, (uint64_t)(end - p)))
 			return -1;
 		p += len;
 		if (count) {
 			// every element takes at least one byte
-			if (count > (uint64_t)(end - p) || depth == MAX_DEPTH)
+			if (!pw_fits(count, 1, (uint64_t)(end - p)) || depth == MAX_DEPTH)
 				return -1;
 			left[++depth] = count;
 		}

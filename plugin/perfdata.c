@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pw_bounds.h"
 #include "pw_error.h"
 
 #define PD_HEADER_SIZE 104
@@ -56,7 +58,7 @@ static uint64_t left(const struct cur *c)
 
 static int cur_u32(struct pw_perfdata *pd, struct cur *c, uint32_t *v)
 {
-	if (left(c) < 4)
+	if (!pw_fits(1, 4, left(c)))
 		return PD_CORRUPT(pd, c->pos, c->what);
 	*v = rd32(c->buf + c->pos);
 	c->pos += 4;
@@ -65,7 +67,7 @@ static int cur_u32(struct pw_perfdata *pd, struct cur *c, uint32_t *v)
 
 static int cur_u64(struct pw_perfdata *pd, struct cur *c, uint64_t *v)
 {
-	if (left(c) < 8)
+	if (!pw_fits(1, 8, left(c)))
 		return PD_CORRUPT(pd, c->pos, c->what);
 	*v = rd64(c->buf + c->pos);
 	c->pos += 8;
@@ -74,9 +76,22 @@ static int cur_u64(struct pw_perfdata *pd, struct cur *c, uint64_t *v)
 
 static int cur_skip(struct pw_perfdata *pd, struct cur *c, uint64_t n)
 {
-	if (left(c) < n)
+	if (!pw_fits(n, 1, left(c)))
 		return PD_CORRUPT(pd, c->pos, c->what);
 	c->pos += n;
+	return 0;
+}
+
+// A u32 count of items of at least `size` bytes each: corrupt when they
+// cannot fit in what remains of the section (said at the count).
+static int cur_count(struct pw_perfdata *pd, struct cur *c, uint64_t size, uint32_t *n)
+{
+	int err = cur_u32(pd, c, n);
+
+	if (err)
+		return err;
+	if (!pw_fits(*n, size, left(c)))
+		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	return 0;
 }
 
@@ -98,12 +113,10 @@ static char *dup_bytes(const uint8_t *p, uint64_t n)
 static int cur_pstring(struct pw_perfdata *pd, struct cur *c, char **out)
 {
 	uint32_t len;
-	int err = cur_u32(pd, c, &len);
+	int err = cur_count(pd, c, 1, &len);
 
 	if (err)
 		return err;
-	if (len > left(c))
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	free(*out);
 	*out = dup_bytes(c->buf + c->pos, len);
 	if (!*out)
@@ -132,13 +145,11 @@ static int cur_strlist(struct pw_perfdata *pd, struct cur *c, char ***out,
 		       size_t *nr)
 {
 	uint32_t n;
-	int err = cur_u32(pd, c, &n);
+	// each string takes at least its 4-byte length
+	int err = cur_count(pd, c, 4, &n);
 
 	if (err)
 		return err;
-	// each string takes at least its 4-byte length
-	if (n > left(c) / 4)
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	if (n > PW_PD_MAX_STRINGS)
 		return pd_bad(pd, PW_ETOOBIG, c->pos - 4, c->what, __LINE__);
 	*out = calloc(n ? n : 1, sizeof(char *));
@@ -165,7 +176,7 @@ static int parse_attrs(struct pw_perfdata *pd, const uint8_t *buf, size_t len,
 
 	if (asz < PD_ATTR_MIN + PD_SECTION_SIZE || asz > PD_ATTR_MAX)
 		return PD_CORRUPT(pd, 16, "header: attr size");
-	if (off > len || size > len - off)
+	if (!pw_span_fits(off, size, len))
 		return PD_TRUNC(pd, off, "attrs");
 	if (size % asz)
 		return PD_CORRUPT(pd, 40, "header: attrs size");
@@ -185,7 +196,7 @@ static int parse_attrs(struct pw_perfdata *pd, const uint8_t *buf, size_t len,
 		at->config = rd64(a + 8);
 		at->sample_type = rd64(a + 24);
 		pd->nr_attrs = i + 1;
-		if (ioff > len || isz > len - ioff)
+		if (!pw_span_fits(ioff, isz, len))
 			return PD_TRUNC(pd, off + i * asz + asz - 16, "attr ids");
 		if (isz % 8)
 			return PD_CORRUPT(pd, off + i * asz + asz - 8, "attr ids");
@@ -251,7 +262,7 @@ static int parse_topology(struct pw_perfdata *pd, struct cur *c)
 		return err;
 	// per-cpu core and socket ids follow in newer files (perf >= 4.x)
 	uint64_t n = pd->nr_cpus_avail;
-	if (!n || n > PW_PD_MAX_CPUS || left(c) / 8 < n)
+	if (!n || n > PW_PD_MAX_CPUS || !pw_fits(n, 8, left(c)))
 		return 0;
 	pd->core_id = calloc(n, sizeof(int32_t));
 	pd->socket_id = calloc(n, sizeof(int32_t));
@@ -286,7 +297,7 @@ static int parse_event_desc(struct pw_perfdata *pd, struct cur *c)
 		return err;
 	if (sz < PD_ATTR_MIN || sz > PD_ATTR_MAX)
 		return PD_CORRUPT(pd, c->pos - 4, c->what);
-	if (nre > left(c) / sz)
+	if (!pw_fits(nre, sz, left(c)))
 		return PD_CORRUPT(pd, c->pos - 8, c->what);
 	for (uint32_t i = 0; i < nre; i++) {
 		uint64_t config;
@@ -294,7 +305,7 @@ static int parse_event_desc(struct pw_perfdata *pd, struct cur *c)
 		char *name = NULL;
 		uint64_t first_id = 0;
 
-		if (left(c) < sz)
+		if (!pw_fits(1, sz, left(c)))
 			return PD_CORRUPT(pd, c->pos, c->what);
 		config = rd64(c->buf + c->pos + 8);
 		c->pos += sz;
@@ -302,7 +313,7 @@ static int parse_event_desc(struct pw_perfdata *pd, struct cur *c)
 			return err;
 		if ((err = cur_pstring(pd, c, &name)))
 			return err;
-		if (nr_ids > left(c) / 8) {
+		if (!pw_fits(nr_ids, 8, left(c))) {
 			free(name);
 			return PD_CORRUPT(pd, c->pos, c->what);
 		}
@@ -333,7 +344,7 @@ static int tracing_format(struct pw_perfdata *pd, struct cur *c,
 
 	if (err)
 		return err;
-	if (size > left(c))
+	if (!pw_fits(size, 1, left(c)))
 		return PD_CORRUPT(pd, c->pos - 8, c->what);
 	if (keep) {
 		struct pw_pd_format *f = &pd->formats[pd->nr_formats];
@@ -377,13 +388,13 @@ static int parse_tracing(struct pw_perfdata *pd, struct cur *c)
 	uint32_t n, nsys;
 	int err;
 
-	if (left(c) < sizeof(tracing_magic) ||
+	if (!pw_fits(1, sizeof(tracing_magic), left(c)) ||
 	    memcmp(c->buf + c->pos, tracing_magic, sizeof(tracing_magic)))
 		return PD_CORRUPT(pd, c->pos, "tracing data: magic");
 	c->pos += sizeof(tracing_magic);
 	if ((err = cur_cstring(pd, c, &pd->tracing_version)))
 		return err;
-	if (left(c) < 2)
+	if (!pw_fits(2, 1, left(c)))
 		return PD_CORRUPT(pd, c->pos, c->what);
 	pd->tracing_bigendian = c->buf[c->pos];
 	pd->tracing_long_size = c->buf[c->pos + 1];
@@ -397,24 +408,20 @@ static int parse_tracing(struct pw_perfdata *pd, struct cur *c)
 	    (err = tracing_header_block(pd, c, "header_event")))
 		return err;
 	// ftrace's own formats: skipped, but checked
-	if ((err = cur_u32(pd, c, &n)))
+	if ((err = cur_count(pd, c, 8, &n)))
 		return err;
-	if (n > left(c) / 8)
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	for (uint32_t i = 0; i < n; i++)
 		if ((err = tracing_format(pd, c, "ftrace", 0)))
 			return err;
-	if ((err = cur_u32(pd, c, &nsys)))
+	if ((err = cur_count(pd, c, 5, &nsys)))
 		return err;
-	if (nsys > left(c) / 5)
-		return PD_CORRUPT(pd, c->pos - 4, c->what);
 	for (uint32_t s = 0; s < nsys; s++) {
 		char *system = NULL;
 		if ((err = cur_cstring(pd, c, &system)))
 			return err;
-		if ((err = cur_u32(pd, c, &n)) || n > left(c) / 8) {
+		if ((err = cur_count(pd, c, 8, &n))) {
 			free(system);
-			return err ? err : PD_CORRUPT(pd, c->pos - 4, c->what);
+			return err;
 		}
 		if (n > PW_PD_MAX_FORMATS - pd->nr_formats) {
 			free(system);
@@ -439,45 +446,39 @@ static int parse_tracing(struct pw_perfdata *pd, struct cur *c)
 	return 0;
 }
 
+// What is read of each feature section: a perf string into a field of
+// pw_perfdata, or a parser of its own. `what` names the section in messages.
+static const struct feature {
+	unsigned bit;
+	const char *what;
+	size_t field;		// offsetof the char * of the string, or 0
+	int (*parse)(struct pw_perfdata *pd, struct cur *c);
+} features[] = {
+	{ PW_PD_FEAT_TRACING_DATA, "tracing data", 0, parse_tracing },
+	{ PW_PD_FEAT_HOSTNAME, "hostname", offsetof(struct pw_perfdata, hostname), NULL },
+	{ PW_PD_FEAT_OSRELEASE, "osrelease", offsetof(struct pw_perfdata, osrelease), NULL },
+	{ PW_PD_FEAT_VERSION, "version", offsetof(struct pw_perfdata, version), NULL },
+	{ PW_PD_FEAT_ARCH, "arch", offsetof(struct pw_perfdata, arch), NULL },
+	{ PW_PD_FEAT_NRCPUS, "nrcpus", 0, parse_nrcpus },
+	{ PW_PD_FEAT_CPUDESC, "cpudesc", offsetof(struct pw_perfdata, cpudesc), NULL },
+	{ PW_PD_FEAT_CPUID, "cpuid", offsetof(struct pw_perfdata, cpuid), NULL },
+	{ PW_PD_FEAT_CMDLINE, "cmdline", 0, parse_cmdline },
+	{ PW_PD_FEAT_EVENT_DESC, "event desc", 0, parse_event_desc },
+	{ PW_PD_FEAT_CPU_TOPOLOGY, "cpu topology", 0, parse_topology },
+};
+
 static int parse_feature(struct pw_perfdata *pd, unsigned bit, struct cur *c)
 {
-	switch (bit) {
-	case PW_PD_FEAT_TRACING_DATA:
-		c->what = "tracing data";
-		return parse_tracing(pd, c);
-	case PW_PD_FEAT_HOSTNAME:
-		c->what = "hostname";
-		return cur_pstring(pd, c, &pd->hostname);
-	case PW_PD_FEAT_OSRELEASE:
-		c->what = "osrelease";
-		return cur_pstring(pd, c, &pd->osrelease);
-	case PW_PD_FEAT_VERSION:
-		c->what = "version";
-		return cur_pstring(pd, c, &pd->version);
-	case PW_PD_FEAT_ARCH:
-		c->what = "arch";
-		return cur_pstring(pd, c, &pd->arch);
-	case PW_PD_FEAT_NRCPUS:
-		c->what = "nrcpus";
-		return parse_nrcpus(pd, c);
-	case PW_PD_FEAT_CPUDESC:
-		c->what = "cpudesc";
-		return cur_pstring(pd, c, &pd->cpudesc);
-	case PW_PD_FEAT_CPUID:
-		c->what = "cpuid";
-		return cur_pstring(pd, c, &pd->cpuid);
-	case PW_PD_FEAT_CMDLINE:
-		c->what = "cmdline";
-		return parse_cmdline(pd, c);
-	case PW_PD_FEAT_EVENT_DESC:
-		c->what = "event desc";
-		return parse_event_desc(pd, c);
-	case PW_PD_FEAT_CPU_TOPOLOGY:
-		c->what = "cpu topology";
-		return parse_topology(pd, c);
-	default:
-		return 0;
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+		const struct feature *f = &features[i];
+
+		if (f->bit != bit)
+			continue;
+		c->what = f->what;
+		return f->parse ? f->parse(pd, c)
+				: cur_pstring(pd, c, (char **)((char *)pd + f->field));
 	}
+	return 0;	// a section this parser does not read
 }
 
 int pw_perfdata_parse(struct pw_perfdata *pd, const void *vbuf, size_t len)
@@ -509,17 +510,17 @@ int pw_perfdata_parse(struct pw_perfdata *pd, const void *vbuf, size_t len)
 		return err;
 
 	// the feature sections' table follows the data section
-	if (pd->data_offset > len || pd->data_size > len - pd->data_offset)
+	if (!pw_span_fits(pd->data_offset, pd->data_size, len))
 		return PD_TRUNC(pd, 40, "data section");
 	uint64_t table = pd->data_offset + pd->data_size;
 	for (unsigned bit = 0, idx = 0; bit < PW_PD_FEAT_BITS; bit++) {
 		if (!pw_perfdata_has_feature(pd, bit))
 			continue;
 		uint64_t ent = table + (uint64_t)idx++ * PD_SECTION_SIZE;
-		if (ent > len || len - ent < PD_SECTION_SIZE)
+		if (!pw_span_fits(ent, PD_SECTION_SIZE, len))
 			return PD_TRUNC(pd, ent, "feature table");
 		uint64_t off = rd64(buf + ent), size = rd64(buf + ent + 8);
-		if (off > len || size > len - off)
+		if (!pw_span_fits(off, size, len))
 			return PD_TRUNC(pd, ent, "feature section");
 		struct cur c = { buf, off, off + size, "feature" };
 		if ((err = parse_feature(pd, bit, &c)))

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "cdict_int.h"
+#include "pw_msg.h"
 
-static int die(const char *what, int err)
+// "cdict-sample: WHAT: ERROR" on stderr; returns the exit status, 1
+static int fail(const char *what, int err)
 {
-	fprintf(stderr, "cdict-sample: %s: %s\n", what, pw_strerror(err));
+	pw_msg("cdict-sample", "%s: %s", what, pw_strerror(err));
 	return 1;
 }
 
@@ -32,7 +34,7 @@ static int write_sample(const char *out, int events, int nrows)
 		meta.nr_cpus = 4;
 	}
 	if ((err = pw_writer_open(&w, out, &meta)))
-		return die(out, err);
+		return fail(out, err);
 	for (int i = 0; events && i < nrows && !err; i++) {
 		memset(&ev, 0, sizeof(ev));
 		ev.time = 1000000000ull + (uint64_t)i * 1234 + (uint64_t)(i % 7) * 3;
@@ -53,7 +55,7 @@ static int write_sample(const char *out, int events, int nrows)
 
 			snprintf(name, sizeof(name), "worker/%d \"q\"", i % 5);
 			if ((id = pw_writer_intern(w, name)) < 0)
-				return die("intern", (int)id);
+				return fail("intern", (int)id);
 			ev.task.pid = i % 2 ? 100 : -1;
 			ev.task.name = (uint32_t)id;
 			break;
@@ -82,7 +84,7 @@ static int write_sample(const char *out, int events, int nrows)
 	if (!err)
 		err = pw_writer_finish(w);
 	pw_writer_free(w);
-	return err ? die(out, err) : 0;
+	return err ? fail(out, err) : 0;
 }
 
 static void put_list(const char *key, const int64_t *v, size_t n, int *first)
@@ -108,7 +110,7 @@ static int columns(const char *path)
 		for (int c = 0; c < PW_GROUP_MAXCOLS; c++)
 			g[i][c] = malloc(cap * 8);
 	if ((err = pw_reader_open(&r, path)))
-		return die(path, err);
+		return fail(path, err);
 	while ((err = pw_reader_next(r, &ev)) > 0 && n < cap) {
 		int64_t v[PW_GROUP_MAXCOLS];
 		unsigned grp = pw_kind_group[ev.kind];
@@ -122,7 +124,7 @@ static int columns(const char *path)
 		kinds[n++] = (char)ev.kind;
 	}
 	if (err < 0)
-		return die(path, err);
+		return fail(path, err);
 	printf("{\"kind\": [");
 	for (size_t i = 0; i < n; i++)
 		printf("%s\"%s\"", i ? ", " : "", pw_event_name((unsigned)kinds[i]));

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pw_msg.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int replay_dir(const char *dir, unsigned *nfiles)
@@ -18,7 +20,7 @@ static int replay_dir(const char *dir, unsigned *nfiles)
 	struct dirent *e;
 
 	if (!d) {
-		fprintf(stderr, "replay: cannot open corpus '%s'\n", dir);
+		pw_msg("replay", "cannot open corpus '%s'", dir);
 		return 1;
 	}
 	while ((e = readdir(d))) {

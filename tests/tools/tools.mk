@@ -25,11 +25,17 @@ $(B)/gen/mkperfdata-formats.c: $(MKPD_FORMAT_FILES) tests/tools/tools.mk
 $(B)/gen/mkperfdata-formats.o: $(B)/gen/mkperfdata-formats.c tests/tools/mkperfdata-formats.h
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
-$(B)/tests/tools/mkperfdata.o: tests/tools/mkperfdata.c tests/tools/mkperfdata-formats.h
+# mkperfdata.c and its parts mkpd-*.c (mkperfdata.h)
+MKPD_OBJ := $(patsubst tests/tools/%.c,$(B)/tests/tools/%.o,tests/tools/mkperfdata.c \
+              $(wildcard tests/tools/mkpd-*.c))
+
+$(MKPD_OBJ): $(B)/tests/tools/%.o: tests/tools/%.c tests/tools/mkperfdata.h tests/tools/mkperfdata-formats.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/tools -c -o $@ $<
 
-$(B)/mkperfdata: $(B)/tests/tools/mkperfdata.o $(B)/gen/mkperfdata-formats.o
+# mkperfdata shares no code with the plugin (see mkperfdata.c's first
+# comment); of libpwcommon.a it links pw_msg only
+$(B)/mkperfdata: $(MKPD_OBJ) $(B)/gen/mkperfdata-formats.o $(B)/libpwcommon.a
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) -lm
 
 $(B)/tests/cdict-from-text: $(B)/tests/tools/cdict-from-text.o $(B)/libpwcommon.a
