@@ -50,11 +50,6 @@ PW_API const char *filter_description(const char **long_description);
 
 /* ---- tasks -------------------------------------------------------------- */
 
-static struct task *task_at(struct state *st, size_t i)
-{
-	return &st->blocks[i / TASK_BLOCK][i % TASK_BLOCK];
-}
-
 static const char *fixed_name(struct state *st, int32_t tid)
 {
 	const char *n = pw_map_name(&st->map, tid);
@@ -62,66 +57,24 @@ static const char *fixed_name(struct state *st, int32_t tid)
 	return n ? n : pw_autoname_find(&st->auto_names, tid);
 }
 
-// Fibonacci hashing: the top bits of the product, which depend on every bit
-// of the tid (the low bits would depend on the tid's low bits only, and
-// tids a multiple of the table size apart would share a chain).
-static size_t hash_tid(int32_t tid, unsigned shift)
+// task_idx() past its first probe: the rest of the chain, else a new task.
+PW_COLD int64_t task_idx_slow(struct state *st, int32_t tid)
 {
-	return ((uint32_t)tid * 2654435761u) >> shift;
-}
-
-static int hash_grow(struct state *st)
-{
-	size_t n = st->hash_size ? st->hash_size * 2 : 1024;
-	unsigned shift = st->hash_size ? st->hash_shift - 1 : 32 - 10;
-	// (at most 2^31 slots, for the shift)
-	struct task **h = n <= (1u << 31) ? calloc(n, sizeof(*h)) : NULL;
-
-	if (!h)
-		return PW_ENOMEM;
-	for (size_t i = 0; i < st->nr_tasks; i++) {
-		struct task *t = task_at(st, i);
-		size_t j = hash_tid(t->tid, shift);
-		while (h[j])
-			j = (j + 1) & (n - 1);
-		h[j] = t;
-	}
-	free(st->hash);
-	st->hash = h;
-	st->hash_size = n;
-	st->hash_mask = n - 1;
-	st->hash_shift = shift;
-	return 0;
-}
-
-// task_get() past its first probe: the rest of the chain, else a new task.
-PW_COLD struct task *task_get_slow(struct state *st, int32_t tid)
-{
-	size_t j = hash_tid(tid, st->hash_shift);
+	int64_t i = pw_tidhash_find(&st->tids, tid);
 	struct task *t;
 
-	while ((t = st->hash[j])) {
-		if (t->tid == tid)
-			return t;
-		j = (j + 1) & st->hash_mask;
+	if (i >= 0)
+		return i;
+	if (st->nr_tasks == st->alloc_tasks) {
+		size_t n = st->alloc_tasks ? st->alloc_tasks * 2 : 1024;
+		if (!(t = realloc(st->tasks, n * sizeof(*t))))
+			return -1;
+		st->tasks = t;
+		st->alloc_tasks = n;
 	}
-	if ((st->nr_tasks + 1) * 2 > st->hash_size) {
-		if (hash_grow(st))
-			return NULL;
-		return task_get_slow(st, tid);
-	}
-	if (st->nr_tasks == st->nr_blocks * TASK_BLOCK) {
-		struct task **b = realloc(st->blocks,
-					  (st->nr_blocks + 1) * sizeof(*b));
-		if (!b)
-			return NULL;
-		st->blocks = b;
-		b[st->nr_blocks] = calloc(TASK_BLOCK, sizeof(struct task));
-		if (!b[st->nr_blocks])
-			return NULL;
-		st->nr_blocks++;
-	}
-	t = task_at(st, st->nr_tasks);
+	if (pw_tidhash_put(&st->tids, tid, (uint32_t)st->nr_tasks))
+		return -1;
+	t = &st->tasks[st->nr_tasks];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->pid = tid == 0 ? 0 : -1;
@@ -129,21 +82,33 @@ PW_COLD struct task *task_get_slow(struct state *st, int32_t tid)
 	t->fixed = fixed_name(st, tid);
 	if (tid == 0)
 		memcpy(t->comm, "swapper", 8);
-	st->hash[j] = t;
-	st->nr_tasks++;
-	return t;
+	return (int64_t)st->nr_tasks++;
 }
 
-// The task of tid, created on first sight; NULL only when out of memory.
-// Inline for the common case, a task found at its first probe (the table
-// is kept at most half full).
+// The index of tid's task in st->tasks, created on first sight; -1 only
+// when out of memory. Inline for the common case, a task found at its
+// first probe (the table is kept at most half full). A new task may move
+// st->tasks: a record about two tasks looks both up before it takes a
+// pointer to either (two_tasks()).
+static inline int64_t task_idx(struct state *st, int32_t tid)
+{
+	const struct pw_tidhash *h = &st->tids;
+
+	if (__builtin_expect(h->cap != 0, 1)) {	// 0 until the first task
+		const struct pw_tidhash_slot *s = &h->slots[pw_tidhash_home(h, tid)];
+		if (__builtin_expect(s->tid == tid && s->idx1, 1))
+			return (int64_t)s->idx1 - 1;
+	}
+	return task_idx_slow(st, tid);
+}
+
+// The task of tid (task_idx()), or NULL when out of memory; valid until the
+// next lookup.
 static inline struct task *task_get(struct state *st, int32_t tid)
 {
-	struct task *t = st->hash[hash_tid(tid, st->hash_shift)];
+	int64_t i = task_idx(st, tid);
 
-	if (__builtin_expect(t && t->tid == tid, 1))
-		return t;
-	return task_get_slow(st, tid);
+	return i < 0 ? NULL : &st->tasks[i];
 }
 
 static const char *task_name(const struct task *t)
@@ -370,8 +335,12 @@ two_tasks(struct state *st, const struct decoder *d,
 	  const struct perf_dlfilter_sample *s, int fa, int32_t a, int fb,
 	  int32_t b, struct task **ta, struct task **tb, const int fast)
 {
-	if (!(*ta = task_get(st, a)) || !(*tb = task_get(st, b)))
+	int64_t ia = task_idx(st, a), ib = task_idx(st, b);
+
+	if (ia < 0 || ib < 0)
 		return -1;
+	*ta = &st->tasks[ia];
+	*tb = &st->tasks[ib];
 	note_comm_slot(d, fa, *ta, s, fast);
 	note_comm_slot(d, fb, *tb, s, fast);
 	if (s->tid == a)
@@ -751,10 +720,8 @@ static void state_free(struct state *st)
 	for (size_t i = 0; i < st->nr_routes; i++)
 		free(st->routes[i].name);
 	free(st->routes);
-	for (size_t i = 0; i < st->nr_blocks; i++)
-		free(st->blocks[i]);
-	free(st->blocks);
-	free(st->hash);
+	free(st->tasks);
+	pw_tidhash_release(&st->tids);
 	free(st->cpu_seen);
 	free(st->id_routes);
 	pw_autoname_release(&st->auto_names);
@@ -793,7 +760,7 @@ int start(void **data, void *ctx)
 		goto fail;
 	st->cpu_seen = calloc(PW_MAX_CPUS, 1);
 	st->id_routes = calloc(ID_ROUTES, sizeof(*st->id_routes));
-	if (!st->cpu_seen || !st->id_routes || hash_grow(st)) {
+	if (!st->cpu_seen || !st->id_routes) {
 		err = PW_ENOMEM;
 		goto fail;
 	}

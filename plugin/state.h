@@ -19,12 +19,12 @@
 #include "cdict.h"
 #include "dq.h"
 #include "pw_map.h"
+#include "pw_tidhash.h"
 #include "tpformat.h"
 
 #define PW_PROG "perfwhiz"	// the name every message of the plugin starts with
 #define COMM_LEN 16
 #define NR_FIELDS 6
-#define TASK_BLOCK 1024
 #define ID_ROUTES 1024		// slots of the route cache by sample id
 
 /* ---- the events we decode ----------------------------------------------- */
@@ -119,12 +119,10 @@ struct state {
 	struct route *last_route;
 	struct id_route *id_routes;	// ID_ROUTES slots, by id % ID_ROUTES
 
-	// tasks: a hash of tid -> task, tasks in fixed blocks (stable pointers)
-	struct task **blocks;
-	size_t nr_blocks, nr_tasks;
-	struct task **hash;	// open addressing, NULL empty
-	size_t hash_size, hash_mask;	// a power of two, and it - 1
-	unsigned hash_shift;		// 32 - log2(hash_size)
+	// tasks in the order they came, and tid -> index into them
+	struct task *tasks;
+	size_t nr_tasks, alloc_tasks;
+	struct pw_tidhash tids;
 	uint8_t *cpu_seen;	// PW_MAX_CPUS bytes
 	uint32_t nr_cpus_seen;
 
