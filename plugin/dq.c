@@ -77,8 +77,8 @@ int pw_dq_start(struct pw_dq *q, pw_dq_consume_fn *consume, void *arg)
 // An idle thread is woken once DQ_WAKE batches wait (or by pw_dq_drain()):
 // a wakeup costs perf's thread a few microseconds in a VM, so not one a
 // batch; and not many more, since what waits at stop() is decoded while
-// perf's thread waits (docs/decisions.md, "Waking the decoding thread at
-// two batches").
+// perf's thread waits (docs/decisions.md, "The decoding thread woken at 2
+// batches").
 void pw_dq_publish(struct pw_dq *q)
 {
 	pthread_mutex_lock(&q->mu);

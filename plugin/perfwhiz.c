@@ -10,11 +10,11 @@
 // `early`) routes each sample by its attr (type and tracepoint id; the
 // route is then cached by the sample's id), checks it and hands a copy to
 // the decoding thread, which decodes it into events (see "the decoding
-// side"); stop() writes the trailer and prints the summary. Memory grows
-// with tasks, CPUs and event types only, plus the thread's 8 MiB of
-// batches. The filter runs on perf's only thread for every sample: the
-// path is small functions inlined into it (PW_HOT), and what is rare stays
-// out of line (PW_COLD).
+// thread's batches"); stop() writes the trailer and prints the summary.
+// Memory grows with tasks, CPUs and event types only, plus the thread's
+// 8 MiB of batches. The filter runs on perf's only thread for every
+// sample: the path is small functions inlined into it (PW_HOT), and what
+// is rare stays out of line (PW_COLD).
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -87,7 +87,8 @@ PW_COLD int64_t task_idx_slow(struct state *st, int32_t tid)
 
 // The index of tid's task in st->tasks, created on first sight; -1 only
 // when out of memory. Inline for the common case, a task found at its
-// first probe (the table is kept at most half full). A new task may move
+// first probe (the table is kept at most half full; docs/decisions.md,
+// "The task table is the shared tid hash"). A new task may move
 // st->tasks: a record about two tasks looks both up before it takes a
 // pointer to either (two_tasks()).
 static inline int64_t task_idx(struct state *st, int32_t tid)
@@ -618,10 +619,10 @@ static int decode_batch(void *arg, const unsigned char *p, size_t len)
 // no thread) perf's thread decodes each sample itself, and the writer's
 // own thread compresses. With one usable cpu there is none: perf's thread
 // also compresses, as a helper could only take turns with it
-// (docs/decisions.md, "One usable cpu: no helper thread"). With it, the
-// writer's thread stays off: the decoding thread compresses too, since
-// with a writer thread beside it perf's thread would share its core with
-// one of them whenever both ran.
+// (docs/decisions.md, "Helper threads count usable cpus"). With it, the
+// writer's thread stays off: the decoding thread compresses too, or
+// perf's thread would share its core with one of them whenever both ran
+// (docs/decisions.md, "The decoding thread compresses too").
 static void decoding_start(struct state *st)
 {
 	if (pw_cpus_usable() < 2 || pw_dq_start(&st->dq, decode_batch, st) == 0)

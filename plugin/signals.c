@@ -13,7 +13,8 @@ static volatile sig_atomic_t chained;		// perf's SIGINT handler is behind ours
 static volatile sig_atomic_t no_perf_int;	// perf has no SIGINT handler
 static struct sigaction old_int, perf_int, old_term, old_xfsz;
 static int set_int, set_term, set_xfsz;
-// the temporary output, for on_term(): a copy, a handler cannot take locks
+// the temporary output, for on_term(): a copy of its own, as a handler
+// may touch no state of the plugin
 static char term_unlink[4096];
 
 static void on_int(int sig, siginfo_t *si, void *uc)

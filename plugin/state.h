@@ -133,7 +133,9 @@ struct state {
 	uint64_t by_kind[PW_EV__COUNT];	// events stored, from the writer in stop()
 	struct timespec t0;
 	// perf's thread's counts, written on every sample: not in a cache
-	// line the decoding thread reads (nor its own part of dq)
+	// line the decoding thread reads (nor its own part of dq;
+	// docs/decisions.md, "Nothing written that perf's thread reads per
+	// sample")
 	_Alignas(64) uint64_t samples, invalid_total, ignored_total, missing_total;
 	struct pw_dq dq;
 	// the decoding side's: per route, samples that failed validation
