@@ -44,6 +44,8 @@ int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 {
 	struct tep_event *event = NULL;
 
+	// (route_new() in formats.c grows its routes alike, deliberately
+	// apart: it also drops pointers into the old array)
 	if (set->nr == set->alloc) {
 		size_t n = set->alloc ? set->alloc * 2 : 16;
 		struct pw_tpevent *ev = realloc(set->ev, n * sizeof(*ev));

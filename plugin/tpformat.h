@@ -90,7 +90,8 @@ static inline uint32_t pw_field_end(const struct pw_field *f)
 
 // pw_field_int: a numeric field of size 1, 2, 4 or 8, sign-extended when the
 // format says signed; 0 for an absent field. The raw record is the host's
-// byte order (the plugin refuses big-endian tracing data).
+// byte order (the plugin refuses big-endian tracing data). One case a
+// width, alike on purpose: each is a single load of its own type.
 static inline int64_t pw_field_int(const struct pw_field *f, const void *raw)
 {
 	const unsigned char *p = (const unsigned char *)raw + f->offset;
