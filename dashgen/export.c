@@ -465,7 +465,8 @@ static void csv_run(FILE *f, const struct pw_an_run *r)
 	fputs("\r\n", f);
 }
 
-// A row of a task's own (run, tid, name) into f, then nothing
+// The first columns of a task's rows in task_cpus.csv and kvm.csv: run,
+// tid, name.
 static void csv_task_head(FILE *f, const struct pw_an_run *r, const struct pw_an_task *x)
 {
 	csv_str(f, r->name, 0);

@@ -41,7 +41,7 @@ struct pw_html_opts {
 				// trace-derived text is fine: it is escaped
 };
 
-#define PW_HTML_OPTS_INIT { 0 }
+#define PW_HTML_OPTS_INIT { .title = NULL }
 
 // pw_html_write_charts: write the basic dashboard (CPU and switches, KVM
 // exits, CoreMap) to out_path from json (json_len bytes, the --json
