@@ -20,8 +20,8 @@
 //   intervals that end (waits) or start (exits) inside the window.
 // - After pw_an_run_file() the tasks are final: names resolved (last name,
 //   --map, --merge-sys-tasks, --append-tid), sorted by runtime descending then
-//   tid then name, and every task is selected until pw_an_select() says
-//   otherwise.
+//   tid then name, and every task is selected until pw_an_select()
+//   (selection.h) says otherwise.
 //
 // Usage:
 //	struct pw_an_opts o = PW_AN_OPTS_INIT;
@@ -80,7 +80,10 @@ struct pw_an_opts {
 					// PW_READ_HOLDS_MAX
 };
 
-#define PW_AN_OPTS_INIT { 0 }
+// The defaults: the whole file, names as the trace has them, no series, no
+// successors, no progress, no batches.
+#define PW_AN_OPTS_INIT { .from_ns = 0, .cap_ns = 0, .map = NULL, .max_bins = 0, \
+			  .succ_tids = NULL, .progress = NULL, .batch = NULL }
 
 // Per task x CPU.
 struct pw_an_task_cpu {
@@ -100,24 +103,8 @@ struct pw_an_reason {
 	struct pw_hist host;		// whole exit -> entry intervals (p50/p99/max)
 };
 
-// Streaming state of a task (private to analysis.c; kept here so the
-// struct has one definition).
-struct pw_an_task_state {
-	uint64_t wake;			// wakeup time, 0 none
-	uint64_t preempt;		// involuntary switch-out time, 0 none
-	uint64_t sleep;			// voluntary switch-out time, 0 none
-	uint64_t kvm_t;			// time of the last kvm exit/entry
-	uint8_t kvm;			// 0 unknown, 1 in guest, 2 in host
-	int32_t on_cpu;			// -1 when not running
-	uint32_t kvm_reason, kvm_isa;
-	uint32_t kvm_ri;		// reasons index + 1 of the last exit, 0 none
-	uint32_t name_id;		// reader string id, UINT32_MAX none
-	size_t cpu_hint, reason_hint;	// last used entries
-	uint16_t *reason_ix;		// (isa, reason < 128) -> reasons index
-					// + 1, 0 none; NULL before the first
-					// exit (a lookup per exit, no search)
-};
-
+// A task of a run. Only the pass makes them (with its own state beside
+// each); a caller reads them.
 struct pw_an_task {
 	int32_t tid;			// 0 for swapper/N
 	int32_t trace_tid;		// the tid in the trace (merging may
@@ -150,7 +137,6 @@ struct pw_an_task {
 	// time series: the run's (PW_AN_BIN_RT, PW_AN_BIN_SW)
 
 	struct pw_an_task *merged_into;	// set on tasks folded away
-	struct pw_an_task_state st;
 };
 
 // Per CPU.
@@ -187,7 +173,8 @@ struct pw_an_quality {
 
 struct pw_an_run {
 	char *file;			// path as given (owned)
-	char *name;			// short run name (owned; pw_an_short_names)
+	char *name;			// short run name (owned; pw_an_short_names,
+					// selection.h)
 	struct pw_meta meta;		// deep copy (owned)
 	struct pw_stat *stats;		// trailer counters (owned), may be none
 	size_t nr_stats;
@@ -258,33 +245,11 @@ void pw_an_batch_release(const struct pw_an_run *run, int token);
 // pw_an_run_free: release a run and everything it owns; NULL is fine.
 void pw_an_run_free(struct pw_an_run *run);
 
-// pw_an_short_names: set each run's name from its file name as the original
-// perfmap.py did: ".cdict" dropped, and with several runs the common head and
-// tail stripped (never cutting digits). Returns 0 or PW_ENOMEM.
-int pw_an_short_names(struct pw_an_run **runs, size_t n);
-
 // pw_an_sys_name: the --merge-sys-tasks fold of a name into buf: "swapper/3",
 // "ksoftirqd/0", "kworker/1:2", "kworker/u8:0" -> the part before '/';
 // names whose '/' is not followed by a cpu-like digit (or 'u' and a digit)
 // are kept. Returns buf.
 char *pw_an_sys_name(const char *name, char *buf, size_t size);
-
-// Task selection (-t): a POSIX extended regex matched at the start of the
-// name (Python's re.match), a leading '*' read as ".*"; a number selects a tid.
-struct pw_an_select;
-
-// pw_an_select_new: compile; 0, PW_EINVAL (err: the regex error) or PW_ENOMEM.
-int pw_an_select_new(struct pw_an_select **out, const char *spec, char *err,
-		     size_t errsize);
-int pw_an_select_match(const struct pw_an_select *s, const struct pw_an_task *t);
-void pw_an_select_free(struct pw_an_select *s);
-
-// pw_an_select: mark run's tasks selected (1) or not; returns how many are.
-// s NULL selects every task.
-size_t pw_an_select(struct pw_an_run *run, const struct pw_an_select *s);
-
-// pw_an_find: the first task named exactly `name`, or NULL.
-struct pw_an_task *pw_an_find(const struct pw_an_run *run, const char *name);
 
 // pw_an_reason_find: a task's entry for a reason name, or NULL.
 const struct pw_an_reason *pw_an_reason_find(const struct pw_an_task *t,

@@ -10,6 +10,7 @@
 #include "inputs.h"
 #include "progress.h"
 #include "pw_msg.h"
+#include "selection.h"
 
 #define PROG PW_DASH_PROG
 

@@ -13,7 +13,7 @@
 //	c.files = files;
 //	c.nr_files = 1;
 //	pw_inputs_read(&in, &c, NULL);
-//	selected[0] = pw_an_select(in.runs[0], NULL);
+//	selected[0] = in.runs[0]->nr_tasks;	// without -t, every task
 //	pw_inputs_summary(&in, selected, c.quiet, c.verbose);
 //	pw_inputs_release(&in);
 #ifndef PW_INPUTS_H

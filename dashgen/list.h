@@ -12,7 +12,6 @@
 //	char err[512];
 //	if (pw_an_run_file(&runs[0], "run.cdict", &o, err, sizeof(err)))
 //		die("%s", err);
-//	pw_an_select(runs[0], NULL);
 //	pw_list_tasks(stdout, runs, 1);
 //	if (!pw_list_successors(stdout, runs[0], "qemu-kvm", &o, "run"))
 //		die("no task 'qemu-kvm'");

@@ -22,6 +22,7 @@
 #include "pages.h"
 #include "pw_map.h"
 #include "pw_msg.h"
+#include "selection.h"
 
 #define PROG PW_DASH_PROG
 

@@ -16,7 +16,6 @@
 //	c.nr_files = 1;
 //	c.charts = c.headless = 1;
 //	pw_inputs_read(&in, &c, NULL);
-//	pw_an_select(in.runs[0], NULL);
 //	struct pw_export_info info = { .label = c.label };
 //	pw_pages_write(&c, &in, in.runs[0]->name, &info);
 //	pw_inputs_release(&in);

@@ -8,15 +8,6 @@
 
 #define SUB (1u << PW_HIST_SUB_BITS)
 
-uint32_t pw_hist_bucket(uint64_t v)
-{
-	if (v < 2 * SUB)
-		return (uint32_t)v;
-	unsigned e = 63 - (unsigned)__builtin_clzll(v);	// >= SUB_BITS + 1
-	uint32_t sub = (uint32_t)(v >> (e - PW_HIST_SUB_BITS)) & (SUB - 1);
-	return ((e - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS) + sub;
-}
-
 uint64_t pw_hist_bucket_low(uint32_t idx)
 {
 	if (idx < 2 * SUB)
@@ -58,7 +49,7 @@ static int grow(struct pw_hist *h, uint32_t lo, uint32_t hi)
 	return 0;
 }
 
-int pw_hist_add(struct pw_hist *h, uint64_t v)
+int pw_hist_add_grow(struct pw_hist *h, uint64_t v)
 {
 	uint32_t idx = pw_hist_bucket(v);
 	// grow a little beyond the value, so a spread-out series does not

@@ -20,6 +20,7 @@
 #define PW_STATS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define PW_HIST_SUB_BITS 6			// 64 buckets per power of two
 #define PW_HIST_BUCKETS ((64 - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS)
@@ -33,10 +34,53 @@ struct pw_hist {
 	uint32_t *b;
 };
 
-#define PW_HIST_INIT { 0, 0, 0, 0, 0, 0, NULL }
+#define PW_HIST_INIT { .count = 0, .b = NULL }
+
+// pw_hist_bucket: the bucket of a value. Inline, as the analysis pass calls
+// it for every wait and KVM exit: for 2^7 <= v < 2^53 the bucket, ((e - 5)
+// << 6) + the 6 bits after v's leading one (e = its position), is v as a
+// double shifted right by 46 (exponent and first 6 mantissa bits) less the
+// exponent bias: no clz, no variable shift.
+static inline uint32_t pw_hist_bucket(uint64_t v)
+{
+	const unsigned sub = 1u << PW_HIST_SUB_BITS;
+
+	if (v < 2 * sub)
+		return (uint32_t)v;
+	if (v < (uint64_t)1 << 53) {
+		double x = (double)(int64_t)v;
+		uint64_t bits;
+		memcpy(&bits, &x, sizeof(bits));
+		return (uint32_t)(bits >> (52 - PW_HIST_SUB_BITS)) -
+		       ((1023u + PW_HIST_SUB_BITS - 1) << PW_HIST_SUB_BITS);
+	}
+	unsigned e = 63 - (unsigned)__builtin_clzll(v);
+	return ((e - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS) +
+	       ((uint32_t)(v >> (e - PW_HIST_SUB_BITS)) & (sub - 1));
+}
+
+// pw_hist_add_grow: pw_hist_add's out-of-line half (allocates the bucket);
+// call pw_hist_add.
+int pw_hist_add_grow(struct pw_hist *h, uint64_t v);
 
 // pw_hist_add: count one value. Returns 0 or PW_ENOMEM (then h is unchanged).
-int pw_hist_add(struct pw_hist *h, uint64_t v);
+// Inline for the analysis pass: a value whose bucket is allocated is
+// counted here (count, min and max are valid once b exists).
+static inline int pw_hist_add(struct pw_hist *h, uint64_t v)
+{
+	uint32_t idx = pw_hist_bucket(v);
+
+	if (idx - h->lo >= h->n)	// n is 0 while b is NULL
+		return pw_hist_add_grow(h, v);
+	h->b[idx - h->lo]++;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	return 0;
+}
 
 // pw_hist_merge: add every value of src into dst. Returns 0 or PW_ENOMEM.
 int pw_hist_merge(struct pw_hist *dst, const struct pw_hist *src);
@@ -45,9 +89,8 @@ int pw_hist_merge(struct pw_hist *dst, const struct pw_hist *src);
 // the precision above; 0 for an empty histogram; p >= 100 gives max.
 uint64_t pw_hist_percentile(const struct pw_hist *h, double p);
 
-// pw_hist_bucket / pw_hist_bucket_low / pw_hist_bucket_high: the bucket of
-// a value and the inclusive value range of a bucket (for drawing them).
-uint32_t pw_hist_bucket(uint64_t v);
+// pw_hist_bucket_low / pw_hist_bucket_high: the inclusive value range of a
+// bucket (for drawing them).
 uint64_t pw_hist_bucket_low(uint32_t idx);
 uint64_t pw_hist_bucket_high(uint32_t idx);
 

@@ -31,16 +31,31 @@
 // event or per interval. Memory: tasks x 40 bytes + cpus x 16 + the tid
 // table, whatever the number of events.
 //
+// Usage (the sink's functions, static inline in the caller, only declared here):
+//	void my_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_t start,
+//		      uint64_t end, uint32_t flags);
+//	void my_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end);
+//	void my_host(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+//		     uint32_t reason, uint32_t isa, uint32_t flags);
+//	void my_guest(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+//		      uint32_t reason, uint32_t isa);
 //	static const struct pw_rp_sink sink = { my_slice, my_sleep, my_host, my_guest };
+//	const struct pw_an_run *run = NULL;	// pw_an_run_file's
+//	const unsigned char *full = NULL;	// run->nr_all_tasks flags
+//	void *ctx = NULL;			// the sink's
+//	char err[512];
 //	struct pw_replay x;
-//	if (pw_rp_open(&x, run, full, err, sizeof(err)) ||
-//	    pw_rp_run(&x, &sink, ctx, err, sizeof(err)))
-//		fail(err);
+//	int e = pw_rp_open(&x, run, full, err, sizeof(err));
+//	if (!e)
+//		e = pw_rp_run(&x, &sink, ctx, err, sizeof(err));
 //	pw_rp_close(&x);
+//	if (e)
+//		die("%s", err);
 #ifndef PW_REPLAY_H
 #define PW_REPLAY_H
 
 #include "analysis.h"
+#include "pw_compiler.h"
 #include "tidmap.h"
 
 struct pw_rp_sink {
@@ -101,11 +116,9 @@ int pw_rp_use_waking(const struct pw_meta *m);
 // pw_rp_close: release what pw_rp_open took; safe on a zeroed x.
 void pw_rp_close(struct pw_replay *x);
 
-#define PW_RP_HOT static inline __attribute__((always_inline))
-
 // the first pass' task of a tid (the cpu's swapper for 0), NULL when it had
 // none: the file is not the one it read
-PW_RP_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t tid,
+PW_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t tid,
 					      int32_t cpu)
 {
 	if (tid)
@@ -116,7 +129,7 @@ PW_RP_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t
 // pw_rp_event: one event into the replay (pw_rp_run's loop body; the
 // single-pass heatmaps feed it the first pass' batches). 0, or
 // pw_rp_changed's error when the event names a task or cpu the run has not.
-PW_RP_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
+PW_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
 			  const struct pw_event *evp, char *err, size_t errsize)
 {
 	const struct pw_an_run *run = x->run;
@@ -208,7 +221,7 @@ PW_RP_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, vo
 
 // pw_rp_finish: what is still open at the window's end (as pw_an_run_file
 // closes it), once the run is final.
-PW_RP_HOT void pw_rp_finish(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx)
+PW_HOT void pw_rp_finish(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx)
 {
 	const struct pw_an_run *run = x->run;
 	uint64_t end = run->win_end;
@@ -227,7 +240,7 @@ PW_RP_HOT void pw_rp_finish(struct pw_replay *x, const struct pw_rp_sink *sink, 
 
 // pw_rp_run: every event, then what is open at the window's end. 0, or as
 // pw_rp_check and pw_rp_changed.
-PW_RP_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
+PW_HOT int pw_rp_run(struct pw_replay *x, const struct pw_rp_sink *sink, void *ctx,
 			char *err, size_t errsize)
 {
 	const struct pw_an_run *run = x->run;

@@ -4,19 +4,24 @@
 // Real tids are below PID_MAX_LIMIT (2^22 on 64-bit Linux): for them a
 // two-level table, pages of PW_TID_PAGE slots allocated on first use
 // (memory follows the tids seen, never the events), a lookup without a
-// search; any other id an odd file may hold goes to a small hash. tid 0 is
-// never stored (swapper/N belongs to its CPU).
+// search; any other id an odd file may hold goes to the tid hash
+// (pw_tidhash.h), whose index is into the map's own array of tasks. tid 0
+// is never stored (swapper/N belongs to its CPU). A zeroed map is empty.
 //
+// Usage:
+//	struct pw_an_task *task = NULL;		// a run's task (borrowed)
 //	struct pw_tid_map *m = calloc(1, sizeof(*m));
-//	if (!m || pw_tid_map_put(m, tid, task))
-//		nomem();
-//	struct pw_an_task *t = pw_tid_map_find(m, tid);	// NULL: none
+//	if (!m || pw_tid_map_put(m, 4242, task))
+//		die("out of memory");
+//	use(pw_tid_map_find(m, 4242));		// NULL: none
 //	pw_tid_map_free(m);
 #ifndef PW_TIDMAP_H
 #define PW_TIDMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pw_tidhash.h"
 
 struct pw_an_task;
 
@@ -26,15 +31,10 @@ struct pw_an_task;
 
 struct pw_tid_map {
 	struct pw_an_task **pages[PW_TID_DIRECT / PW_TID_PAGE];
-	int32_t *keys;			// the hash (tids outside the table)
-	struct pw_an_task **vals;
-	size_t hcap, hn;
+	struct pw_tidhash far;		// tids outside the table -> index in far_tasks
+	struct pw_an_task **far_tasks;
+	size_t nr_far, cap_far;
 };
-
-static inline size_t pw_tid_hash(int32_t tid, size_t cap)
-{
-	return ((uint32_t)tid * 2654435761u) & (cap - 1);
-}
 
 // pw_tid_map_find: the task of tid (not 0), or NULL.
 static inline struct pw_an_task *pw_tid_map_find(const struct pw_tid_map *m, int32_t tid)
@@ -43,12 +43,8 @@ static inline struct pw_an_task *pw_tid_map_find(const struct pw_tid_map *m, int
 		struct pw_an_task **pg = m->pages[(uint32_t)tid >> PW_TID_PAGE_BITS];
 		return pg ? pg[(uint32_t)tid & (PW_TID_PAGE - 1)] : NULL;
 	}
-	if (!m->hcap)
-		return NULL;
-	for (size_t j = pw_tid_hash(tid, m->hcap); m->vals[j]; j = (j + 1) & (m->hcap - 1))
-		if (m->keys[j] == tid)
-			return m->vals[j];
-	return NULL;
+	int64_t i = pw_tidhash_find(&m->far, tid);
+	return i < 0 ? NULL : m->far_tasks[i];
 }
 
 // pw_tid_map_put: tid (not 0, not in the map yet) -> t (borrowed). 0 or
