@@ -41,19 +41,4 @@ int pw_export_json(FILE *f, struct pw_an_run **runs, size_t n,
 int pw_export_csv(const char *dir, struct pw_an_run **runs, size_t n,
 		  const struct pw_export_info *info, char *err, size_t errsize);
 
-// An output file written safely: a temporary file made with O_EXCL in the
-// destination directory, renamed over `path` by pw_out_commit().
-struct pw_out {
-	FILE *f;
-	char *path;
-	char *tmp;
-};
-
-// pw_out_open: 0, or PW_EIO (errno set). pw_out_commit: flush, fsync,
-// rename; 0 or PW_EIO. pw_out_abort: remove the temporary file; safe after
-// commit and on a zeroed struct.
-int pw_out_open(struct pw_out *o, const char *path);
-int pw_out_commit(struct pw_out *o);
-void pw_out_abort(struct pw_out *o);
-
 #endif

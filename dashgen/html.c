@@ -9,14 +9,12 @@
 //	data     the document, zlib -> base64 (only [A-Za-z0-9+/=])
 #include "html.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libdeflate.h>
 #include <pthread.h>
@@ -24,19 +22,16 @@
 
 #include "cdict.h"
 #include "kvm_reasons.h"
+#include "memfile.h"
+#include "outfile.h"
 #include "pw_error.h"
 #include "pw_thread.h"
 #include "web_assets.h"
 
 // libdeflate, zlib format (what DecompressionStream('deflate') reads). The
 // level depends on the document's size only, so the same input gives the
-// same bytes. Measured on this 2-core VM (libdeflate 1.14): the 100 KB
-// charts document of a 10^6-event capture takes 1.4 ms at level 6 (19.4 KB)
-// and 0.7 ms at level 1 (24.2 KB); the 6.6 MB heatmaps document 35 ms at
-// level 1 (2.54 MB, 38 %), 100 ms at level 4 (2.34 MB), 200 ms at level 6
-// (2.29 MB), 710 ms at 9 (2.26 MB), where zlib's compress2 at level 9 took
-// 1.8 s for 2.44 MB. Small documents get the better ratio, big ones the
-// speed: a page a few percent larger, written in a twentieth of the time.
+// same bytes: small documents get the better ratio, big ones the speed
+// (docs/decisions.md, "Page compression: level by document size").
 #define PW_HTML_ZLEVEL_SMALL 6
 #define PW_HTML_ZLEVEL_BIG 1
 #define PW_HTML_ZSMALL (1u << 20)	// up to this size, _SMALL
@@ -44,82 +39,42 @@
 // its own zlib stream, on up to PW_HTML_ZTHREADS threads (the number of
 // parts, hence the bytes, depends on the size only): the page joins their
 // inflated bytes. A part ends before an ASCII byte, so no UTF-8 sequence
-// is cut. The heatmaps document of 10^6-10^7 events (6-8 MB) was 55-60 ms
-// of deflate on one thread after the pass, a fifth of the whole run at
-// 10^6; the parts cost 0.05 % in size (a 32 KiB window restarts per part).
+// is cut (docs/decisions.md, "Big page documents deflated in parts").
 #define PW_HTML_ZPART (2u << 20)
 #define PW_HTML_ZTHREADS 4
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void buf_add(struct buf *b, const void *s, size_t n)
+// A JSON string of the page's own text (its kind, title and the reason
+// names): the bytes as they are, but for '"' and '\\' escaped, and control
+// characters, '<', '>', '&' and DEL as \u00XX, so that the text stays inert
+// wherever it ends up. Deliberately not pw_json_string (export.h), which
+// also repairs UTF-8 and writes \n, \t and \r short: a title with such
+// bytes would give other bytes (the same page once parsed).
+static void json_str(FILE *f, const char *s)
 {
-	if (b->oom)
-		return;
-	if (n > b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (n > cap - b->len) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-// A JSON string; '<', '>' and '&' as \u escapes so the text stays inert
-// wherever it ends up.
-static void buf_json_str(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	buf_add(b, "\"", 1);
+	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			char e[2] = { '\\', (char)*p };
-			buf_add(b, e, 2);
-		} else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&' ||
-			   *p == 0x7f) {
-			char e[6] = { '\\', 'u', '0', '0', hex[*p >> 4],
-				      hex[*p & 15] };
-			buf_add(b, e, 6);
-		} else {
-			buf_add(b, p, 1);
-		}
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&' || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
 	}
-	buf_add(b, "\"", 1);
+	fputc('"', f);
 }
 
-// The document: {"page": {...}, "data": json}.
-static void make_doc(struct buf *b, const struct pw_html_page *page,
-		     const char *title, const char *json, size_t json_len)
+// The document into f: {"page": {...}, "data": json} and the page's own
+// member, if it has one.
+static void make_doc(FILE *f, const struct pw_html_page *page, const char *title,
+		     const char *json, size_t json_len)
 {
 	static const uint32_t isas[] = { PW_ISA_VMX, PW_ISA_SVM };
 
-	buf_str(b, "{\"page\":{\"kind\":");
-	buf_json_str(b, page->kind);
-	buf_str(b, ",\"title\":");
-	buf_json_str(b, title);
-	buf_str(b, ",\"reason_order\":[");
+	fputs("{\"page\":{\"kind\":", f);
+	json_str(f, page->kind);
+	fputs(",\"title\":", f);
+	json_str(f, title);
+	fputs(",\"reason_order\":[", f);
 	int first = 1;
 	for (size_t k = 0; k < sizeof(isas) / sizeof(*isas); k++) {
 		size_t n = pw_kvm_reason_table(isas[k], 0, NULL);
@@ -130,105 +85,35 @@ static void make_doc(struct buf *b, const struct pw_html_page *page,
 			if (!name)
 				continue;
 			if (!first)
-				buf_add(b, ",", 1);
+				fputc(',', f);
 			first = 0;
-			buf_json_str(b, name);
+			json_str(f, name);
 		}
 	}
-	buf_str(b, "]},\"data\":");
-	buf_add(b, json, json_len);
+	fputs("]},\"data\":", f);
+	fwrite(json, 1, json_len, f);
 	if (page->extra_key && page->extra) {
-		buf_str(b, ",");
-		buf_json_str(b, page->extra_key);
-		buf_str(b, ":");
-		buf_add(b, page->extra, page->extra_len);
+		fputc(',', f);
+		json_str(f, page->extra_key);
+		fputc(':', f);
+		fwrite(page->extra, 1, page->extra_len, f);
 	}
-	buf_str(b, "}");
+	fputc('}', f);
 }
 
-// Output: a FILE over an O_EXCL temporary file.
-struct out {
-	FILE *f;
-	char *tmp;
-};
-
-static int out_open(struct out *o, const char *path)
-{
-	size_t n = strlen(path) + 32;
-
-	o->f = NULL;
-	o->tmp = malloc(n);
-	if (!o->tmp)
-		return PW_ENOMEM;
-	for (int i = 0; i < 100; i++) {
-		snprintf(o->tmp, n, "%s.%ld.%d.tmp", path, (long)getpid(), i);
-		int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			      0666);
-		if (fd < 0) {
-			if (errno == EEXIST)
-				continue;
-			break;
-		}
-		o->f = fdopen(fd, "w");
-		if (o->f)
-			return 0;
-		int e = errno;
-		close(fd);
-		unlink(o->tmp);
-		errno = e;
-		break;
-	}
-	free(o->tmp);
-	o->tmp = NULL;
-	return PW_EIO;
-}
-
-static void out_abort(struct out *o)
-{
-	int e = errno;
-
-	if (o->f)
-		fclose(o->f);
-	if (o->tmp)
-		unlink(o->tmp);
-	free(o->tmp);
-	o->f = NULL;
-	o->tmp = NULL;
-	errno = e;
-}
-
-static int out_close(struct out *o, const char *path)
-{
-	int bad = ferror(o->f) || fflush(o->f) || fsync(fileno(o->f));
-	int e = errno;
-
-	if (fclose(o->f))
-		bad = 1, e = errno;
-	o->f = NULL;
-	if (!bad && rename(o->tmp, path))
-		bad = 1, e = errno;
-	if (bad) {
-		unlink(o->tmp);
-		errno = e;
-	}
-	free(o->tmp);
-	o->tmp = NULL;
-	return bad ? PW_EIO : 0;
-}
-
-static void put(struct out *o, const void *p, size_t n)
+static void put(struct pw_out *o, const void *p, size_t n)
 {
 	if (n)
 		fwrite(p, 1, n, o->f);
 }
 
-static void put_s(struct out *o, const char *s)
+static void put_s(struct pw_out *o, const char *s)
 {
 	put(o, s, strlen(s));
 }
 
 // HTML text: & < > " ' escaped.
-static void put_html(struct out *o, const char *s)
+static void put_html(struct pw_out *o, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -246,7 +131,7 @@ static void put_html(struct out *o, const char *s)
 // so no byte sequence can close the element or open an HTML comment. Both
 // are the same text inside JS strings and regexes (and CSS strings), which
 // is the only place our sources and d3 have them.
-static void put_raw_text(struct out *o, const unsigned char *p, size_t n)
+static void put_raw_text(struct pw_out *o, const unsigned char *p, size_t n)
 {
 	size_t from = 0;
 
@@ -264,7 +149,7 @@ static void put_raw_text(struct out *o, const unsigned char *p, size_t n)
 	put(o, p + from, n - from);
 }
 
-static void put_script(struct out *o, const unsigned char *js, size_t n)
+static void put_script(struct pw_out *o, const unsigned char *js, size_t n)
 {
 	put_s(o, "<script>");
 	put_raw_text(o, js, n);
@@ -344,11 +229,11 @@ static void zparts_free(struct zpart *z, size_t n)
 
 // doc deflated and base64'd into *parts (*nparts of them): 0, or
 // PW_ENOMEM (*parts NULL)
-static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *nparts)
+static int deflate_doc(const char *doc, size_t len, struct zpart **parts, size_t *nparts)
 {
-	const unsigned char *p = (const unsigned char *)doc->p;
-	int small = doc->len <= PW_HTML_ZSMALL;
-	size_t n = small ? 1 : (doc->len + PW_HTML_ZPART - 1) / PW_HTML_ZPART;
+	const unsigned char *p = (const unsigned char *)doc;
+	int small = len <= PW_HTML_ZSMALL;
+	size_t n = small ? 1 : (len + PW_HTML_ZPART - 1) / PW_HTML_ZPART;
 	struct zjob j = { .level = small ? PW_HTML_ZLEVEL_SMALL : PW_HTML_ZLEVEL_BIG };
 	struct zpart *z = calloc(n, sizeof(*z));
 
@@ -357,11 +242,11 @@ static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *npar
 	if (!z)
 		return PW_ENOMEM;
 	size_t at = 0, k = 0;
-	for (; k < n && at < doc->len; k++) {	// cut before an ASCII byte
-		size_t end = k + 1 == n ? doc->len : (k + 1) * (doc->len / n);
+	for (; k < n && at < len; k++) {	// cut before an ASCII byte
+		size_t end = k + 1 == n ? len : (k + 1) * (len / n);
 		if (end <= at)
 			end = at + 1;
-		while (end < doc->len && p[end] >= 0x80)
+		while (end < len && p[end] >= 0x80)
 			end++;
 		z[k].p = p + at;
 		z[k].n = end - at;
@@ -393,78 +278,84 @@ static int deflate_doc(const struct buf *doc, struct zpart **parts, size_t *npar
 	return 0;
 }
 
+// The shell with its slots filled (see the top of this file): 0, or
+// PW_EINVAL when the shell is broken (our own, so: say so).
+static int put_page(struct pw_out *out, const char *title, const struct pw_html_page *page,
+		    const struct zpart *z, size_t nz)
+{
+	const char *tpl = (const char *)pw_asset_page_html;
+	const char *end = tpl + pw_asset_page_html_len;
+
+	while (tpl < end) {
+		const char *slot = strstr(tpl, "<!--pw:");
+		if (!slot) {
+			put(out, tpl, (size_t)(end - tpl));
+			break;
+		}
+		put(out, tpl, (size_t)(slot - tpl));
+		const char *name = slot + 7;
+		const char *close = strstr(name, "-->");
+		if (!close)
+			return PW_EINVAL;
+		size_t nlen = (size_t)(close - name);
+		if (nlen == 5 && !memcmp(name, "title", 5)) {
+			put_html(out, title);
+		} else if (nlen == 5 && !memcmp(name, "style", 5)) {
+			put_raw_text(out, pw_asset_dash_css, pw_asset_dash_css_len);
+		} else if (nlen == 7 && !memcmp(name, "scripts", 7)) {
+			put_script(out, pw_asset_d3_js, pw_asset_d3_js_len);
+			put_script(out, pw_asset_common_js, pw_asset_common_js_len);
+			put_script(out, page->js, page->js_len);
+		} else if (nlen == 4 && !memcmp(name, "data", 4)) {
+			for (size_t i = 0; i < nz; i++) {	// the parts, ',' between
+				if (i)
+					put(out, ",", 1);
+				put(out, z[i].b64, z[i].b64_len);
+			}
+		} else {
+			return PW_EINVAL;
+		}
+		tpl = close + 3;
+	}
+	return 0;
+}
+
 int pw_html_write_page(const char *out_path, const struct pw_html_page *page,
 		       const char *json, size_t json_len,
 		       const struct pw_html_opts *o)
 {
 	const char *title = o && o->title ? o->title : "perfwhiz";
-	const char *tpl = (const char *)pw_asset_page_html;
-	const char *end = tpl + pw_asset_page_html_len;
-	struct buf doc = { 0 };
 	struct zpart *z = NULL;
-	size_t nz = 0;
-	struct out out;
+	size_t nz = 0, doc_len;
+	struct pw_out out;
+	char *doc;
 	int err;
 
 	if (!json || !json_len || !page || !page->kind || !page->js)
 		return PW_EINVAL;
-	make_doc(&doc, page, title, json, json_len);
-	if (doc.oom) {
-		free(doc.p);
+	FILE *df = pw_memfile_open(&doc, &doc_len);
+	if (!df)
+		return PW_ENOMEM;
+	make_doc(df, page, title, json, json_len);
+	if (ferror(df) | fclose(df)) {
+		pw_memfile_free(doc);
 		return PW_ENOMEM;
 	}
-	err = deflate_doc(&doc, &z, &nz);
-	free(doc.p);
+	err = deflate_doc(doc, doc_len, &z, &nz);
+	pw_memfile_free(doc);
 	if (err)
 		return err;
-	err = out_open(&out, out_path);
+	err = pw_out_open(&out, out_path);
 	if (err) {
 		zparts_free(z, nz);
 		return err;
 	}
-
-	while (tpl < end) {
-		const char *slot = strstr(tpl, "<!--pw:");
-		if (!slot) {
-			put(&out, tpl, (size_t)(end - tpl));
-			break;
-		}
-		put(&out, tpl, (size_t)(slot - tpl));
-		const char *name = slot + 7;
-		const char *close = strstr(name, "-->");
-		if (!close) {	// our own template is broken: say so
-			err = PW_EINVAL;
-			break;
-		}
-		size_t nlen = (size_t)(close - name);
-		if (nlen == 5 && !memcmp(name, "title", 5)) {
-			put_html(&out, title);
-		} else if (nlen == 5 && !memcmp(name, "style", 5)) {
-			put_raw_text(&out, pw_asset_dash_css,
-				     pw_asset_dash_css_len);
-		} else if (nlen == 7 && !memcmp(name, "scripts", 7)) {
-			put_script(&out, pw_asset_d3_js, pw_asset_d3_js_len);
-			put_script(&out, pw_asset_common_js,
-				   pw_asset_common_js_len);
-			put_script(&out, page->js, page->js_len);
-		} else if (nlen == 4 && !memcmp(name, "data", 4)) {
-			for (size_t i = 0; i < nz; i++) {	// the parts, ',' between
-				if (i)
-					put(&out, ",", 1);
-				put(&out, z[i].b64, z[i].b64_len);
-			}
-		} else {
-			err = PW_EINVAL;
-			break;
-		}
-		tpl = close + 3;
-	}
+	err = put_page(&out, title, page, z, nz);
 	zparts_free(z, nz);
-	if (err) {
-		out_abort(&out);
-		return err;
-	}
-	return out_close(&out, out_path);
+	if (!err)
+		err = pw_out_commit(&out);
+	pw_out_release(&out);
+	return err;
 }
 
 int pw_html_write_heatmaps(const char *out_path, const char *json,

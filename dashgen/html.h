@@ -41,7 +41,7 @@ struct pw_html_opts {
 				// trace-derived text is fine: it is escaped
 };
 
-#define PW_HTML_OPTS_INIT { 0 }
+#define PW_HTML_OPTS_INIT { .title = NULL }
 
 // pw_html_write_charts: write the basic dashboard (CPU and switches, KVM
 // exits, CoreMap) to out_path from json (json_len bytes, the --json
@@ -51,9 +51,9 @@ struct pw_html_opts {
 int pw_html_write_charts(const char *out_path, const char *json,
 			 size_t json_len, const struct pw_html_opts *o);
 
-// The building block for other dashboards (issue 7's NAME-heatmaps.html):
-// the shell with one page script. kind names the page ("charts",
-// "heatmaps"): the page JS reads it back from the document's "page".
+// The building block of every dashboard: the shell with one page script.
+// kind names the page ("charts", "heatmaps"): the page JS reads it back
+// from the document's "page".
 struct pw_html_page {
 	const char *kind;
 	const unsigned char *js;	// the page's own JS (an asset)

@@ -95,7 +95,7 @@ static inline char *pw_jw_u32_back(char *p, uint32_t v)
 	return p;
 }
 
-// pw_jw_u64_big: v >= 100 (export.c)
+// pw_jw_u64_big: v >= 100 (jwrite.c)
 void pw_jw_u64_big(struct pw_jw *w, uint64_t v);
 
 static inline __attribute__((always_inline)) void pw_jw_u64(struct pw_jw *w, uint64_t v)

@@ -7,30 +7,23 @@
 // defines them. Each array holds the file's bytes plus a terminating NUL;
 // _len is the file's size without it. Only dashgen/html.c reads them.
 //
-// Adding an asset: a NAME=FILE pair in PW_WEB_ASSETS (web.mk) and its two
-// declarations here.
+// Adding an asset: a NAME=FILE pair in PW_WEB_ASSETS (web.mk) and a
+// PW_ASSET(NAME) line here.
 #ifndef PW_WEB_ASSETS_H
 #define PW_WEB_ASSETS_H
 
 #include <stddef.h>
 
-// page.html: the page shell shared by every dashboard, with <!--pw:...--> slots
-extern const unsigned char pw_asset_page_html[];
-extern const size_t pw_asset_page_html_len;
-// dash.css: the dashboards' style
-extern const unsigned char pw_asset_dash_css[];
-extern const size_t pw_asset_dash_css_len;
-// common.js: data loading, header, tabs, tooltips, tables, formats, colors
-extern const unsigned char pw_asset_common_js[];
-extern const size_t pw_asset_common_js_len;
-// charts.js: the basic dashboard (NAME-charts.html)
-extern const unsigned char pw_asset_charts_js[];
-extern const size_t pw_asset_charts_js_len;
-// heatmaps.js: the detailed dashboard (NAME-heatmaps.html)
-extern const unsigned char pw_asset_heatmaps_js[];
-extern const size_t pw_asset_heatmaps_js_len;
-// d3.min.js (d3 v7, from npm)
-extern const unsigned char pw_asset_d3_js[];
-extern const size_t pw_asset_d3_js_len;
+// pw_asset_NAME[] (the bytes and a NUL) and pw_asset_NAME_len
+#define PW_ASSET(name) \
+	extern const unsigned char pw_asset_##name[]; \
+	extern const size_t pw_asset_##name##_len;
+
+PW_ASSET(page_html)	// page.html: the shell of every dashboard, with <!--pw:...--> slots
+PW_ASSET(dash_css)	// dash.css: the dashboards' style
+PW_ASSET(common_js)	// common.js: data loading, header, tabs, tooltips, tables, formats, colors
+PW_ASSET(charts_js)	// charts.js: the basic dashboard (NAME-charts.html)
+PW_ASSET(heatmaps_js)	// heatmaps.js: the detailed dashboard (NAME-heatmaps.html)
+PW_ASSET(d3_js)		// d3.min.js (d3 v7, from npm)
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // html-from-json.c: test helper: writes a dashboard page from a --json document file.
 //
-//	html-from-json [--title TEXT] [--kind charts] IN.json OUT.html
+//	html-from-json [--title TEXT] IN.json OUT.html
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
