@@ -14,6 +14,7 @@
 #include "jwrite.h"
 #include "kvm_reasons.h"
 #include "memfile.h"
+#include "pw_compiler.h"
 #include "pw_thread.h"
 #include "replay.h"
 
@@ -55,10 +56,8 @@ struct hm_series {
 // Grid cells are 16 bits until one of a series' counts would pass 65,535,
 // then that series' grids are made 32-bit (series_widen()): half the memory
 // of the grids, which are most of what the heatmaps' collection touches
-// first (each page a fault and the kernel's zeroing, which took 7 % of the
-// CPU at 10^7 events on a 2-core VM). Both pages at 10^7 generated events,
-// three series of 11-15 interleaved runs: median wall -3 to -6 %, CPU -1
-// to -3 %; peak RSS 86 -> 71 MB (docs/bench.md).
+// first, each page a fault and the kernel's zeroing (docs/decisions.md,
+// "16-bit heatmap cells").
 static inline uint32_t cell(const struct hm_series *s, const void *g, size_t i)
 {
 	return s->wide ? ((const uint32_t *)g)[i] : ((const uint16_t *)g)[i];
@@ -104,13 +103,6 @@ struct hm_cpu {
 	uint32_t *accix;		// id -> acc position + 1, 0 none
 					// (nr_all_tasks + 1 entries, lazily)
 };
-
-// the per-interval path, inlined into the replay's loop whatever the
-// compiler's size heuristics say (GCC and clang)
-#define HM_HOT static inline __attribute__((always_inline))
-// and what it seldom needs, kept out of it (the loop's registers are the
-// hot path's)
-#define HM_COLD static __attribute__((noinline))
 
 #define HM_RKEY 128		// reasons below this code have a key table
 
@@ -179,7 +171,7 @@ struct hm {
 // hundreds of busy tasks is far more than the 64 shown ones take
 #define HM_COLLECT_BYTES (96u << 20)
 
-HM_COLD void collect_bytes(struct hm *h, uint64_t n)
+PW_COLD void collect_bytes(struct hm *h, uint64_t n)
 {
 	if ((h->bytes += n) > h->bytes_max)
 		h->nomem = 1;	// the second pass takes over
@@ -244,7 +236,7 @@ uint64_t pw_hm_dur_edge(unsigned k)
 // at most one step. The exponent and the first 4 bits of the mantissa of
 // ns as a double (exact below 2^53) index the table: no variable shift,
 // no search. edges_init() first.
-HM_HOT unsigned dur_bucket(uint64_t ns)
+PW_HOT unsigned dur_bucket(uint64_t ns)
 {
 	if (ns < edges[1])	// 16: below, bucket 0
 		return 0;
@@ -291,7 +283,7 @@ static const struct pw_an_task *visible(const struct pw_an_task *t)
 	return t;
 }
 
-HM_COLD int list_grow(struct hm *h, struct hm_list *l)
+PW_COLD int list_grow(struct hm *h, struct hm_list *l)
 {
 	struct hm_blk *b = h->pool;
 
@@ -312,7 +304,7 @@ HM_COLD int list_grow(struct hm *h, struct hm_list *l)
 	return 0;
 }
 
-HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uint32_t key)
+PW_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uint32_t key)
 {
 	size_t i = l->n % HM_BLK;
 
@@ -323,7 +315,7 @@ HM_HOT int list_add(struct hm *h, struct hm_list *l, uint64_t t, uint64_t d, uin
 	return 0;
 }
 
-HM_COLD void log_grow(struct hm *h)
+PW_COLD void log_grow(struct hm *h)
 {
 	size_t cap = h->caplog ? 2 * h->caplog : 65536;
 	uint16_t *l = realloc(h->log, cap * sizeof(*l));
@@ -339,7 +331,7 @@ HM_COLD void log_grow(struct hm *h)
 }
 
 // single pass: an add the exact budget would see (the series is exact)
-HM_HOT void log_add(struct hm *h, uint32_t sid)
+PW_HOT void log_add(struct hm *h, uint32_t sid)
 {
 	if (h->nlog == h->caplog)
 		log_grow(h);
@@ -374,7 +366,7 @@ static void list_free(struct hm *h, struct hm_list *l)
 
 // The task heatmaps' time bin of t (ws <= t): the last one for anything
 // past it. bin [sb_lo, sb_lo + bin_ns) is the one the last lookup found.
-HM_HOT uint32_t bin_of(struct hm *h, uint64_t t)
+PW_HOT uint32_t bin_of(struct hm *h, uint64_t t)
 {
 	if (t - h->sb_lo < h->bin_ns)
 		return h->sb_idx;
@@ -386,7 +378,7 @@ HM_HOT uint32_t bin_of(struct hm *h, uint64_t t)
 	return (uint32_t)i;
 }
 
-HM_COLD void *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
+PW_COLD void *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 {
 	size_t csize = s->wide ? sizeof(uint32_t) : sizeof(uint16_t);
 
@@ -414,7 +406,7 @@ HM_COLD void *grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 // s's grids to 32-bit cells; cell i of wkey's grid (a 16-bit count that
 // just wrapped to 0) at 65,536 (wkey SIZE_MAX: none). 0, or -1 (h->nomem
 // set): out of memory
-HM_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t i)
+PW_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t i)
 {
 	size_t n = (size_t)h->nbins * PW_HM_DUR;
 
@@ -443,7 +435,7 @@ HM_COLD int series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t 
 // one event into a binned series: its cell's count, and the column's mask
 // of non-empty buckets (what the document's size is computed from; a bit
 // per event costs less than scanning every grid after the pass)
-HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
+PW_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned k,
 			  uint32_t key)
 {
 	void *g = key < s->nkeys ? s->grid[key] : NULL;
@@ -464,13 +456,13 @@ HM_HOT void series_bin_k(struct hm *h, struct hm_series *s, uint64_t t, unsigned
 	s->mask[key][b] |= (uint64_t)1 << k;
 }
 
-HM_HOT void series_bin(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
+PW_HOT void series_bin(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
 		       uint32_t key)
 {
 	series_bin_k(h, s, t, dur_bucket(d), key);
 }
 
-HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
+PW_COLD void series_to_bins(struct hm *h, struct hm_series *s)
 {
 	// too many: bin what was kept, and give it back to the budget
 	s->binned = 1;
@@ -481,7 +473,7 @@ HM_COLD void series_to_bins(struct hm *h, struct hm_series *s)
 	list_free(h, &s->ex);
 }
 
-HM_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
+PW_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d,
 			      uint32_t key)
 {
 	s->count++;
@@ -498,7 +490,7 @@ HM_HOT void series_add(struct hm *h, struct hm_series *s, uint64_t t, uint64_t d
 	series_bin(h, s, t, d, key);
 }
 
-HM_COLD void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
+PW_COLD void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
 {
 	for (uint32_t i = bin_of(h, a), j = bin_of(h, b - 1); i <= j; i++) {
 		uint64_t lo = h->ws + (uint64_t)i * h->bin_ns, hi = lo + h->bin_ns;
@@ -510,7 +502,7 @@ HM_COLD void core_bins_span(struct hm *h, uint64_t *s, uint64_t a, uint64_t b)
 	}
 }
 
-HM_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_t a,
+PW_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_t a,
 				 uint64_t b)
 {
 	if (cpu >= h->ncpus)
@@ -531,7 +523,7 @@ HM_HOT void core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint64_
 		core_bins_span(h, s, a, b);
 }
 
-HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
+PW_COLD void core_to_bins(struct hm *h, struct hm_task *k)
 {
 	k->core_binned = 1;
 	if (!(k->core_bins = calloc(h->ncpus, sizeof(*k->core_bins)))) {
@@ -545,7 +537,7 @@ HM_COLD void core_to_bins(struct hm *h, struct hm_task *k)
 	list_free(h, &k->core);
 }
 
-HM_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
+PW_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
 			    uint64_t b)
 {
 	if (cpu < 0 || (size_t)cpu >= h->ncpus)
@@ -566,7 +558,7 @@ HM_HOT void core_add(struct hm *h, struct hm_task *k, int32_t cpu, uint64_t a,
 	core_bins_add(h, k, (uint32_t)cpu, a, b);
 }
 
-HM_COLD int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
+PW_COLD int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
 {
 	// the visible task's id (threads merged into it share it)
 	const struct pw_an_task *v = visible(t);
@@ -577,12 +569,12 @@ HM_COLD int32_t id_new(struct hm *h, const struct pw_an_task *t, size_t idx)
 	return h->id[idx] = h->vid[v->index];
 }
 
-HM_HOT int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
+PW_HOT int32_t id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
 {
 	return h->id[idx] >= 0 ? h->id[idx] : id_new(h, t, idx);
 }
 
-HM_COLD void tie_add(struct hm *h, struct hm_cpu *c, uint64_t ns)
+PW_COLD void tie_add(struct hm *h, struct hm_cpu *c, uint64_t ns)
 {
 	size_t at = h->ntie_ids;
 
@@ -615,7 +607,7 @@ HM_COLD void tie_add(struct hm *h, struct hm_cpu *c, uint64_t ns)
 					       h->ntie_ids - at };
 }
 
-HM_COLD void cpu_flush(struct hm *h, struct hm_cpu *c)
+PW_COLD void cpu_flush(struct hm *h, struct hm_cpu *c)
 {
 	if (c->cur < 0)
 		return;
@@ -642,7 +634,7 @@ HM_COLD void cpu_flush(struct hm *h, struct hm_cpu *c)
 	c->cur = -1;
 }
 
-HM_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
+PW_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
 {
 	if (!c->accix && !(c->accix = calloc(h->idcap + 1, sizeof(*c->accix))))
 		return -1;
@@ -659,7 +651,7 @@ HM_COLD int cpu_acc_new(struct hm *h, struct hm_cpu *c)
 
 // ns of task id in bin `bin` of c: the bin's tasks, found through accix
 // (id -> position + 1, cleared at the flush)
-HM_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
+PW_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 			   uint64_t ns)
 {
 	if (c->cur != (int64_t)bin) {
@@ -680,7 +672,7 @@ HM_HOT void cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 	c->accix[id] = (uint32_t)c->nacc;
 }
 
-HM_COLD void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uint64_t b)
+PW_COLD void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, uint64_t b)
 {
 	uint64_t i = (a - h->ws) / h->cpu_bin_ns, j = (b - 1 - h->ws) / h->cpu_bin_ns;
 	if (j >= h->cpu_nbins)
@@ -695,14 +687,14 @@ HM_COLD void cpu_span(struct hm *h, struct hm_cpu *c, int32_t id, uint64_t a, ui
 	}
 }
 
-HM_COLD void cpu_to_bins(struct hm *h, struct hm_cpu *c)
+PW_COLD void cpu_to_bins(struct hm *h, struct hm_cpu *c)
 {
 	c->binned = 1;
 	h->cpu_exact_left += c->ex.n;
 	list_free(h, &c->ex);
 }
 
-HM_HOT void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t b)
+PW_HOT void cpu_add(struct hm *h, int32_t cpu, int32_t id, uint64_t a, uint64_t b)
 {
 	if (cpu < 0 || (size_t)cpu >= h->ncpus)
 		return;
@@ -734,7 +726,7 @@ static void reason_names_fix(struct hm *h)
 			h->reasons[i].name = h->reasons[i].buf;
 }
 
-HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
+PW_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 {
 	for (size_t i = 0; i < h->nreasons; i++)
 		if (h->reasons[i].isa == isa && h->reasons[i].reason == reason)
@@ -756,7 +748,7 @@ HM_COLD uint32_t reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 }
 
 // the page's key of a reason: keys in order of first appearance
-HM_HOT uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
+PW_HOT uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
 {
 	if (isa != PW_ISA_SVM)
 		isa = PW_ISA_VMX;
@@ -765,7 +757,7 @@ HM_HOT uint32_t reason_key(struct hm *h, uint32_t isa, uint32_t reason)
 	return reason_key_new(h, isa, reason);
 }
 
-HM_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
+PW_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
 {
 	size_t n = key + 1;
 	uint64_t *u = realloc(k->unpaired, n * sizeof(*u));
@@ -793,19 +785,19 @@ HM_COLD int task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
 }
 
 // make task k's per-reason tables hold key
-HM_HOT int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
+PW_HOT int task_keys(struct hm *h, struct hm_task *k, uint32_t key)
 {
 	return key < k->nkeys ? 0 : task_keys_grow(h, k, key);
 }
 
-HM_HOT int in_win(const struct hm *h, uint64_t t)
+PW_HOT int in_win(const struct hm *h, uint64_t t)
 {
 	return t - h->ws <= h->wlen;	// ws <= t <= we
 }
 
 // reason_key through the task's one-entry cache (key checked for the
 // task's tables too: 0, or -1 out of memory)
-HM_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32_t reason,
+PW_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32_t reason,
 			   uint32_t *key)
 {
 	if (k->rk_key != UINT32_MAX && k->rk_reason == reason && k->rk_isa == isa) {
@@ -826,7 +818,7 @@ HM_HOT int task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uint32
 // The replay's sink (replay.h), inlined into pw_hm_write's loop. A full
 // task of the replay is a thread of a shown task: its slot is >= 0.
 
-HM_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_t start,
+PW_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_t start,
 		     uint64_t end, uint32_t flags)
 {
 	struct hm *h = ctx;
@@ -852,7 +844,7 @@ HM_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_
 		series_add(h, &k->s[S_RUN], end, end - start, 0);
 }
 
-HM_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end)
+PW_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end)
 {
 	struct hm *h = ctx;
 
@@ -860,7 +852,7 @@ HM_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint
 		series_add(h, &h->tasks[h->slot[t->index]].s[S_SLEEP], end, end - start, 0);
 }
 
-HM_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+PW_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
 			uint32_t reason, uint32_t isa, uint32_t flags)
 {
 	struct hm *h = ctx;
@@ -887,7 +879,7 @@ HM_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, u
 	}
 }
 
-HM_HOT void hm_kvm_guest(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
+PW_HOT void hm_kvm_guest(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
 			 uint32_t reason, uint32_t isa)
 {
 	struct hm *h = ctx;
@@ -1378,9 +1370,41 @@ struct hm_job {
 
 #define HM_JOBS PW_HM_COLLECT_HOLDS
 
+// What the single pass is allowed: its policy, which test and diagnostic
+// hooks in the environment may change (collect_settings()).
+struct hm_collect_settings {
+	int two_pass;		// no single pass: the second pass is made
+	uint64_t bytes_max;	// what it may hold (hm->bytes_max)
+	int cand_set;		// cand replaces the count of tids to hold
+	size_t cand;		// (when some are held: to_hold())
+};
+
+// collect_settings: the one place the heatmaps read the environment. Its
+// three variables are test and diagnostic hooks, documented in the man
+// page's ENVIRONMENT section (docs/man/perfwhiz-dash.1):
+// - PERFWHIZ_HEAT_TWO_PASS (any value): never a single pass (the tests'
+//   reference for its bytes);
+// - PERFWHIZ_HEAT_MAX_MB (a number of MiB): what the single pass may hold
+//   before it gives up, instead of HM_COLLECT_BYTES;
+// - PERFWHIZ_HEAT_CANDIDATES (a number): how many of the trailer's tids are
+//   held when only some are (to_hold()).
+static void collect_settings(struct hm_collect_settings *set)
+{
+	const char *mb = getenv("PERFWHIZ_HEAT_MAX_MB");
+	const char *cand = getenv("PERFWHIZ_HEAT_CANDIDATES");
+
+	set->two_pass = getenv("PERFWHIZ_HEAT_TWO_PASS") != NULL;
+	set->bytes_max = HM_COLLECT_BYTES;
+	if (mb && *mb >= '0' && *mb <= '9')
+		set->bytes_max = strtoull(mb, NULL, 10) << 20;
+	set->cand_set = cand && *cand >= '0' && *cand <= '9';
+	set->cand = set->cand_set ? strtoull(cand, NULL, 10) : 0;
+}
+
 struct pw_hm_collect {
 	struct hm h;
 	struct pw_hm_opts o;
+	struct hm_collect_settings set;
 	struct pw_replay x;
 	unsigned char *full;
 	struct pw_trailer tr;
@@ -1415,15 +1439,13 @@ static int held(const struct pw_hm_collect *c, int32_t tid)
 
 // The tids held: the first n of the trailer's (minor version 1: most
 // runtime in the whole file, ties by tid, as the analysis ranks tasks when
-// the window is the file's), PERFWHIZ_HEAT_CANDIDATES of them if set;
-// never when tasks are picked by name after the pass (-t): the shown ones
-// would seldom be among them. 0, or -1: the second pass.
+// the window is the file's), or as many as the settings say; never when
+// tasks are picked by name after the pass (-t): the shown ones would
+// seldom be among them. 0, or -1: the second pass.
 static int candidates(struct pw_hm_collect *c, size_t n, int selecting)
 {
-	const char *e = getenv("PERFWHIZ_HEAT_CANDIDATES");
-
-	if (e && *e >= '0' && *e <= '9')
-		n = strtoull(e, NULL, 10);
+	if (c->set.cand_set)
+		n = c->set.cand;
 	if (n > c->tr.nr_top)
 		n = c->tr.nr_top;
 	if (selecting || !n || !(c->cand = malloc(n * sizeof(*c->cand))))
@@ -1439,8 +1461,8 @@ static int candidates(struct pw_hm_collect *c, size_t n, int selecting)
 // the whole file the trailer's ranking is the analysis' own, so the shown
 // tasks are its first max_tasks tids (HM_TIE_ROOM more for a tid whose
 // runtime is split between tasks, by tid reuse); the other tasks' series
-// would only be collected to be freed (measured: 6-10 % of both pages' time
-// at 10^7 events and 100 tids). Otherwise past HM_COLLECT_TASKS tasks,
+// would only be collected to be freed (docs/decisions.md, "The single pass
+// holds the trailer's first tids"). Otherwise past HM_COLLECT_TASKS tasks,
 // HM_CANDIDATES of them.
 static size_t to_hold(const struct pw_hm_collect *c, const struct pw_an_opts *ao,
 		      const struct pw_hm_opts *ho, int selecting)
@@ -1459,15 +1481,18 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 					const struct pw_hm_opts *ho, int selecting)
 {
 	struct pw_reader *r = NULL;
+	struct hm_collect_settings set;
 	struct pw_hm_collect *c;
 	size_t hold;
 
-	if (ao->merge_sys_tasks || getenv("PERFWHIZ_HEAT_TWO_PASS"))
+	collect_settings(&set);
+	if (ao->merge_sys_tasks || set.two_pass)
 		return NULL;
 	edges_init();
 	check_dur_bucket();
 	if (!(c = calloc(1, sizeof(*c))))
 		return NULL;
+	c->set = set;
 	if (pw_reader_open(&r, path) || pw_reader_peek_trailer(r, &c->tr) || !c->tr.rows ||
 	    ((hold = to_hold(c, ao, ho, selecting)) && candidates(c, hold, selecting)) ||
 	    !(c->map = calloc(1, sizeof(*c->map)))) {
@@ -1482,10 +1507,7 @@ struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opt
 	c->o = *ho;
 	c->h.o = &c->o;
 	c->h.collect = 1;
-	c->h.bytes_max = HM_COLLECT_BYTES;
-	const char *mb = getenv("PERFWHIZ_HEAT_MAX_MB");
-	if (mb && *mb >= '0' && *mb <= '9')
-		c->h.bytes_max = strtoull(mb, NULL, 10) << 20;
+	c->h.bytes_max = c->set.bytes_max;
 	c->x.fd = -1;
 	return c;
 }

@@ -65,7 +65,9 @@ struct pw_hm_opts {
 	uint64_t cpu_cells;	// CPU view bins, every CPU together
 };
 
-#define PW_HM_OPTS_INIT { 64, 5000, 200000, 3000000, 131072 }
+#define PW_HM_OPTS_INIT                                                         \
+	{ .max_tasks = 64, .exact_max = 5000, .exact_total = 200000,             \
+	  .cell_budget = 3000000, .cpu_cells = 131072 }
 
 // What pw_hm_write did, for the message on stderr.
 struct pw_hm_summary {
@@ -87,26 +89,18 @@ struct pw_hm_summary {
 // also holds shorter durations, the last one longer ones.
 uint64_t pw_hm_dur_edge(unsigned k);
 
-// The single pass. A whole file (its trailer gives the window's end before
-// the events are read) is collected while pw_an_run_file() reads it, from
-// its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
-// collector, opts.batch_holds = PW_HM_COLLECT_HOLDS), for every task, by a
-// thread of the collector's (each batch, lent by the reader or else copied,
-// and the tasks made by then are queued to it); pw_hm_write()
-// then cuts it to the shown tasks and writes the same document the second
-// pass would (the exact budget, reason keys and CPU view ids given out in
-// the order the second pass would have: see heatmap.c), or reads the file
-// again when the collection does not hold (the run is not what it assumed,
-// it ran out of room, or a shown task was not held).
-// Only the series of the tids its trailer names with the most runtime are
-// collected: the first 72 (max_tasks + 8) when the window is the whole file
-// (no from, and no cap or one that reaches the last event: the trailer ranks
-// them as the analysis does), the first 128 of a file of
-// more than 512 tasks otherwise; every task's in other files.
+// The single pass. A file with a trailer (which gives the window's end
+// before the events are read) is collected while pw_an_run_file() reads
+// it, from its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx =
+// the collector, opts.batch_holds = PW_HM_COLLECT_HOLDS), on a thread of
+// the collector's; pw_hm_write() then writes from it the same document the
+// second pass would, or reads the file again when the collection does not
+// hold (the run is not what it assumed, it ran out of room, or a shown task
+// was not among the tids it held: hm_collect.c says which it holds).
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
-// trailer; more than 512 tasks and no trailer "top", or selecting: tasks
-// are picked by name after the pass; --merge-sys-tasks, out of memory, or
-// PERFWHIZ_HEAT_TWO_PASS set in the environment: the tests' reference).
+// trailer, too many tasks for its trailer's ranking, tasks picked by name
+// after the pass (selecting), --merge-sys-tasks, out of memory, or a test
+// hook asks for two passes: hm_collect.c, collect_settings()).
 struct pw_hm_collect;
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
 					const struct pw_hm_opts *ho, int selecting);
