@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// heatmap.c: the heatmap document of a run (pw_hm_write), from the single pass' collection or a second pass over the file (see heatmap.h).
+// heatmap.c: a run's heatmap document (pw_hm_write), from the single pass or a second pass over the file (heatmap.h).
 #include "heatmap.h"
 
 #include <inttypes.h>
@@ -26,7 +26,7 @@ uint64_t pw_hm_dur_edge(unsigned k)
 	return hm_dur_edges[k > PW_HM_DUR ? PW_HM_DUR : k];
 }
 
-/* ---- output ------------------------------------------------------------ */
+/* ---- the document's parts ---------------------------------------------- */
 
 // The document is written through a pw_jw (jwrite.h): numbers without
 // printf, the same bytes. Trace strings go through pw_json_string.
@@ -272,26 +272,6 @@ static void put_cpu(struct pw_jw *w, struct hm *h, size_t c, struct pw_hm_summar
 	pw_jw_lit(w, "]}");
 }
 
-// The shown tasks: selected, most runtime first (the analysis' order), no
-// idle task, at most max_tasks (the others counted in sum->omitted), into
-// out (max_tasks entries). Both ways of making the heatmaps pick them so.
-static size_t pick_shown(const struct pw_an_run *run, const struct pw_hm_opts *ho,
-			 const struct pw_an_task **out, struct pw_hm_summary *sum)
-{
-	size_t ns = 0;
-
-	for (size_t i = 0; i < run->nr_tasks; i++) {
-		const struct pw_an_task *t = run->tasks[i];
-		if (!t->selected || t->tid == 0)
-			continue;
-		if (ns == ho->max_tasks)
-			sum->omitted++;
-		else
-			out[ns++] = t;
-	}
-	return ns;
-}
-
 /* ---- the document ------------------------------------------------------ */
 
 // The tasks [from, to) of the document, each after a ',', into a buffer of
@@ -454,6 +434,28 @@ static int hm_output(FILE *f, struct hm *h, const struct pw_an_run *run,
 	sum->nr_bins = h->nbins;
 	sum->cpu_bin_ns = h->cpu_bin_ns;
 	return ferror(f) ? PW_EIO : 0;
+}
+
+/* ---- the tasks shown, the second pass ---------------------------------- */
+
+// The shown tasks: selected, most runtime first (the analysis' order), no
+// idle task, at most max_tasks (the others counted in sum->omitted), into
+// out (max_tasks entries). Both ways of making the heatmaps pick them so.
+static size_t pick_shown(const struct pw_an_run *run, const struct pw_hm_opts *ho,
+			 const struct pw_an_task **out, struct pw_hm_summary *sum)
+{
+	size_t ns = 0;
+
+	for (size_t i = 0; i < run->nr_tasks; i++) {
+		const struct pw_an_task *t = run->tasks[i];
+		if (!t->selected || t->tid == 0)
+			continue;
+		if (ns == ho->max_tasks)
+			sum->omitted++;
+		else
+			out[ns++] = t;
+	}
+	return ns;
 }
 
 // The second pass: the shown tasks (shown[0..ns)) collected reading the

@@ -28,11 +28,14 @@
 // - at most max_tasks tasks get heatmaps (the selected ones, most runtime
 //   first, idle tasks excepted); the others are named in "omitted";
 // - the CPU view has at most cpu_cells bins in all.
-// Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 4 bytes
-// for binned series, 24 bytes per exact event) + CPUs x bins.
+// Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 2 bytes,
+// 4 once a count passes 65,535, for binned series, 24 bytes per exact
+// event) + CPUs x bins.
 //
 // The document is written as one JSON value (docs/dashboards.md, "The
-// detailed dashboard"); strings are escaped as the --json ones.
+// detailed dashboard"); strings are escaped as the --json ones. heatmap.c
+// writes it, hm_collect.c is the single pass; the other hm_* files are
+// theirs alone (hm_int.h).
 //
 // With run read by pw_an_run_file() with opts.max_bins > 0 and its tasks
 // selected, and no collector (the file is read a second time). Usage:
@@ -100,7 +103,25 @@ uint64_t pw_hm_dur_edge(unsigned k);
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
 // trailer, too many tasks for its trailer's ranking, tasks picked by name
 // after the pass (selecting), --merge-sys-tasks, out of memory, or a test
-// hook asks for two passes: hm_collect.c, collect_settings()).
+// hook asks for two passes: hm_collect.c, collect_settings()). It copies
+// what it needs of its arguments; pw_hm_write() must have the same opts
+// values. pw_hm_collect_free() after pw_hm_write() (NULL is fine). Usage:
+//	struct pw_an_opts o = PW_AN_OPTS_INIT;
+//	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
+//	struct pw_hm_summary sum;
+//	struct pw_an_run *run;
+//	char err[512];
+//	o.max_bins = PW_HM_BINS;
+//	struct pw_hm_collect *col = pw_hm_collect_new("x.cdict", &o, &ho, 0);
+//	o.batch = col ? pw_hm_collect_batch : NULL;
+//	o.batch_ctx = col;
+//	o.batch_holds = col ? PW_HM_COLLECT_HOLDS : 0;
+//	if (pw_an_run_file(&run, "x.cdict", &o, err, sizeof(err)))
+//		die("%s", err);
+//	if (pw_hm_write(stdout, run, &ho, col, &sum, err, sizeof(err)))
+//		die("%s", err);
+//	pw_hm_collect_free(col);
+//	pw_an_run_free(run);
 struct pw_hm_collect;
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
 					const struct pw_hm_opts *ho, int selecting);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// hm_bound.h: the heatmaps' bins and bounds: the time bins of a window, and the folding that keeps the document's size within its budget. Private to the heatmaps.
+// hm_bound.h: the heatmaps' time bins, and the folding that keeps the document within its budget. Private to the heatmaps.
 //
 // hm_params() first, before anything is collected (the bins are where
 // events go); hm_bound() once all is collected, before the document.

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// hm_collect.c: the heatmaps' single pass: the collector that the first pass feeds its batches, its thread, and the cut to the shown tasks at the end (heatmap.h, hm_collect.h).
+// hm_collect.c: the heatmaps' single pass: the collector the first pass feeds, its thread, the cut to the shown tasks.
 //
-// The replay (replay.h) run on the first pass' batches, over the analysis'
-// own tasks as they are made, for every task: pw_hm_write then keeps the
-// shown ones, orders the reason keys and CPU view ids as the second pass
-// would have made them, and gives the exact budget out again in the order
-// the log kept. The window must be known from the start: the trailer's
-// last event (or the cap). Every parameter is checked against the final
-// run; any difference, running out of room, or a file without trailer, and
-// the second pass is made as before.
+// The replay (replay.h) runs on the first pass' batches, on a thread of
+// its own, over the analysis' tasks as they are made, for every task (or
+// those the trailer ranks first: to_hold()). At the end
+// (hm_collect_finish, from pw_hm_write) the shown tasks are kept, the
+// reason keys and CPU view ids numbered as the second pass would have
+// numbered them, and the exact budget given out again in the order the
+// log kept. The window must be known from the start: the trailer's last
+// event (or the cap). Every parameter is checked against the final run;
+// any difference, running out of room, or a file without trailer, and the
+// second pass is made instead. Implements heatmap.h's pw_hm_collect_*
+// and hm_collect.h.
 #include "hm_collect.h"
 
 #include <pthread.h>
@@ -23,17 +26,19 @@
 #include "replay.h"
 #include "tidmap.h"
 
-// single pass: the bytes of exact lists, grids, core bins and the budget's
-// log it may hold before it gives up (the second pass then does it, for the
-// shown tasks only): every task's series are held until the end, which for
-// hundreds of busy tasks is far more than the 64 shown ones take
+/* ---- the collector ----------------------------------------------------- */
+
+// The bytes of exact lists, grids, core bins and the budget's log the
+// single pass may hold before it gives up (the second pass then does it,
+// for the shown tasks only): every task's series are held until the end,
+// which for hundreds of busy tasks is far more than the 64 shown ones take.
 #define HM_COLLECT_BYTES (96u << 20)
 
-// and the tasks a file may have (its trailer says) for a single pass of
-// every task; beyond, or whenever the window is the whole file (to_hold()),
-// only some of the tids its trailer names with the most runtime are held
-// (their series only: the CPU views take every task), and the second pass
-// is made when a shown task is not one of them
+// The tasks a file may have (its trailer says) for a single pass of every
+// task; beyond, or whenever the window is the whole file (to_hold()), only
+// some of the tids its trailer names with the most runtime are held (their
+// series only: the CPU views take every task), and the second pass is made
+// when a shown task is not one of them.
 #define HM_COLLECT_TASKS 512
 #define HM_CANDIDATES 128
 #define HM_TIE_ROOM 8		// see to_hold()
@@ -233,6 +238,8 @@ void pw_hm_collect_free(struct pw_hm_collect *c)
 	free(c->cand);
 	free(c);
 }
+
+/* ---- the collecting thread --------------------------------------------- */
 
 // per-task and per-cpu room for what the analysis had made by job j
 static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
@@ -472,6 +479,8 @@ void pw_hm_collect_batch(void *ctx, struct pw_an_run *run, const struct pw_event
 	pthread_cond_signal(&c->cv_job);
 	pthread_mutex_unlock(&c->mu);
 }
+
+/* ---- the cut to the shown tasks ---------------------------------------- */
 
 static int cmp_u64_pair(const void *a, const void *b)
 {

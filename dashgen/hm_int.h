@@ -6,7 +6,8 @@
 // grids), its per-reason tables and its core map; per CPU its view. The
 // second pass fills one for the shown tasks (heatmap.c), the single pass
 // one for every task that it then cuts to the shown ones (hm_collect.c).
-// hm_series.h fills it, hm_bound.h bins and bounds it, heatmap.c writes it.
+// hm_bound.h bins it, hm_series.h (through hm_sink.h) fills it, hm_bound.h
+// bounds it, heatmap.c writes it.
 #ifndef PW_HM_INT_H
 #define PW_HM_INT_H
 
@@ -105,7 +106,7 @@ struct hm_cpu {
 
 struct hm_reason {
 	uint32_t isa, reason;
-	const char *name;	// static, or buf (see reason_name_fix)
+	const char *name;	// static, or buf (hm_reason_names_fix)
 	char buf[24];
 };
 

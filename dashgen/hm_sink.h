@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// hm_sink.h: the heatmaps' sink for the replay (replay.h): each interval to its series, core map and CPU view. Private to the heatmaps.
+// hm_sink.h: the heatmaps' sink for the replay (replay.h): each interval to its series and views. Private to the heatmaps.
 //
 // Static inline, as the replay wants its sink: included by the two files
 // that run the replay, heatmap.c (the second pass: pw_rp_run) and
@@ -14,9 +14,10 @@
 #include "pw_compiler.h"
 #include "replay.h"
 
+// ws <= t <= we
 PW_HOT int hm_in_win(const struct hm *h, uint64_t t)
 {
-	return t - h->ws <= h->wlen;	// ws <= t <= we
+	return t - h->ws <= h->wlen;
 }
 
 // hm_reason_key through the task's one-entry cache (key checked for the
@@ -39,6 +40,8 @@ PW_HOT int hm_task_reason_key(struct hm *h, struct hm_task *k, uint32_t isa, uin
 	return 0;
 }
 
+// a slice of t on cpu: to the CPU view (every task but the idle ones),
+// and for a task kept to its core map and "run" series
 PW_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_t start,
 		     uint64_t end, uint32_t flags)
 {
@@ -65,6 +68,7 @@ PW_HOT void hm_slice(void *ctx, const struct pw_an_task *t, int32_t cpu, uint64_
 		hm_series_add(h, &k->s[S_RUN], end, end - start, 0);
 }
 
+// a sleep of a task kept: its "sleep" series
 PW_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end)
 {
 	struct hm *h = ctx;
@@ -73,16 +77,27 @@ PW_HOT void hm_sleep(void *ctx, const struct pw_an_task *t, uint64_t start, uint
 		hm_series_add(h, &h->tasks[h->slot[t->index]].s[S_SLEEP], end, end - start, 0);
 }
 
+// the task of a KVM interval that counts (its time `at` in the window),
+// and the key of its reason; NULL: none (outside, or out of memory)
+PW_HOT struct hm_task *hm_kvm_task(struct hm *h, const struct pw_an_task *t, uint64_t at,
+				   uint32_t isa, uint32_t reason, uint32_t *key)
+{
+	if (h->nomem || !hm_in_win(h, at))
+		return NULL;
+	struct hm_task *k = &h->tasks[h->slot[t->index]];
+	return hm_task_reason_key(h, k, isa, reason, key) ? NULL : k;
+}
+
+// exit -> entry: the exit reason's histogram and the "host" series, or
+// the reason's count of exits without an entry
 PW_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
 			uint32_t reason, uint32_t isa, uint32_t flags)
 {
 	struct hm *h = ctx;
-
-	if (h->nomem || !hm_in_win(h, start))
-		return;
-	struct hm_task *k = &h->tasks[h->slot[t->index]];
 	uint32_t key;
-	if (hm_task_reason_key(h, k, isa, reason, &key))
+	struct hm_task *k = hm_kvm_task(h, t, start, isa, reason, &key);
+
+	if (!k)
 		return;
 	if (flags & PW_REC_F_UNPAIRED) {
 		k->unpaired[key]++;
@@ -100,18 +115,16 @@ PW_HOT void hm_kvm_host(void *ctx, const struct pw_an_task *t, uint64_t start, u
 	}
 }
 
+// entry -> exit: the "guest" series, by the exit's reason
 PW_HOT void hm_kvm_guest(void *ctx, const struct pw_an_task *t, uint64_t start, uint64_t end,
 			 uint32_t reason, uint32_t isa)
 {
 	struct hm *h = ctx;
-
-	if (h->nomem || !hm_in_win(h, end))
-		return;
-	struct hm_task *k = &h->tasks[h->slot[t->index]];
 	uint32_t key;
-	if (hm_task_reason_key(h, k, isa, reason, &key))
-		return;
-	hm_series_add(h, &k->s[S_GUEST], end, end - start, key);
+	struct hm_task *k = hm_kvm_task(h, t, end, isa, reason, &key);
+
+	if (k)
+		hm_series_add(h, &k->s[S_GUEST], end, end - start, key);
 }
 
 static const struct pw_rp_sink hm_sink = { hm_slice, hm_sleep, hm_kvm_host, hm_kvm_guest };
