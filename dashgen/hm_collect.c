@@ -10,7 +10,8 @@
 // log kept. The window must be known from the start: the trailer's last
 // event (or the cap). Every parameter is checked against the final run;
 // any difference, running out of room, or a file without trailer, and the
-// second pass is made instead. Implements heatmap.h's pw_hm_collect_*
+// second pass is made instead (docs/decisions.md, "Heatmaps collected
+// during the first pass"). Implements heatmap.h's pw_hm_collect_*
 // and hm_collect.h.
 #include "hm_collect.h"
 
@@ -31,14 +32,16 @@
 // The bytes of exact lists, grids, core bins and the budget's log the
 // single pass may hold before it gives up (the second pass then does it,
 // for the shown tasks only): every task's series are held until the end,
-// which for hundreds of busy tasks is far more than the 64 shown ones take.
+// which for hundreds of busy tasks is far more than the 64 shown ones take
+// (docs/decisions.md, "A cap on what the single pass holds").
 #define HM_COLLECT_BYTES (96u << 20)
 
 // The tasks a file may have (its trailer says) for a single pass of every
 // task; beyond, or whenever the window is the whole file (to_hold()), only
 // some of the tids its trailer names with the most runtime are held (their
 // series only: the CPU views take every task), and the second pass is made
-// when a shown task is not one of them.
+// when a shown task is not one of them (docs/decisions.md, "Past 512
+// tasks, the trailer's first 128").
 #define HM_COLLECT_TASKS 512
 #define HM_CANDIDATES 128
 #define HM_TIE_ROOM 8		// see to_hold()
@@ -154,9 +157,9 @@ static int candidates(struct pw_hm_collect *c, size_t n, int selecting)
 // the whole file the trailer's ranking is the analysis' own, so the shown
 // tasks are its first max_tasks tids (HM_TIE_ROOM more for a tid whose
 // runtime is split between tasks, by tid reuse); the other tasks' series
-// would only be collected to be freed (docs/decisions.md, "The single pass
-// holds the trailer's first tids"). Otherwise past HM_COLLECT_TASKS tasks,
-// HM_CANDIDATES of them.
+// would only be collected to be freed (docs/decisions.md, "Only the first
+// 72 tids when the window is the whole file"). Otherwise past
+// HM_COLLECT_TASKS tasks, HM_CANDIDATES of them.
 static size_t to_hold(const struct pw_hm_collect *c, const struct pw_an_opts *ao,
 		      const struct pw_hm_opts *ho, int selecting)
 {

@@ -55,7 +55,7 @@ struct hm_series {
 // then that series' grids are made 32-bit (hm_series_widen()): half the memory
 // of the grids, which are most of what the heatmaps' collection touches
 // first, each page a fault and the kernel's zeroing (docs/decisions.md,
-// "16-bit heatmap cells").
+// "16-bit heatmap grid cells").
 static inline uint32_t hm_cell(const struct hm_series *s, const void *g, size_t i)
 {
 	return s->wide ? ((const uint32_t *)g)[i] : ((const uint16_t *)g)[i];

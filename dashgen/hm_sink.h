@@ -4,7 +4,8 @@
 // Static inline, as the replay wants its sink: included by the two files
 // that run the replay, heatmap.c (the second pass: pw_rp_run) and
 // hm_collect.c (the single pass: pw_rp_event, pw_rp_finish), where the
-// loop and these functions become one. A full task of the replay is one
+// loop and these functions become one (docs/decisions.md, "The replay
+// inlined with its sink"). A full task of the replay is one
 // whose series are kept: its slot is >= 0 (in the second pass a thread of
 // a shown task, in the single pass a task held).
 #ifndef PW_HM_SINK_H

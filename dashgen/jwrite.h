@@ -2,7 +2,7 @@
 // jwrite.h: a buffered writer for the big JSON arrays of the dashboards' documents: numbers without printf.
 //
 // The heatmap document holds millions of numbers, and fprintf costs many
-// times what this does a number (docs/decisions.md, "Numbers without
+// times what this does a number (docs/decisions.md, "JSON numbers without
 // printf"). Bytes are the ones printf's %PRIu64 / %PRId64 would write.
 // Errors stay in the FILE (check ferror() after pw_jw_flush()).
 //
