@@ -28,11 +28,14 @@
 // - at most max_tasks tasks get heatmaps (the selected ones, most runtime
 //   first, idle tasks excepted); the others are named in "omitted";
 // - the CPU view has at most cpu_cells bins in all.
-// Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 4 bytes
-// for binned series, 24 bytes per exact event) + CPUs x bins.
+// Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 2 bytes,
+// 4 once a count passes 65,535, for binned series, 24 bytes per exact
+// event) + CPUs x bins.
 //
 // The document is written as one JSON value (docs/dashboards.md, "The
-// detailed dashboard"); strings are escaped as the --json ones.
+// detailed dashboard"); strings are escaped as the --json ones. heatmap.c
+// writes it, hm_collect.c is the single pass; the other hm_* files are
+// theirs alone (hm_int.h).
 //
 // With run read by pw_an_run_file() with opts.max_bins > 0 and its tasks
 // selected, and no collector (the file is read a second time). Usage:
@@ -65,7 +68,9 @@ struct pw_hm_opts {
 	uint64_t cpu_cells;	// CPU view bins, every CPU together
 };
 
-#define PW_HM_OPTS_INIT { 64, 5000, 200000, 3000000, 131072 }
+#define PW_HM_OPTS_INIT                                                         \
+	{ .max_tasks = 64, .exact_max = 5000, .exact_total = 200000,             \
+	  .cell_budget = 3000000, .cpu_cells = 131072 }
 
 // What pw_hm_write did, for the message on stderr.
 struct pw_hm_summary {
@@ -87,26 +92,36 @@ struct pw_hm_summary {
 // also holds shorter durations, the last one longer ones.
 uint64_t pw_hm_dur_edge(unsigned k);
 
-// The single pass. A whole file (its trailer gives the window's end before
-// the events are read) is collected while pw_an_run_file() reads it, from
-// its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx = the
-// collector, opts.batch_holds = PW_HM_COLLECT_HOLDS), for every task, by a
-// thread of the collector's (each batch, lent by the reader or else copied,
-// and the tasks made by then are queued to it); pw_hm_write()
-// then cuts it to the shown tasks and writes the same document the second
-// pass would (the exact budget, reason keys and CPU view ids given out in
-// the order the second pass would have: see heatmap.c), or reads the file
-// again when the collection does not hold (the run is not what it assumed,
-// it ran out of room, or a shown task was not held).
-// Only the series of the tids its trailer names with the most runtime are
-// collected: the first 72 (max_tasks + 8) when the window is the whole file
-// (no from, and no cap or one that reaches the last event: the trailer ranks
-// them as the analysis does), the first 128 of a file of
-// more than 512 tasks otherwise; every task's in other files.
+// The single pass. A file with a trailer (which gives the window's end
+// before the events are read) is collected while pw_an_run_file() reads
+// it, from its batches (opts.batch = pw_hm_collect_batch, opts.batch_ctx =
+// the collector, opts.batch_holds = PW_HM_COLLECT_HOLDS), on a thread of
+// the collector's; pw_hm_write() then writes from it the same document the
+// second pass would, or reads the file again when the collection does not
+// hold (the run is not what it assumed, it ran out of room, or a shown task
+// was not among the tids it held: hm_collect.c says which it holds).
 // pw_hm_collect_new: NULL when the file cannot be done in one pass (no
-// trailer; more than 512 tasks and no trailer "top", or selecting: tasks
-// are picked by name after the pass; --merge-sys-tasks, out of memory, or
-// PERFWHIZ_HEAT_TWO_PASS set in the environment: the tests' reference).
+// trailer, too many tasks for its trailer's ranking, tasks picked by name
+// after the pass (selecting), --merge-sys-tasks, out of memory, or a test
+// hook asks for two passes: hm_collect.c, collect_settings()). It copies
+// what it needs of its arguments; pw_hm_write() must have the same opts
+// values. pw_hm_collect_free() after pw_hm_write() (NULL is fine). Usage:
+//	struct pw_an_opts o = PW_AN_OPTS_INIT;
+//	struct pw_hm_opts ho = PW_HM_OPTS_INIT;
+//	struct pw_hm_summary sum;
+//	struct pw_an_run *run;
+//	char err[512];
+//	o.max_bins = PW_HM_BINS;
+//	struct pw_hm_collect *col = pw_hm_collect_new("x.cdict", &o, &ho, 0);
+//	o.batch = col ? pw_hm_collect_batch : NULL;
+//	o.batch_ctx = col;
+//	o.batch_holds = col ? PW_HM_COLLECT_HOLDS : 0;
+//	if (pw_an_run_file(&run, "x.cdict", &o, err, sizeof(err)))
+//		die("%s", err);
+//	if (pw_hm_write(stdout, run, &ho, col, &sum, err, sizeof(err)))
+//		die("%s", err);
+//	pw_hm_collect_free(col);
+//	pw_an_run_free(run);
 struct pw_hm_collect;
 struct pw_hm_collect *pw_hm_collect_new(const char *path, const struct pw_an_opts *ao,
 					const struct pw_hm_opts *ho, int selecting);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwrite.h: a buffered writer for the big JSON arrays of the dashboards' documents: numbers without printf.
 //
-// The heatmap document holds millions of numbers; fprintf costs several
-// hundred instructions a number, this about twenty. Bytes are the ones
-// printf's %PRIu64 / %PRId64 would write. Errors stay in the FILE (check
-// ferror() after pw_jw_flush()).
+// The heatmap document holds millions of numbers, and fprintf costs many
+// times what this does a number (docs/decisions.md, "JSON numbers without
+// printf"). Bytes are the ones printf's %PRIu64 / %PRId64 would write.
+// Errors stay in the FILE (check ferror() after pw_jw_flush()).
 //
 // Usage:
 //	FILE *f = stdout;
@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "pw_compiler.h"
 
 struct pw_jw {
 	FILE *f;
@@ -98,7 +100,7 @@ static inline char *pw_jw_u32_back(char *p, uint32_t v)
 // pw_jw_u64_big: v >= 100 (jwrite.c)
 void pw_jw_u64_big(struct pw_jw *w, uint64_t v);
 
-static inline __attribute__((always_inline)) void pw_jw_u64(struct pw_jw *w, uint64_t v)
+PW_HOT void pw_jw_u64(struct pw_jw *w, uint64_t v)
 {
 	if (v >= 100) {
 		pw_jw_u64_big(w, v);
