@@ -263,7 +263,7 @@ static void fold_u64(uint64_t *s, uint32_t n)
 
 // The tasks' series (run->bin_rt, bin_sw: see analysis.h) are bin-major:
 // with thousands of tasks a series of each task's own was a cache miss at
-// nearly every switch (docs/decisions.md, "Bin-major task series").
+// nearly every switch (docs/decisions.md, "Tasks' series bin-major").
 int an_cols_grow(struct pw_an_run *run, size_t cap)
 {
 	struct an_priv *p = run->priv;

@@ -388,7 +388,7 @@ static void free_priv(struct pw_an_run *run)
 // of the nanosecond before it (the slices still open end there; without a
 // switch nothing is binned at all). Starting there gives the same bins, and
 // spares the folds of every task's series on the way (docs/decisions.md,
-// "First bin width from the trailer").
+// "Series sized and started from the trailer").
 static uint64_t first_bin_ns(uint64_t ws, uint64_t last, uint32_t max_bins)
 {
 	uint64_t b = BIN_START_NS, off = last > ws ? last - ws : 0;

@@ -31,7 +31,7 @@
 // libdeflate, zlib format (what DecompressionStream('deflate') reads). The
 // level depends on the document's size only, so the same input gives the
 // same bytes: small documents get the better ratio, big ones the speed
-// (docs/decisions.md, "Page compression: level by document size").
+// (docs/decisions.md, "Page data at deflate level 6, or 1 past 1 MiB").
 #define PW_HTML_ZLEVEL_SMALL 6
 #define PW_HTML_ZLEVEL_BIG 1
 #define PW_HTML_ZSMALL (1u << 20)	// up to this size, _SMALL
@@ -39,7 +39,7 @@
 // its own zlib stream, on up to PW_HTML_ZTHREADS threads (the number of
 // parts, hence the bytes, depends on the size only): the page joins their
 // inflated bytes. A part ends before an ASCII byte, so no UTF-8 sequence
-// is cut (docs/decisions.md, "Big page documents deflated in parts").
+// is cut (docs/decisions.md, "Work after the pass on both cores").
 #define PW_HTML_ZPART (2u << 20)
 #define PW_HTML_ZTHREADS 4
 
