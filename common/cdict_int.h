@@ -150,7 +150,8 @@ static inline int pw_bytes_room(unsigned char **buf, size_t *cap, size_t need)
 // a file's: each a copy, cut to PW_NAME_MAX bytes.
 struct pw_strs {
 	char **s;
-	uint32_t n, cap;
+	uint32_t n;
+	size_t cap;
 };
 
 // pw_strs_add: a copy of p[0..len) (cut to PW_NAME_MAX bytes, then

@@ -12,6 +12,7 @@
 #include <msgpack.h>
 #include <zlib.h>
 
+#include "pw_array.h"
 #include "cdict_legacy.h"
 #include "msgpack_guard.h"
 #include "pw_tidhash.h"
@@ -36,7 +37,8 @@ struct pw_legacy {
 	// the last name id of each tid, in order of first sight
 	struct pw_tidhash tids;	// tid -> index in names
 	uint32_t *names;	// UINT32_MAX: none yet
-	uint32_t nnames, capnames;
+	uint32_t nnames;
+	size_t capnames;
 
 	struct pw_event pending[3];	// TASK events first, then the row
 	unsigned npending, next_pending;
@@ -242,15 +244,8 @@ static uint32_t *name_slot(struct pw_legacy *l, int32_t tid)
 
 	if (i >= 0)
 		return &l->names[i];
-	if (l->nnames == l->capnames) {
-		uint32_t cap = l->capnames ? l->capnames * 2 : 1024;
-		uint32_t *names = realloc(l->names, (size_t)cap * sizeof(*names));
-
-		if (!names)
-			return NULL;
-		l->names = names;
-		l->capnames = cap;
-	}
+	if (pw_grow(&l->names, &l->capnames, l->nnames, sizeof(*l->names), 1024))
+		return NULL;
 	if (pw_tidhash_put(&l->tids, tid, l->nnames))
 		return NULL;
 	l->names[l->nnames] = UINT32_MAX;

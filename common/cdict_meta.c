@@ -121,6 +121,7 @@ int pw_meta_parse(struct pw_meta *meta, struct pw_fail *f, const msgpack_object 
 	return 0;
 }
 
+// (a release: one free() a member, alike in shape to every other on purpose)
 void pw_meta_release(struct pw_meta *m)
 {
 	if (!m)

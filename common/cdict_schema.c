@@ -4,6 +4,7 @@
 // chunk, byte planes, the string table; and pw_crc32 (cdict.h).
 #include <libdeflate.h>
 
+#include "pw_array.h"
 #include "cdict_int.h"
 
 static const char *const kind_names[PW_EV__COUNT] = {
@@ -116,15 +117,8 @@ int pw_strs_add(struct pw_strs *t, const char *p, size_t len)
 {
 	char *s;
 
-	if (t->n == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 256;
-		char **ns = realloc(t->s, (size_t)cap * sizeof(*ns));
-
-		if (!ns)
-			return PW_ENOMEM;
-		t->s = ns;
-		t->cap = cap;
-	}
+	if (pw_grow(&t->s, &t->cap, t->n, sizeof(*t->s), 256))
+		return PW_ENOMEM;
 	if (len > PW_NAME_MAX)
 		len = PW_NAME_MAX;
 	if (!(s = malloc(len + 1)))

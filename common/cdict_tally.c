@@ -4,21 +4,15 @@
 // caller's hot path.
 #include <stdlib.h>
 
+#include "pw_array.h"
 #include "cdict_tally.h"
 #include "pw_compiler.h"
 
 // A tid seen for the first time: its index in t->tasks; or PW_ENOMEM.
 PW_COLD int64_t task_add(struct pw_tally *t, int32_t tid)
 {
-	if (t->ntasks == t->captasks) {
-		uint32_t cap = t->captasks ? t->captasks * 2 : 1024;
-		struct pw_top *a = realloc(t->tasks, (size_t)cap * sizeof(*a));
-
-		if (!a)
-			return PW_ENOMEM;
-		t->tasks = a;
-		t->captasks = cap;
-	}
+	if (pw_grow(&t->tasks, &t->captasks, t->ntasks, sizeof(*t->tasks), 1024))
+		return PW_ENOMEM;
 	if (pw_tidhash_put(&t->tids, tid, t->ntasks))
 		return PW_ENOMEM;
 	t->tasks[t->ntasks] = (struct pw_top){ tid, 0 };

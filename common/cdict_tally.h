@@ -30,7 +30,8 @@ struct pw_tally {
 	// the distinct tids in order of first sight, with their runtime
 	struct pw_tidhash tids;	// tid -> index in tasks
 	struct pw_top *tasks;
-	uint32_t ntasks, captasks;
+	uint32_t ntasks;
+	size_t captasks;
 	// each cpu as a reader sees it for the runtimes: the tid the last
 	// switch switched in, and that switch's time + 1 (0: none yet)
 	struct pw_tally_cpu {

@@ -614,6 +614,7 @@ static void task_free(struct pw_an_task *t)
 	free(t);
 }
 
+// (a release: one free() a member, alike in shape to every other on purpose)
 void pw_an_run_free(struct pw_an_run *run)
 {
 	if (!run)

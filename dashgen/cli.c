@@ -54,6 +54,7 @@ enum {
 	OPT_SUCC, OPT_HEADLESS, OPT_CHARTS, OPT_HEATMAPS, OPT_JSON, OPT_CSV, OPT_VERSION,
 };
 
+// a table, its rows alike on purpose (t8000 holds it to --help and the man page)
 static const struct option long_opts[] = {
 	{ "task", required_argument, NULL, 't' },
 	{ "from", required_argument, NULL, 'f' },

@@ -107,7 +107,7 @@ void pw_json_string(FILE *f, const char *s)
 // outputs give it: --json writes it as "key":value, --csv as a column
 // value under the header's "key", so the two cannot drift apart. TYPE is
 // u64, pct (a percentage, 3 decimals), ratio (6 decimals) or flag (JSON
-// true/false, CSV 1/0).
+// true/false, CSV 1/0). The lists are alike in shape on purpose: data.
 
 // a run's window
 #define RUN_WINDOW(X, r) \

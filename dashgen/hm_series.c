@@ -462,6 +462,7 @@ void hm_free(struct hm *h)
 		h->pool = b->next;
 		free(b);
 	}
+	// (one free() a member, alike in shape to every release on purpose)
 	free(h->tasks);
 	free(h->cpus);
 	free(h->slot);

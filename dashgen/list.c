@@ -31,7 +31,8 @@ static void print_name(FILE *f, const char *s)
 
 /* ---- --list ------------------------------------------------------------ */
 
-// most events first, then tid, then name
+// most events first, then tid, then name (analysis.c's cmp_task orders by
+// runtime: two orders, deliberately two functions)
 static int cmp_events(const void *a, const void *b)
 {
 	const struct pw_an_task *x = *(struct pw_an_task *const *)a;

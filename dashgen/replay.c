@@ -68,6 +68,7 @@ int pw_rp_check(struct pw_replay *x, int n, char *err, size_t errsize)
 	return 0;
 }
 
+// (a release: one free() a member, alike in shape to every other on purpose)
 void pw_rp_close(struct pw_replay *x)
 {
 	pw_reader_free(x->r);

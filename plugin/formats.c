@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pw_array.h"
 #include "formats.h"
 #include "pw_msg.h"
 
@@ -235,16 +236,12 @@ void pw_formats_warn(const struct state *st)
 static struct route *route_new(struct state *st, uint32_t type,
 			       uint64_t config, const char *event)
 {
-	// (the doubling of pw_tpfmts_add(), deliberately not shared: a move
-	// here also drops the cached route pointers)
-	if (st->nr_routes == st->alloc_routes) {
-		size_t n = st->alloc_routes ? st->alloc_routes * 2 : 16;
-		struct route *r = realloc(st->routes, n * sizeof(*r));
-		if (!r)
-			return NULL;
-		st->routes = r;
-		st->alloc_routes = n;
-		// moved: drop the pointers to the old array
+	size_t cap = st->alloc_routes;
+
+	if (pw_grow(&st->routes, &st->alloc_routes, st->nr_routes, sizeof(*st->routes), 16))
+		return NULL;
+	if (st->alloc_routes != cap) {
+		// the array may have moved: drop the pointers into the old one
 		st->last_route = NULL;
 		memset(st->id_routes, 0, ID_ROUTES * sizeof(*st->id_routes));
 	}

@@ -582,6 +582,7 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
+// (a release: one free() a member, alike in shape to every other on purpose)
 void pw_perfdata_release(struct pw_perfdata *pd)
 {
 	if (!pd)

@@ -34,7 +34,8 @@
 #define PW_PD_MAX_STRINGS 65536		// strings in one list (cmdline, topology)
 #define PW_PD_MAX_CPUS 65536		// cpus in the topology
 
-// perf's feature bits (tools/perf/util/header.h), those this parser reads.
+// perf's feature bits (tools/perf/util/header.h), those this parser reads;
+// perf's own numbers, one a line (alike on purpose).
 enum {
 	PW_PD_FEAT_TRACING_DATA = 1,
 	PW_PD_FEAT_HOSTNAME = 3,

@@ -24,6 +24,7 @@
 
 #include <perf/perf_dlfilter.h>
 
+#include "pw_array.h"
 #include "dlargs.h"
 #include "dq.h"
 #include "formats.h"
@@ -65,13 +66,8 @@ PW_COLD int64_t task_idx_slow(struct state *st, int32_t tid)
 
 	if (i >= 0)
 		return i;
-	if (st->nr_tasks == st->alloc_tasks) {
-		size_t n = st->alloc_tasks ? st->alloc_tasks * 2 : 1024;
-		if (!(t = realloc(st->tasks, n * sizeof(*t))))
-			return -1;
-		st->tasks = t;
-		st->alloc_tasks = n;
-	}
+	if (pw_grow(&st->tasks, &st->alloc_tasks, st->nr_tasks, sizeof(*t), 1024))
+		return -1;
 	if (pw_tidhash_put(&st->tids, tid, (uint32_t)st->nr_tasks))
 		return -1;
 	t = &st->tasks[st->nr_tasks];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // tpformat.c: tracepoint format texts handed to libtraceevent, and the field
 // offsets resolved from them.
+#include "pw_array.h"
 #include "tpformat.h"
 
 #include <errno.h>
@@ -44,16 +45,8 @@ int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 {
 	struct tep_event *event = NULL;
 
-	// (route_new() in formats.c grows its routes alike, deliberately
-	// apart: it also drops pointers into the old array)
-	if (set->nr == set->alloc) {
-		size_t n = set->alloc ? set->alloc * 2 : 16;
-		struct pw_tpevent *ev = realloc(set->ev, n * sizeof(*ev));
-		if (!ev)
-			return PW_ENOMEM;
-		set->ev = ev;
-		set->alloc = n;
-	}
+	if (pw_grow(&set->ev, &set->alloc, set->nr, sizeof(*set->ev), 16))
+		return PW_ENOMEM;
 	if (tep_parse_format(set->tep, &event, text, len, system) != 0 || !event)
 		return PW_EINVAL;
 	struct pw_tpevent *e = &set->ev[set->nr++];
@@ -145,6 +138,7 @@ int pw_tpevent_field(const struct pw_tpevent *ev, const char *name,
 	return 0;
 }
 
+// (a release: one free() a member, alike in shape to every other on purpose)
 void pw_tpfmts_free(struct pw_tpfmts *set)
 {
 	if (!set)
