@@ -13,7 +13,8 @@
 // - Strings (task names) are interned: events carry a string id; ids are
 //   dense from 0 in order of first use, and pw_reader_string() maps them back.
 // - Memory is bounded by a few chunks (PW_CHUNK_ROWS events each: two in the
-//   writer, PW_READ_SLOTS in the reader) plus the number of strings, tids and
+//   writer; in the reader, the decoding threads + 2, and one more per batch
+//   lent beyond the first) plus the number of strings, tids and
 //   CPUs, never by the number of events.
 // - The reader decodes chunks ahead on background threads when the input is
 //   a large regular file (pw_reader_set_threads()); what it delivers, and

@@ -2,7 +2,7 @@
 // analysis.h: one .cdict run reduced to per-task, per task x CPU, per CPU and KVM figures.
 //
 // This is what every output of perfwhiz-dash (--json, --csv, --list, the
-// dashboards) is built on. Definitions: DESIGN.md "Reduction semantics";
+// dashboards) is built on. Definitions: docs/architecture.md, "Reduction semantics";
 // docs/json-schema.md gives each figure's exact meaning.
 //
 // Invariants:

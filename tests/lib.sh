@@ -48,7 +48,8 @@ test_skipped=0
 
 say() { printf '%s\n' "$*"; }
 
-# test_expect_success DESC BODY: run BODY in a subshell-free eval; pass on exit 0.
+# test_expect_success DESC BODY: run BODY in a subshell (its variables do not
+# reach the next test), in $TRASH; pass on exit 0.
 test_expect_success() {
 	test_count=$((test_count + 1))
 	local desc=$1 body=$2 rc

@@ -20,7 +20,7 @@ test_expect_success 'record a small workload' '
 	perf script -i rec.data -F cpu,time,trace 2>/dev/null >switches.txt
 '
 
-# timehist counts only slices that end inside the capture (NOTES.md): a task
+# timehist counts only slices that end inside the capture (docs/architecture.md, "Reduction semantics"): a task
 # still running at the end has one sched-in less and lacks its open slice,
 # from its last switch-in to the last event; add those back before comparing.
 # It also skips each CPU's first slice (its start is unknown), which
