@@ -56,7 +56,7 @@
 #define PW_CDICT_MAGIC "PWCDICT\n"	// 8 bytes at offset 0
 #define PW_CDICT_VERSION 3		// major version the writer writes
 #define PW_CDICT_VERSION_MIN 2		// oldest major version the reader reads
-#define PW_CDICT_MINOR 1
+#define PW_CDICT_MINOR 2
 #define PW_HEADER_SIZE 16
 #define PW_CHUNK_HEADER_SIZE 16
 #define PW_CHUNK_ROWS 65536		// events per event chunk (writer side)
@@ -203,6 +203,26 @@ struct pw_top {
 
 #define PW_TRAILER_TOP 1024	// tids in the trailer's "top", at most
 
+// The valid event times, on both sides: a producer counts a sample later
+// than this as failing validation, a reader refuses an event past it.
+#define PW_TIME_MAX ((uint64_t)INT64_MAX)
+
+// How the conversion that wrote a file ended (the trailer's "ended", minor
+// version 2). A file without it (older, legacy, no trailer) is UNKNOWN.
+enum pw_end {
+	PW_END_UNKNOWN,
+	PW_END_COMPLETE,	// the producer saw its whole input
+	PW_END_INTERRUPTED,	// stopped by a signal (SIGINT, SIGTERM, ...)
+	PW_END_PERF_FAILED,	// perf stopped before the end of its input
+	PW_END_UNCHECKED,	// finished, but whether all input came was not checked
+	PW_END__COUNT
+};
+
+// pw_end_name: "unknown", "complete", "interrupted", "perf_failed",
+// "unchecked"; pw_end_by_name: the inverse, PW_END_UNKNOWN for any other.
+const char *pw_end_name(int end);
+int pw_end_by_name(const char *name);
+
 // The trailer: its presence proves the file is whole.
 struct pw_trailer {
 	uint64_t rows;			// events in the file (all kinds)
@@ -214,6 +234,8 @@ struct pw_trailer {
 	size_t nr_stats;
 	struct pw_top *top;		// most runtime first; NULL in files
 	size_t nr_top;			// older than minor version 1
+	int end;			// enum pw_end (minor version 2)
+	char *end_why;			// what the producer said of it, or NULL
 };
 
 /* ---- writer ------------------------------------------------------------ */
@@ -252,6 +274,11 @@ int pw_writer_add(struct pw_writer *w, const struct pw_event *ev);
 // "irq:irq_handler_entry", 12). Setting a pair twice keeps the last value.
 int pw_writer_set_stat(struct pw_writer *w, const char *group,
 		       const char *name, uint64_t value);
+
+// pw_writer_set_end: how the conversion ended (enum pw_end) and why, in
+// words (copied; NULL: nothing to say), for the trailer's "ended". A writer
+// that is never told writes PW_END_COMPLETE. 0, PW_EINVAL or PW_ENOMEM.
+int pw_writer_set_end(struct pw_writer *w, int end, const char *why);
 
 // pw_writer_events: the events stored so far, by kind (the trailer's
 // counts), into events[]: the chunk being filled is handed to the thread

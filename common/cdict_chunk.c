@@ -592,6 +592,22 @@ int pw_slot_parse_trailer(struct pw_slot *s, const msgpack_object *m)
 			tr->nr_top = i + 1;
 		}
 	}
+	if ((o = pw_mp_get(m, "ended"))) {	// minor version 2
+		const msgpack_object *how = o->type == MSGPACK_OBJECT_MAP ? pw_mp_get(o, "how") : NULL;
+		const msgpack_object *why = how ? pw_mp_get(o, "why") : NULL;
+
+		if (!how || how->type != MSGPACK_OBJECT_STR ||
+		    (why && why->type != MSGPACK_OBJECT_STR))
+			return CORRUPT(&s->f, s->off, "trailer ended is not {how, why}");
+		char *h = pw_mp_strdup(how);
+		if (!h || (why && !(tr->end_why = pw_mp_strdup(why)))) {
+			free(h);
+			return FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+		}
+		// a state a later writer knows and this reader does not: unknown
+		tr->end = pw_end_by_name(h);
+		free(h);
+	}
 	if ((o = pw_mp_get(m, "stats")) && o->type == MSGPACK_OBJECT_MAP) {
 		size_t total = 0;
 

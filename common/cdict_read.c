@@ -78,6 +78,7 @@ void pw_trailer_release(struct pw_trailer *tr)
 	}
 	free(tr->stats);
 	free(tr->top);
+	free(tr->end_why);
 	memset(tr, 0, sizeof(*tr));
 }
 

@@ -18,6 +18,27 @@ const char *pw_event_name(unsigned kind)
 	return kind < PW_EV__COUNT ? kind_names[kind] : NULL;
 }
 
+static const char *const end_names[PW_END__COUNT] = {
+	[PW_END_UNKNOWN] = "unknown",
+	[PW_END_COMPLETE] = "complete",
+	[PW_END_INTERRUPTED] = "interrupted",
+	[PW_END_PERF_FAILED] = "perf_failed",
+	[PW_END_UNCHECKED] = "unchecked",
+};
+
+const char *pw_end_name(int end)
+{
+	return end_names[end >= 0 && end < PW_END__COUNT ? end : PW_END_UNKNOWN];
+}
+
+int pw_end_by_name(const char *name)
+{
+	for (int e = 0; name && e < PW_END__COUNT; e++)
+		if (!strcmp(end_names[e], name))
+			return e;
+	return PW_END_UNKNOWN;
+}
+
 int pw_event_kind_by_name(const char *name)
 {
 	for (unsigned k = 0; k < PW_EV__COUNT; k++)

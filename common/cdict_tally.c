@@ -204,7 +204,7 @@ int pw_tally_pack(struct pw_tally *t, msgpack_packer *pk)
 	for (size_t i = 0; i < tr->nr_stats; i++)
 		ngroups += !i || strcmp(tr->stats[i].group, tr->stats[i - 1].group);
 
-	msgpack_pack_map(pk, 9);
+	msgpack_pack_map(pk, 10);
 	pw_pack_kv_str(pk, "t", "end");
 	pw_pack_kv_u64(pk, "rows", tr->rows);
 	pw_pack_str(pk, "events");
@@ -218,6 +218,12 @@ int pw_tally_pack(struct pw_tally *t, msgpack_packer *pk)
 	pw_pack_kv_u64(pk, "chunks", tr->chunks);
 	if ((err = pack_top(t, pk)))
 		return err;
+	// minor version 2: how the conversion ended
+	pw_pack_str(pk, "ended");
+	msgpack_pack_map(pk, tr->end_why ? 2 : 1);
+	pw_pack_kv_str(pk, "how", pw_end_name(tr->end ? tr->end : PW_END_COMPLETE));
+	if (tr->end_why)
+		pw_pack_kv_str(pk, "why", tr->end_why);
 	pw_pack_str(pk, "stats");
 	msgpack_pack_map(pk, ngroups);
 	for (size_t i = 0, j; i < tr->nr_stats; i = j) {
@@ -239,6 +245,7 @@ void pw_tally_release(struct pw_tally *t)
 		free(t->tr.stats[i].name);
 	}
 	free(t->tr.stats);
+	free(t->tr.end_why);
 	pw_tidhash_release(&t->tids);
 	free(t->tasks);
 	free(t->cpu);

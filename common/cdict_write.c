@@ -633,6 +633,20 @@ int pw_writer_set_stat(struct pw_writer *w, const char *group,
 	return pw_tally_set_stat(&w->tally, group, name, value);
 }
 
+int pw_writer_set_end(struct pw_writer *w, int end, const char *why)
+{
+	char *s = NULL;
+
+	if (end <= PW_END_UNKNOWN || end >= PW_END__COUNT)
+		return PW_EINVAL;
+	if (why && !(s = strdup(why)))
+		return PW_ENOMEM;
+	free(w->tally.tr.end_why);
+	w->tally.tr.end = end;
+	w->tally.tr.end_why = s;
+	return 0;
+}
+
 // The trailer, once the thread is idle and the last chunk counted.
 static int write_trailer(struct pw_writer *w)
 {

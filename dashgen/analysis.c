@@ -557,6 +557,11 @@ static int pass_finish(struct pw_an_run *run)
 				run->q.failed_validation += tr->stats[i].value;
 		}
 	}
+	if (tr) {
+		run->q.conversion = tr->end;
+		if (tr->end_why && !(run->q.conversion_why = strdup(tr->end_why)))
+			return NOMEM;
+	}
 	run->q.legacy_skipped = pw_reader_skipped(p->r);
 	run->nr_cpus = run->meta.nr_cpus;
 	if (run->nr_cpus < run->nr_cpu_slots)
@@ -635,6 +640,7 @@ void pw_an_run_free(struct pw_an_run *run)
 	}
 	free(run->stats);
 	pw_meta_release(&run->meta);
+	free(run->q.conversion_why);
 	free(run->file);
 	free(run->name);
 	free(run);

@@ -169,6 +169,9 @@ struct pw_an_quality {
 	int legacy;			// original perfwhiz file
 	uint64_t before_window;		// events before win_start
 	uint64_t after_window;		// events after win_end
+	int conversion;			// enum pw_end: how the capture's conversion ended
+	char *conversion_why;		// what the producer said of it, or NULL
+	uint64_t time_backwards;	// events earlier than the one before on their cpu
 };
 
 struct pw_an_run {

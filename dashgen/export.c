@@ -106,8 +106,8 @@ void pw_json_string(FILE *f, const char *s)
 // Each list names a figure once, X(TYPE, "key", value), in the order both
 // outputs give it: --json writes it as "key":value, --csv as a column
 // value under the header's "key", so the two cannot drift apart. TYPE is
-// u64, pct (a percentage, 3 decimals), ratio (6 decimals) or flag (JSON
-// true/false, CSV 1/0). The lists are alike in shape on purpose: data.
+// u64, pct (a percentage, 3 decimals), ratio (6 decimals), flag (JSON
+// true/false, CSV 1/0) or text (a string, JSON null and CSV empty for NULL). The lists are alike in shape on purpose: data.
 
 // a run's window
 #define RUN_WINDOW(X, r) \
@@ -172,7 +172,10 @@ void pw_json_string(FILE *f, const char *s)
 	X(u64, "events_before_window", (q)->before_window) \
 	X(u64, "events_after_window", (q)->after_window) \
 	X(flag, "truncated", (q)->truncated) \
-	X(flag, "legacy", (q)->legacy)
+	X(flag, "legacy", (q)->legacy) \
+	X(u64, "time_backwards", (q)->time_backwards) \
+	X(text, "conversion", pw_end_name((q)->conversion)) \
+	X(text, "conversion_detail", (q)->conversion_why)
 
 // the cpus a run lists: those with anything to show
 static int cpu_seen(const struct pw_an_cpu *c)
@@ -209,6 +212,15 @@ static void json_ratio(FILE *f, const char *sep, const char *k, double v)
 static void json_flag(FILE *f, const char *sep, const char *k, int v)
 {
 	fprintf(f, "%s\"%s\":%s", sep, k, v ? "true" : "false");
+}
+
+static void json_text(FILE *f, const char *sep, const char *k, const char *v)
+{
+	fprintf(f, "%s\"%s\":", sep, k);
+	if (v)
+		pw_json_string(f, v);
+	else
+		fputs("null", f);
 }
 
 // ,"key":"value" (escaped), or ,"key":null
@@ -507,6 +519,22 @@ static void csv_task(FILE **t, const struct pw_an_run *r, const struct pw_an_tas
 	}
 }
 
+// quality.csv's value column: a number, 1/0, or a text field
+static void csv_item_u64(FILE *f, uint64_t v)
+{
+	fprintf(f, ",%" PRIu64, v);
+}
+
+static void csv_item_flag(FILE *f, int v)
+{
+	fprintf(f, ",%d", v ? 1 : 0);
+}
+
+static void csv_item_text(FILE *f, const char *v)
+{
+	csv_str(f, v, 1);
+}
+
 // A run's rows of cpus.csv, events.csv and quality.csv.
 static void csv_run_tables(FILE **t, const struct pw_an_run *r)
 {
@@ -528,7 +556,7 @@ static void csv_run_tables(FILE **t, const struct pw_an_run *r)
 	}
 	f = t[T_QUALITY];
 #define CSV_ITEM(type, key, v) \
-	csv_str(f, r->name, 0), fprintf(f, ",%s,%" PRIu64 "\r\n", key, (uint64_t)(v));
+	csv_str(f, r->name, 0), fprintf(f, ",%s", key), csv_item_##type(f, v), fputs("\r\n", f);
 	QUALITY_FIGURES(CSV_ITEM, &r->q)
 #undef CSV_ITEM
 }

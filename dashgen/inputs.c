@@ -174,12 +174,31 @@ void pw_inputs_summary(const struct pw_inputs *in, const size_t *selected, int q
 	if (!quiet)
 		for (size_t i = 0; i < in->n; i++)
 			summary(in->runs[i], selected[i], verbose);
-	// data lost to a cut-short capture is said even with -q
-	for (size_t i = 0; i < in->n; i++)
-		if (in->runs[i]->q.truncated)
+	// data lost to a cut-short capture or conversion is said even with -q
+	for (size_t i = 0; i < in->n; i++) {
+		const struct pw_an_run *r = in->runs[i];
+		const char *why = r->q.conversion_why;
+
+		if (r->q.truncated)
 			pw_msg(PROG, "warning: '%s' is truncated: %" PRIu64
 			       " events recovered from its complete chunks",
-			       in->runs[i]->file, in->runs[i]->events_read);
+			       r->file, r->events_read);
+		if (r->q.conversion == PW_END_INTERRUPTED)
+			pw_msg(PROG, "warning: '%s': its conversion was interrupted%s%s: "
+			       "the figures cover what was converted", r->file,
+			       why ? ": " : "", why ? why : "");
+		else if (r->q.conversion == PW_END_PERF_FAILED)
+			pw_msg(PROG, "warning: '%s': perf stopped before the end of the "
+			       "capture%s%s: the figures cover part of it", r->file,
+			       why ? ": " : "", why ? why : "");
+		else if (r->q.conversion == PW_END_UNCHECKED)
+			pw_msg(PROG, "warning: '%s': whether its conversion saw the whole "
+			       "capture was not checked%s%s", r->file,
+			       why ? ": " : "", why ? why : "");
+		if (r->q.time_backwards)
+			pw_msg(PROG, "warning: '%s': %" PRIu64 " events earlier than the "
+			       "one before them on their cpu", r->file, r->q.time_backwards);
+	}
 }
 
 void pw_inputs_release(struct pw_inputs *in)

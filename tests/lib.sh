@@ -53,7 +53,7 @@ say() { printf '%s\n' "$*"; }
 test_expect_success() {
 	test_count=$((test_count + 1))
 	local desc=$1 body=$2 rc
-	( set -e; cd "$TRASH" && eval "$body" ) >"$TRASH/.out.$test_count" 2>&1
+	( set -e; [ -n "${PW_TEST_TRACE:-}" ] && set -x; cd "$TRASH" && eval "$body" ) >"$TRASH/.out.$test_count" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		say "ok $test_count - $desc"

@@ -133,7 +133,14 @@ const PW = (function () {
 		['kvm_entries_without_exit', 'KVM entries without a matching exit'],
 		['tid_reuse', 'thread ids reused by another process'],
 		['legacy_skipped', 'legacy rows of unknown event types skipped'],
+		['time_backwards', 'events earlier than the one before them on their CPU: their time is taken as it is'],
 	];
+	// how the conversion ended, when it says something is missing
+	const CONVERSION = {
+		interrupted: 'the conversion was interrupted by a signal: figures cover what was converted',
+		perf_failed: 'perf stopped before the end of the capture: figures cover part of it',
+		unchecked: 'whether the conversion saw the whole capture was not checked',
+	};
 	function qualityNote(doc) {
 		const items = [];
 		doc.data.runs.forEach(function (r) {
@@ -144,6 +151,8 @@ const PW = (function () {
 				if (v === true) items.push(where + k[1]);
 				else if (typeof v === 'number' && v > 0) items.push(where + int(v) + ' ' + k[1]);
 			});
+			if (Object.prototype.hasOwnProperty.call(CONVERSION, q.conversion))
+				items.push(where + CONVERSION[q.conversion] + (q.conversion_detail ? ' (' + q.conversion_detail + ')' : ''));
 			if (r.scale && r.scale > 1.000001)
 				items.push(where + 'the capture (' + dur(r.covered_ns) + ') is shorter than the window asked (' +
 					dur(r.window_ns) + '): percentages are of the covered time, counts are not scaled');

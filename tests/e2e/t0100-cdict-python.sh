@@ -85,7 +85,7 @@ fi
 
 test_expect_success 'the smallest file is what the spec dumps' '
 	"$sample" empty e.cdict &&
-	test $(stat -c %s e.cdict) -eq 157 &&
+	test $(stat -c %s e.cdict) -eq 173 &&
 	xxd e.cdict >dump &&
 	sed -n "/^## The smallest valid file/,/^| offset/p" "$SRCDIR/docs/cdict-format.md" |
 		grep "^000000" >want-dump &&

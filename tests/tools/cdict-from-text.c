@@ -13,6 +13,7 @@
 //	kvm_exit TIME CPU TID REASON ISA     (ISA 1 vmx, 2 svm)
 //	kvm_entry TIME CPU TID
 //	stat GROUP NAME VALUE                (trailer counter)
+//	ended HOW [WHY]                      (how the conversion ended)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,13 @@ int main(int argc, char **argv)
 			if (sscanf(line, "stat %255s %255s %llu", g, n, &v) != 3)
 				die("bad stat", lineno);
 			pw_writer_set_stat(w, g, n, v);
+			continue;
+		}
+		if (!strcmp(kind, "ended")) {
+			char how[64], why[1024] = "";
+			if (sscanf(line, "ended %63s %1023[^\n]", how, why) < 1 ||
+			    pw_writer_set_end(w, pw_end_by_name(how), *why ? why : NULL))
+				die("bad ended", lineno);
 			continue;
 		}
 		if (sscanf(line, "%*s %llu %d", &t, &cpu) != 2)
