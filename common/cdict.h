@@ -242,11 +242,17 @@ struct pw_trailer {
 
 struct pw_writer;
 
-// pw_writer_open: create the output through a temporary file made with
-// O_EXCL in the destination's directory (".NAME.XXXXXX"); the file appears
-// under `path` only at pw_writer_finish(), so an earlier file of that name
-// survives any failure. Writes the header and the metadata chunk (borrowed).
-// Returns 0, PW_EIO (errno says why), PW_ENOMEM or PW_EINVAL.
+// pw_writer_open: create the output as its path says (common/pw_outpath.h):
+// for a new or regular file (through links: the file they lead to), a
+// temporary file made with O_EXCL in its directory (".NAME.XXXXXX", mode
+// 0666 less the umask; a replaced file's mode kept), renamed over it only
+// at pw_writer_finish(), so that an earlier file of that name survives any
+// failure; a character device or a FIFO is written straight through (no
+// temporary file: such an output is half-written by a failure); a
+// directory, a socket, a block device or a link to nothing is refused.
+// Writes the header and the metadata chunk (borrowed). Returns 0, PW_EIO
+// (pw_writer_errno() says why: EISDIR, ENOTSUP or ENOENT for a refused
+// path; *out is then set, for pw_writer_free()), PW_ENOMEM or PW_EINVAL.
 int pw_writer_open(struct pw_writer **out, const char *path,
 		   const struct pw_meta *meta);
 
@@ -286,12 +292,14 @@ int pw_writer_set_end(struct pw_writer *w, int end, const char *why);
 // pw_writer_add(). Returns 0, or the writer's error (events[] still set).
 int pw_writer_events(struct pw_writer *w, uint64_t events[PW_EV__COUNT]);
 
-// pw_writer_finish: flush, write the trailer, fsync, rename into place.
-// Returns 0 or a PW_E* code (then nothing appears under the name).
+// pw_writer_finish: flush, write the trailer, fsync, rename into place (a
+// device or FIFO: flush, trailer, close). Returns 0 or a PW_E* code (then
+// nothing appears under the name; a device or FIFO got part of the file).
 int pw_writer_finish(struct pw_writer *w);
 
 // pw_writer_tmp_path: the temporary file being written (borrowed), or NULL
-// once finished; for a fatal-signal handler that can only unlink it.
+// once finished and when writing straight through to a device or FIFO; for
+// a fatal-signal handler that can only unlink it.
 const char *pw_writer_tmp_path(const struct pw_writer *w);
 
 // pw_writer_bytes: bytes written so far (header and chunks).
@@ -301,7 +309,7 @@ uint64_t pw_writer_bytes(const struct pw_writer *w);
 int pw_writer_errno(const struct pw_writer *w);
 
 // pw_writer_free: release; if pw_writer_finish() did not succeed, remove the
-// temporary file. NULL is fine.
+// temporary file (a device or FIFO keeps what it got). NULL is fine.
 void pw_writer_free(struct pw_writer *w);
 
 /* ---- reader ------------------------------------------------------------ */

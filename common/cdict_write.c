@@ -2,7 +2,8 @@
 // cdict_write.c: the streaming .cdict writer (format 3): events are buffered
 // in columns, one chunk at a time, then encoded as byte planes, packed
 // (msgpack), compressed (deflate), checksummed and appended to a temporary
-// file renamed into place at the end.
+// file renamed into place at the end, or written straight through to a
+// character device or a FIFO (pw_outpath.h).
 //
 // Full event chunks are packed, compressed and written by a background
 // thread, so that the caller spends its time on producing events: two
@@ -26,6 +27,7 @@
 
 #include "cdict_tally.h"
 #include "pw_compiler.h"
+#include "pw_outpath.h"
 #include "pw_thread.h"
 
 // Compression levels. The metadata and the trailer use zlib at PW_ZLEVEL.
@@ -59,7 +61,9 @@ struct pw_writer {
 	int fd;
 	int finished;
 	int err_no;
-	char *path, *tmp;
+	char *path;	// the file renamed over (where links lead), or the
+			// device or FIFO written straight through
+	char *tmp;	// the temporary file; NULL for a device or FIFO
 	_Atomic uint64_t bytes;	// the thread adds to it
 
 	// the chunk being filled and the one the thread works on
@@ -347,7 +351,7 @@ int pw_writer_open(struct pw_writer **out, const char *path,
 {
 	struct pw_writer *w;
 	uint8_t hdr[PW_HEADER_SIZE] = { 0 };
-	const char *slash;
+	struct pw_outpath o;
 	int err;
 
 	*out = NULL;
@@ -363,24 +367,31 @@ int pw_writer_open(struct pw_writer **out, const char *path,
 	msgpack_packer_init(&w->pk, &w->sbuf, msgpack_sbuffer_write);
 	msgpack_sbuffer_init(&w->ez.sbuf);
 	msgpack_packer_init(&w->ez.pk, &w->ez.sbuf, msgpack_sbuffer_write);
-	slash = strrchr(path, '/');
-	// the temporary file sits beside the destination, so rename() is atomic
-	if (!(w->path = strdup(path)) ||
-	    asprintf(&w->tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0,
-		     path, slash ? slash + 1 : path) < 0) {
-		w->tmp = NULL;
+	// the output as its path says (pw_outpath.h): a temporary file beside
+	// a regular file, renamed over it at the end, or straight through to a
+	// device or FIFO; anything else refused here, before any byte
+	err = pw_outpath_open(&o, path);
+	w->err_no = errno;
+	if (err == PW_ENOMEM) {
+		pw_outpath_release(&o);
+		pw_writer_free(w);
+		return err;
+	}
+	if (err) {
+		pw_outpath_release(&o);
+		*out = w;
+		return err;
+	}
+	w->err_no = 0;
+	w->fd = o.fd;
+	w->tmp = o.tmp;		// NULL for a stream
+	w->path = o.tmp ? o.dest : strdup(path);
+	if (!o.tmp)
+		free(o.dest);
+	if (!w->path) {
 		pw_writer_free(w);
 		return PW_ENOMEM;
 	}
-	w->fd = mkostemp(w->tmp, O_CLOEXEC);	// O_CREAT|O_EXCL: never follows a link
-	if (w->fd < 0) {
-		w->err_no = errno;
-		free(w->tmp);
-		w->tmp = NULL;
-		*out = w;
-		return PW_EIO;
-	}
-	fchmod(w->fd, 0644);
 	if (!(w->buf[0].kind = malloc(PW_CHUNK_ROWS)) ||
 	    !(w->buf[1].kind = malloc(PW_CHUNK_ROWS))) {
 		pw_writer_free(w);
@@ -674,7 +685,8 @@ int pw_writer_finish(struct pw_writer *w)
 	if ((err = flush_events(w)) || (err = wait_idle(w)) ||
 	    (err = write_trailer(w)))
 		return err;
-	if (fsync(w->fd) < 0 && errno != EINVAL) {
+	// a device or a FIFO (no temporary file) has nothing to make durable
+	if (w->tmp && fsync(w->fd) < 0 && errno != EINVAL) {
 		w->err_no = errno;
 		return PW_EIO;
 	}
@@ -684,7 +696,7 @@ int pw_writer_finish(struct pw_writer *w)
 		return PW_EIO;
 	}
 	w->fd = -1;
-	if (rename(w->tmp, w->path) < 0) {
+	if (w->tmp && pw_outpath_rename(w->tmp, w->path) < 0) {
 		w->err_no = errno;
 		return PW_EIO;
 	}

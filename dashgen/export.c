@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "export.h"
 #include "outfile.h"
@@ -453,6 +452,13 @@ static const char *const csv_names[T__N] = {
 	"runs.csv", "tasks.csv", "task_cpus.csv", "cpus.csv", "kvm.csv",
 	"events.csv", "quality.csv",
 };
+_Static_assert(T__N == PW_CSV_TABLES, "export.h counts the tables");
+
+const char *pw_export_csv_table(size_t i)
+{
+	return i < T__N ? csv_names[i] : NULL;
+}
+
 static const char *const csv_headers[T__N] = {
 	"run,file" RUN_WINDOW(CSV_HEADER, _) ",nr_cpus,hostname,kernel,events\r\n",
 	"run,tid,pid,name" TASK_FIGURES(CSV_HEADER, _)
@@ -595,8 +601,9 @@ int pw_export_csv(const char *dir, struct pw_an_run **runs, size_t n,
 		out[i] = (struct pw_out)PW_OUT_INIT;
 	for (i = 0; i < T__N && !e; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, csv_names[i]);
-		// the tables are 0644 whatever the umask (as they always were)
-		if (pw_out_open(&out[i], path) || fchmod(fileno(out[i].f), 0644))
+		// as every output: 0666 less the umask, a replaced table's mode
+		// kept (outfile.h)
+		if (pw_out_open(&out[i], path))
 			e = cannot_write(err, errsize, path, strerror(errno));
 		t[i] = out[i].f;
 	}
@@ -605,13 +612,6 @@ int pw_export_csv(const char *dir, struct pw_an_run **runs, size_t n,
 	for (i = 0; i < T__N && !e; i++)
 		if (fflush(t[i]) || ferror(t[i]))
 			e = cannot_write(err, errsize, out[i].path, strerror(errno));
-	// a destination that cannot be replaced (a directory in the way) must
-	// stop us before any table is renamed into place
-	for (i = 0; i < T__N && !e; i++) {
-		struct stat st;
-		if (!lstat(out[i].path, &st) && !S_ISREG(st.st_mode))
-			e = cannot_write(err, errsize, out[i].path, "not a regular file");
-	}
 	for (i = 0; i < T__N && !e; i++)
 		if (pw_out_commit(&out[i]))
 			e = cannot_write(err, errsize, out[i].path, strerror(errno));

@@ -33,10 +33,15 @@ char *pw_utf8_repair(const char *s);
 int pw_export_json(FILE *f, struct pw_an_run **runs, size_t n,
 		   const struct pw_export_info *info);
 
+// The tables --csv writes, and their names (NULL past the last).
+#define PW_CSV_TABLES 7
+const char *pw_export_csv_table(size_t i);
+
 // pw_export_csv: runs.csv, tasks.csv, task_cpus.csv, cpus.csv, kvm.csv,
 // events.csv and quality.csv into dir (which must exist), each written to a
 // temporary file (O_EXCL) in dir and renamed into place only when every
-// table was written: on failure nothing appears. Returns 0 or PW_EIO with
+// table was written: on failure nothing appears (outfile.h; a table that is
+// a device or a FIFO is written straight through). Returns 0 or PW_EIO with
 // err set ("cannot write 'dir/tasks.csv': No space left on device").
 int pw_export_csv(const char *dir, struct pw_an_run **runs, size_t n,
 		  const struct pw_export_info *info, char *err, size_t errsize);

@@ -20,9 +20,7 @@
 // of the sanitizer builds.
 static uint64_t (*span)[2];
 
-// The file to read for a name: as given, else with ".cdict" added (the
-// original let the suffix be omitted). Caller frees.
-static char *resolve(const char *name)
+char *pw_inputs_resolve(const char *name)
 {
 	struct stat st;
 	char *p;
@@ -107,7 +105,7 @@ void pw_inputs_read(struct pw_inputs *in, const struct pw_cli *c, const struct p
 	if (!in->paths || !in->runs || !in->cols)
 		pw_die(PROG, 1, "out of memory");
 	for (size_t i = 0; i < in->n; i++)
-		if (!(in->paths[i] = resolve(c->files[i])))
+		if (!(in->paths[i] = pw_inputs_resolve(c->files[i])))
 			pw_die(PROG, 1, "out of memory");
 
 	o.from_ns = c->from_ns;

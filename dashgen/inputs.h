@@ -40,6 +40,11 @@ struct pw_inputs {
 
 #define PW_INPUTS_INIT { .n = 0, .paths = NULL, .runs = NULL, .cols = NULL }
 
+// pw_inputs_resolve: the file read for an input name: as given, else with
+// ".cdict" added (the original let the suffix be omitted). Caller frees;
+// NULL when out of memory.
+char *pw_inputs_resolve(const char *name);
+
 // pw_inputs_read: read every file c names (the ".cdict" suffix may be
 // omitted) with c's window, naming (map: --map's, or NULL; borrowed) and
 // heatmap options, showing progress unless -q; then name the runs

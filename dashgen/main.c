@@ -17,11 +17,13 @@
 #include "analysis.h"
 #include "cli.h"
 #include "export.h"
+#include "html.h"
 #include "inputs.h"
 #include "list.h"
 #include "pages.h"
 #include "pw_map.h"
 #include "pw_msg.h"
+#include "pw_outpath.h"
 #include "selection.h"
 
 #define PROG PW_DASH_PROG
@@ -55,6 +57,94 @@ static void check_output_dirs(const struct pw_cli *c)
 		pw_die(PROG, 1, "cannot write into '%s': not a directory", c->csv);
 	if (c->outdir && (stat(c->outdir, &st) || !S_ISDIR(st.st_mode)))
 		pw_die(PROG, 1, "invalid output directory '%s': not a directory", c->outdir);
+}
+
+// One output path: a kind the policy writes (pw_outpath.h), and none of
+// the files read (inputs[0..n), --map), links followed. Exits 1 otherwise.
+static void check_output(const char *out, char *const *inputs, size_t n, const char *map)
+{
+	const char *why = pw_outpath_refusal(out);
+
+	if (why)
+		pw_die(PROG, 1, "cannot write '%s': it is %s (an output is a regular file, "
+		       "a character device or a FIFO)", out, why);
+	for (size_t i = 0; i < n; i++)
+		if (pw_outpath_same(out, inputs[i]))
+			pw_die(PROG, 1, "output '%s' is the input '%s': refusing to "
+			       "overwrite it", out, inputs[i]);
+	if (map && pw_outpath_same(out, map))
+		pw_die(PROG, 1, "output '%s' is the map '%s': refusing to overwrite it",
+		       out, map);
+}
+
+// Every file the outputs asked for would write: --csv's tables, the pages
+// (named label), stdout (--json, --list, --successors-of), each against
+// the inputs (the files read: inputs[0..c->nr_files)) and --map. Exits 1
+// on the first that may not be written.
+static void check_outputs(const struct pw_cli *c, char *const *inputs, const char *label)
+{
+	size_t n = c->nr_files;
+	char path[PATH_MAX + 64];
+
+	for (size_t i = 0; c->csv && i < PW_CSV_TABLES; i++) {
+		snprintf(path, sizeof(path), "%s/%s", c->csv, pw_export_csv_table(i));
+		check_output(path, inputs, n, c->map);
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!(k ? c->heatmaps : c->charts))
+			continue;
+		char *p = pw_html_out_path(c->outdir, inputs[0], label, k ? "heatmaps" : "charts");
+		if (!p)
+			pw_die(PROG, 1, "out of memory");
+		check_output(p, inputs, n, c->map);
+		free(p);
+	}
+	if (!c->json && !c->list && !c->succ)
+		return;
+	// "--json x.cdict >>x.cdict" would append the text to the capture
+	for (size_t i = 0; i <= n; i++) {
+		const char *in = i < n ? inputs[i] : c->map;
+		if (in && pw_outpath_same_fd(in, 1))
+			pw_die(PROG, 1, "the standard output is the %s '%s': refusing to "
+			       "write over it", i < n ? "input" : "map", in);
+	}
+}
+
+// The pages' NAME before any file is read: --label, "diff" for several
+// files, else the file's base name without ".cdict" (what
+// pw_an_short_names() names a single run). Caller frees.
+static char *early_label(const struct pw_cli *c, const char *first)
+{
+	const char *b = strrchr(first, '/');
+	size_t len = strlen(first);
+
+	if (c->label || c->nr_files > 1)
+		return strdup(c->label ? c->label : "diff");
+	if (len > 6 && !strcmp(first + len - 6, ".cdict"))
+		len -= 6;
+	b = b && (size_t)(b - first) < len ? b + 1 : first;
+	return strndup(b, len - (size_t)(b - first));
+}
+
+// The outputs checked before any file is read (check_outputs()), so that
+// a refused one costs no reading.
+static void check_outputs_early(const struct pw_cli *c)
+{
+	char **inputs = calloc(c->nr_files, sizeof(*inputs));
+	char *label = NULL;
+
+	if (!inputs)
+		pw_die(PROG, 1, "out of memory");
+	for (size_t i = 0; i < c->nr_files; i++)
+		if (!(inputs[i] = pw_inputs_resolve(c->files[i])))
+			pw_die(PROG, 1, "out of memory");
+	if ((c->charts || c->heatmaps) && !(label = early_label(c, inputs[0])))
+		pw_die(PROG, 1, "out of memory");
+	check_outputs(c, inputs, label);
+	free(label);
+	for (size_t i = 0; i < c->nr_files; i++)
+		free(inputs[i]);
+	free(inputs);
 }
 
 static void load_map(struct dash *d)
@@ -102,6 +192,8 @@ static void write_analysis(struct dash *d, FILE *out)
 	const struct pw_cli *c = &d->c;
 	char err[1024];
 
+	// again with the pages' real name, before any output is written
+	check_outputs(c, d->in.paths, d->label);
 	if (c->csv && pw_export_csv(c->csv, d->in.runs, d->in.n, &d->info, err, sizeof(err)))
 		pw_die(PROG, 1, "%s", err);
 	if (c->json && pw_export_json(out, d->in.runs, d->in.n, &d->info))
@@ -159,6 +251,7 @@ int main(int argc, char **argv)
 	pw_cli_parse(&d.c, argc, argv);
 	compile_selection(&d);
 	check_output_dirs(&d.c);
+	check_outputs_early(&d.c);
 	load_map(&d);
 	pw_inputs_read(&d.in, &d.c, d.c.map ? &d.map : NULL);
 	select_tasks(&d);

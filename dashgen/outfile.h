@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// outfile.h: an output file that appears complete or not at all (the pages, the CSV tables).
+// outfile.h: an output file of perfwhiz-dash (the pages, the CSV tables) as a FILE, written as its path says.
 //
-// The text goes to a temporary file made with O_EXCL beside the
-// destination ("PATH.PID.N.tmp", mode 0666 less the umask, as fopen would
-// make PATH); pw_out_commit() flushes it, syncs it and renames it over PATH.
-// On any failure, or with pw_out_release() before a commit, the temporary
-// file is removed: nothing is left under PATH or beside it.
+// The policy is common/pw_outpath.h's, the plugin's too: a new or regular
+// file (through links: the file they lead to) is written to a temporary
+// file made with O_EXCL beside it (".NAME.XXXXXX", mode 0666 less the
+// umask; a replaced file keeps its mode), and pw_out_commit() flushes it,
+// syncs it and renames it over the file; on any failure, or with
+// pw_out_release() before a commit, the temporary file is removed: nothing
+// is left under PATH or beside it. A character device or a FIFO is written
+// straight through (half-written by a failure); a directory, a socket, a
+// block device or a link to nothing is refused by pw_out_open().
 //
 // Usage:
 //	struct pw_out o = PW_OUT_INIT;
@@ -20,20 +24,24 @@
 
 #include <stdio.h>
 
+#include "pw_outpath.h"
+
 struct pw_out {
-	FILE *f;	// write here between open and commit
-	char *path;	// the destination (a copy; until pw_out_release)
-	char *tmp;	// the temporary file, NULL once renamed or removed
+	FILE *f;		// write here between open and commit
+	char *path;		// the destination as given (a copy; until pw_out_release)
+	struct pw_outpath op;	// the file under f, and where it goes
 };
 
-#define PW_OUT_INIT { .f = NULL, .path = NULL, .tmp = NULL }
+#define PW_OUT_INIT { .f = NULL, .path = NULL, .op = PW_OUTPATH_INIT }
 
-// pw_out_open: 0; PW_ENOMEM, or PW_EIO with errno saying why (o is then
-// as PW_OUT_INIT).
+// pw_out_open: 0; PW_ENOMEM, or PW_EIO with errno saying why (EISDIR,
+// ENOTSUP or ENOENT for a refused path, pw_outpath_open()); o is then as
+// PW_OUT_INIT.
 int pw_out_open(struct pw_out *o, const char *path);
 
-// pw_out_commit: flush, fsync, close and rename over the destination: 0,
-// or PW_EIO with errno saying why (the temporary file removed).
+// pw_out_commit: flush, fsync (not a device or FIFO), close and rename
+// over the destination: 0, or PW_EIO with errno saying why (the temporary
+// file removed).
 int pw_out_commit(struct pw_out *o);
 
 // pw_out_release: remove the temporary file if it is still there, free

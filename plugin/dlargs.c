@@ -11,6 +11,7 @@
 #include "dlargs.h"
 #include "procfs.h"
 #include "pw_msg.h"
+#include "pw_outpath.h"
 
 static const char usage[] =
 	"perfwhiz.so dlargs (each as --dlarg ARG):\n"
@@ -60,7 +61,12 @@ int pw_dlargs_parse(struct state *st, int argc, char **argv)
 				pw_msg(PW_PROG, "empty value in dlarg '%s'", a);
 				return PW_EINVAL;
 			}
-			free(*dst);
+			// which one was meant cannot be told: neither is taken
+			if (*dst) {
+				pw_msg(PW_PROG, "dlarg '%.*s' given twice ('%s', then '%s'): "
+				       "give it once", (int)(v - a), a, *dst, v);
+				return PW_EINVAL;
+			}
 			*dst = strdup(v);
 			if (!*dst)
 				return PW_ENOMEM;
@@ -182,13 +188,74 @@ static char *default_out(const char *input, int pipe_mode)
 	return out;
 }
 
+// What perf reads: its -i, else stdin when it is a pipe, else perf.data
+// (perf's own choice). Caller frees; NULL when out of memory.
+static char *perf_input(void)
+{
+	char *in = input_from_cmdline();
+	struct stat sb;
+
+	if (!in)
+		in = strdup(fstat(0, &sb) == 0 && S_ISFIFO(sb.st_mode) ? "-" : "perf.data");
+	return in;
+}
+
+// The output against its kind (pw_outpath.h) and against every file the
+// conversion reads: the perf.data perf reads (its -i, else stdin when a
+// pipe, else perf.data), input= and map=. Said on stderr; PW_EINVAL.
+static int check_output(const struct state *st)
+{
+	const char *why = pw_outpath_refusal(st->out_path);
+	const char *out = st->out_path;
+	char *perf_in;
+	int err = 0;
+
+	if (why) {
+		pw_msg(PW_PROG, "cannot write '%s': it is %s (an output is a regular "
+		       "file, a character device or a FIFO)", out, why);
+		return PW_EINVAL;
+	}
+	if (!(perf_in = perf_input()))
+		return PW_ENOMEM;
+	const char *const ins[] = { perf_in, st->input };
+	for (size_t i = 0; i < 2 && !err; i++) {
+		int is_stdin = !strcmp(ins[i], "-");
+		if (is_stdin ? pw_outpath_same_fd(out, 0) : pw_outpath_same(out, ins[i])) {
+			pw_msg(PW_PROG, "output '%s' is the input '%s'%s: refusing to "
+			       "overwrite it", out, ins[i], is_stdin ? " (standard input)" : "");
+			err = PW_EINVAL;
+		}
+	}
+	if (!err && st->map_path && pw_outpath_same(out, st->map_path)) {
+		pw_msg(PW_PROG, "output '%s' is the map '%s': refusing to overwrite it",
+		       out, st->map_path);
+		err = PW_EINVAL;
+	}
+	free(perf_in);
+	return err;
+}
+
 int pw_dlargs_apply(struct state *st)
 {
-	struct stat sb;
+	int err;
+
+	// the input: input=, else what perf reads
+	if (!st->input)
+		st->input = perf_input();
+	if (!st->input)
+		return PW_ENOMEM;
+	st->pipe_mode = !strcmp(st->input, "-");
+	if (!st->out_path)
+		st->out_path = default_out(st->input, st->pipe_mode);
+	if (!st->out_path)
+		return PW_ENOMEM;
+	// before anything is read or created
+	if ((err = check_output(st)))
+		return err;
 
 	if (st->map_path) {
 		size_t line;
-		int err = pw_map_load(&st->map, st->map_path, &line);
+		err = pw_map_load(&st->map, st->map_path, &line);
 		if (err) {
 			char e[PATH_MAX + 128];
 			pw_msg(PW_PROG, "%s", pw_map_describe(err, st->map_path, line,
@@ -208,17 +275,5 @@ int pw_dlargs_apply(struct state *st)
 	}
 	if (st->autoname)
 		pw_autoname_scan(&st->auto_names);
-
-	// the input: input=, else perf's -i, else stdin if a pipe, else perf.data
-	if (!st->input)
-		st->input = input_from_cmdline();
-	if (!st->input)
-		st->input = strdup(fstat(0, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
-				   "-" : "perf.data");
-	if (!st->input)
-		return PW_ENOMEM;
-	st->pipe_mode = !strcmp(st->input, "-");
-	if (!st->out_path)
-		st->out_path = default_out(st->input, st->pipe_mode);
-	return st->out_path ? 0 : PW_ENOMEM;
+	return 0;
 }

@@ -16,14 +16,17 @@
 #include "state.h"
 
 // pw_dlargs_parse: the dlargs into st (values copied). 0; 1 for help (the
-// usage printed); PW_EINVAL for an unknown dlarg or an empty value (said on
-// stderr); PW_ENOMEM.
+// usage printed); PW_EINVAL for an unknown dlarg, an empty value or a dlarg
+// with a value given twice (said on stderr); PW_ENOMEM.
 int pw_dlargs_parse(struct state *st, int argc, char **argv);
 
-// pw_dlargs_apply: what the options name, loaded: the map= file, the
-// tasks= regex (st->have_re), the autoname scan; the input (input=, else
-// perf's -i, else stdin if it is a pipe, else perf.data), pipe mode, and
-// the output's default name. 0, or an error (said on stderr, but
+// pw_dlargs_apply: the input (input=, else perf's -i, else stdin if it is
+// a pipe, else perf.data), pipe mode and the output's default name; then,
+// before anything is read, the output checked: refused when it is a
+// directory, a socket, a block device or a link to nothing, or the same
+// file (links followed) as the perf.data perf reads, input= or map=; then
+// what the options name, loaded: the map= file, the tasks= regex
+// (st->have_re), the autoname scan. 0, or an error (said on stderr, but
 // PW_ENOMEM).
 int pw_dlargs_apply(struct state *st);
 

@@ -49,7 +49,8 @@ int pw_out_open(struct state *st, const struct pw_perfdata *pd)
 			m.capture_time = (int64_t)sb.st_mtime;
 	}
 	int err = pw_writer_open(&st->w, st->out_path, &m);
-	if (!err)
+	// a device or a FIFO is written straight through: no temporary file
+	if (!err && pw_writer_tmp_path(st->w))
 		pw_sig_set_unlink(pw_writer_tmp_path(st->w));
 	if (err) {
 		pw_msg(PW_PROG, "cannot create '%s': %s", st->out_path,
