@@ -406,17 +406,26 @@ int pw_export_json(FILE *f, struct pw_an_run **runs, size_t n,
 
 // One field, RFC 4180: quoted when it holds a comma, quote, CR or LF (or
 // starts or ends with a space); quotes doubled; invalid UTF-8 repaired.
+// A text that a spreadsheet would take for a formula (starting with =, +,
+// -, @, TAB or CR: a task may name itself "=cmd|'/c calc'!A") gets a
+// leading ' and is quoted, as OWASP's guidance on CSV injection says: the
+// cell shows the text, never runs it. Every text field goes through here;
+// numbers (a tid of -1) are written as numbers.
 static void csv_str(FILE *f, const char *s, int comma)
 {
 	char *r = pw_utf8_repair(s ? s : "");
 	const char *v = r ? r : "";
 	size_t len = strlen(v);
-	int q = strpbrk(v, ",\"\r\n") != NULL || (len && (v[0] == ' ' || v[len - 1] == ' '));
+	int formula = len && strchr("=+-@\t\r", v[0]) != NULL;
+	int q = formula || strpbrk(v, ",\"\r\n") != NULL ||
+		(len && (v[0] == ' ' || v[len - 1] == ' '));
 
 	if (comma)
 		fputc(',', f);
 	if (q)
 		fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (const char *p = v; *p; p++) {
 		if (*p == '"')
 			fputc('"', f);

@@ -6,7 +6,9 @@
 // Every string from a trace is untrusted: the JSON escaper writes control
 // characters, '<', '>', '&', U+2028 and U+2029 as \uXXXX (safe inside an HTML
 // <script>), and replaces each byte of invalid UTF-8 with U+FFFD; the CSV
-// writer quotes as RFC 4180 says and makes the same UTF-8 repair.
+// writer quotes as RFC 4180 says, makes the same UTF-8 repair, and puts a
+// ' before a text a spreadsheet would read as a formula (=, +, -, @, TAB,
+// CR first: OWASP's guidance on CSV injection).
 #ifndef PW_EXPORT_H
 #define PW_EXPORT_H
 
