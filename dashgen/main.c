@@ -130,10 +130,11 @@ static char *early_label(const struct pw_cli *c, const char *first)
 // a refused one costs no reading.
 static void check_outputs_early(const struct pw_cli *c)
 {
-	char **inputs = calloc(c->nr_files, sizeof(*inputs));
-	char *label = NULL;
+	// static: reachable after a pw_die() (see main())
+	static char **inputs;
+	static char *label;
 
-	if (!inputs)
+	if (!(inputs = calloc(c->nr_files, sizeof(*inputs))))
 		pw_die(PROG, 1, "out of memory");
 	for (size_t i = 0; i < c->nr_files; i++)
 		if (!(inputs[i] = pw_inputs_resolve(c->files[i])))
@@ -145,6 +146,8 @@ static void check_outputs_early(const struct pw_cli *c)
 	for (size_t i = 0; i < c->nr_files; i++)
 		free(inputs[i]);
 	free(inputs);
+	label = NULL;
+	inputs = NULL;
 }
 
 static void load_map(struct dash *d)
