@@ -57,6 +57,12 @@
 #include "analysis.h"
 
 #define PW_HM_BINS 512		// time bins before halving (a power of two)
+// What the heatmaps of one run may hold while they are made from a second
+// reading (exact lists, grids, core maps, per-reason tables, the CPU
+// view): past it they are refused, naming the limit. Real captures take
+// a tenth of it; a file whose 64 shown tasks each have hundreds of
+// binned KVM exit reasons would take gigabytes.
+#define PW_HM_BYTES_MAX (512u << 20)
 #define PW_HM_DUR 50		// duration buckets: 10^(1 + k/5) ns, k = 0..49
 #define PW_HM_PER_DECADE 5
 

@@ -279,17 +279,7 @@ static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 		h->tasks = tk;
 		memset(tk + h->cap, 0, (cap - h->cap) * sizeof(*tk));
 		memset(st + h->cap, 0, (cap - h->cap) * sizeof(*st));
-		for (size_t i = 0; i < h->ncpus; i++) {	// ids < cap
-			struct hm_cpu *p = &h->cpus[i];
-			if (!p->accix)
-				continue;
-			uint32_t *ax = realloc(p->accix, (cap + 1) * sizeof(*ax));
-			if (!ax)
-				return -1;
-			memset(ax + h->idcap + 1, 0, (cap - h->idcap) * sizeof(*ax));
-			p->accix = ax;
-		}
-		h->cap = h->idcap = cap;
+		h->cap = cap;
 	}
 	for (size_t k = 0; k < j->nnew; k++) {	// the tasks new since the last batch
 		size_t i = h->ntasks + k;
@@ -652,7 +642,7 @@ static size_t collect_ids(struct hm *h, const int32_t *rank,
 	for (size_t ci = 0; ci < h->ncpus; ci++) {
 		struct hm_cpu *p = &h->cpus[ci];
 		list_keys_map(&p->ex, fid, h->nids);
-		for (uint32_t b = 0; b < h->cpu_nbins; b++)
+		for (uint32_t b = 0; p->top && b < h->cpu_nbins; b++)
 			if (p->top[b] >= 0)
 				p->top[b] = (int32_t)fid[p->top[b]];
 	}
