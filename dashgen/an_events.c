@@ -38,7 +38,6 @@ static uint64_t series_bytes(const struct an_priv *p, size_t cap, size_t cpus)
 }
 
 static void cols_fold(struct pw_an_run *run, uint32_t half);
-static void fold_u64(uint64_t *s, uint32_t n);
 
 // The series' bins halved (every series alike, as bin_index() does when
 // the time grows) while, with room for cap tasks and cpus busy series,
@@ -54,9 +53,15 @@ static void series_fit(struct pw_an_run *run, size_t cap, size_t cpus)
 
 		if (run->bin_stride)
 			cols_fold(run, half);
-		for (size_t i = 0; i < run->nr_cpu_slots; i++)
-			if (run->cpus[i].bin_busy)
-				fold_u64(run->cpus[i].bin_busy, half);
+		for (size_t i = 0; i < run->nr_cpu_slots; i++) {
+			uint64_t *b = run->cpus[i].bin_busy;
+			if (!b)
+				continue;
+			for (uint32_t k = 0; k < half; k++)	// (fold_u64 but the
+				b[k] = b[2 * k] + b[2 * k + 1];	// second half given back)
+			if ((b = realloc(b, half * sizeof(*b))))
+				run->cpus[i].bin_busy = b;
+		}
 		run->bin_ns *= 2;
 		run->nr_bins = (run->nr_bins + 1) / 2;
 		p->bin_lo = UINT64_MAX;

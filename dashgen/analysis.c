@@ -196,13 +196,22 @@ static int cmp_tcpu(const void *a, const void *b)
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
 
+// a reason's name from the entry itself: its buf moves with it, where
+// r->name may point into another entry's while they are sorted
+static const char *reason_name(const struct pw_an_reason *r)
+{
+	const char *n = pw_kvm_reason_known(r->isa, r->reason);
+
+	return n ? n : r->buf;
+}
+
 static int cmp_reason(const void *a, const void *b)
 {
 	const struct pw_an_reason *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return strcmp(reason_name(x), reason_name(y));
 }
 
 // the names of t's exit reasons (merging may add reasons: named again)
@@ -309,6 +318,7 @@ static int final_task(struct pw_an_run *run, struct pw_an_task *t, int append_ti
 	name_reasons(t);
 	if (t->nr_reasons > 1)
 		qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
+	name_reasons(t);	// (the entries moved: their names are in their buf)
 	st->cpu_hint = 0;
 	free(st->reason_ix);	// the sorts moved the entries
 	free(st->reason_hix);
