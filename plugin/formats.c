@@ -182,9 +182,17 @@ static int load_from_perfdata(struct state *st, struct pw_perfdata *pd)
 		if (format_name(f->text, name, sizeof(name)) ||
 		    !known_by_name(f->system, name))
 			continue;
-		if (pw_tpfmts_add(st->fmts, f->system, f->text, f->len) ==
-		    PW_ENOMEM)
+		int e = pw_tpfmts_add(st->fmts, f->system, f->text, f->len);
+		if (e == PW_ENOMEM)
 			err = PW_ENOMEM;
+		if (e != PW_ETOOBIG)
+			continue;
+		// refused (its offsets would be read cut to 32 bits): without
+		// sched_switch nothing can be reduced, others are not decoded
+		pw_msg(PW_PROG, "format of %s:%s in '%s' refused: a field's offset or size "
+		       "is 2^31 or more", f->system, name, st->input);
+		if (!strcmp(name, pw_known[0].name))	// sched_switch
+			return PW_EINVAL;
 	}
 	return err ? err : check_formats(st);
 }

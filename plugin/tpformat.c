@@ -40,14 +40,92 @@ int pw_tpfmts_new(struct pw_tpfmts **out, int long_size)
 	return 0;
 }
 
+// Where the "print fmt:" line of a format text starts (len: none).
+static size_t print_fmt_at(const char *text, size_t len)
+{
+	static const char key[] = "print fmt:";
+	const size_t k = sizeof(key) - 1;
+
+	for (size_t i = 0; i + k <= len; i++)
+		if ((i == 0 || text[i - 1] == '\n') && !memcmp(text + i, key, k))
+			return i;
+	return len;
+}
+
+// 1 for a byte of one of libtraceevent's item tokens
+static int item_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_';
+}
+
+// The numbers of the fields' "offset:N" and "size:N" in text[0..len), as
+// libtraceevent reads them (strtoul of the item, base 0): 0 when each fits
+// its int, PW_ETOOBIG when one does not (libtraceevent would keep it cut to
+// 32 bits, and the wrong bytes would be read).
+static int check_field_numbers(const char *text, size_t len)
+{
+	static const char *const keys[] = { "offset", "size" };
+
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k < 2; k++) {
+			size_t kl = strlen(keys[k]), j = i + kl;
+			if (j > len || memcmp(text + i, keys[k], kl) ||
+			    (i && item_char(text[i - 1])))
+				continue;
+			while (j < len && (text[j] == ' ' || text[j] == '\t'))
+				j++;
+			if (j >= len || text[j] != ':')
+				continue;
+			for (j++; j < len && (text[j] == ' ' || text[j] == '\t'); j++)
+				;
+			char tok[32];
+			size_t n = 0;
+			while (j + n < len && item_char(text[j + n]))
+				n++;
+			if (!n)
+				continue;
+			if (n >= sizeof(tok))
+				return PW_ETOOBIG;	// (no int has 31 digits)
+			memcpy(tok, text + j, n);
+			tok[n] = '\0';
+			errno = 0;
+			unsigned long long v = strtoull(tok, NULL, 0);
+			if (errno == ERANGE || v > INT32_MAX)
+				return PW_ETOOBIG;
+		}
+	}
+	return 0;
+}
+
 int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 		  size_t len)
 {
 	struct tep_event *event = NULL;
+	static const char no_print[] = "print fmt: \"\"\n";
 
 	if (pw_grow(&set->ev, &set->alloc, set->nr, sizeof(*set->ev), 16))
 		return PW_ENOMEM;
-	if (tep_parse_format(set->tep, &event, text, len, system) != 0 || !event)
+	// libtraceevent is given the fields only: the plugin never needs the
+	// print format, and libtraceevent's parser of it is what hostile
+	// texts crashed (a NULL dereference, a stack overflow at 10^5 nested
+	// parentheses); an empty print format stands for it
+	size_t keep = print_fmt_at(text, len);
+	int err = check_field_numbers(text, keep);
+	if (err)
+		return err;
+	char *fields = malloc(keep + sizeof(no_print) + 1);
+	if (!fields)
+		return PW_ENOMEM;
+	size_t n = keep;
+	memcpy(fields, text, keep);
+	if (n && fields[n - 1] != '\n')
+		fields[n++] = '\n';
+	memcpy(fields + n, no_print, sizeof(no_print));
+	n += sizeof(no_print) - 1;
+	err = tep_parse_format(set->tep, &event, fields, n, system) != 0 || !event;
+	free(fields);
+	if (err)
 		return PW_EINVAL;
 	struct pw_tpevent *e = &set->ev[set->nr++];
 	e->id = event->id;
