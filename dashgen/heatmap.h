@@ -30,7 +30,8 @@
 // - the CPU view has at most cpu_cells bins in all.
 // Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 2 bytes,
 // 4 once a count passes 65,535, for binned series, 24 bytes per exact
-// event) + CPUs x bins.
+// event) + CPUs with slices x bins; counted, and at most PW_HM_BYTES_MAX
+// (a second reading past it is refused).
 //
 // The document is written as one JSON value (docs/dashboards.md, "The
 // detailed dashboard"); strings are escaped as the --json ones. heatmap.c

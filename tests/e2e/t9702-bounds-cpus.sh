@@ -73,4 +73,19 @@ test_expect_success '64 tasks on each of 4,096 cpus: --heatmaps refused past 512
 	test -s maps-heatmaps.html
 '
 
+test_expect_success '50,000 chunks of one event, cpu 65,535 among them: --heatmaps in seconds' '
+	craft <<-\EOF &&
+	f = c.File(); f.meta(nr_cpus=1)
+	t = 1000
+	f.events([c.switch(t, 65535, 2, 5, 1)])
+	for k in range(50000):
+	    t += 10
+	    f.events([c.switch(t, k % 2, 0 if k >= 2 else 2, 5 + (k % 7), 1)])
+	f.trailer(50001, 1000, t, tasks=8, chunks=50001)
+	f.write("tiny.cdict")
+	EOF
+	run_bounded 200000 30 perfwhiz-dash -q --headless --heatmaps tiny.cdict &&
+	test -s tiny-heatmaps.html
+'
+
 test_done
