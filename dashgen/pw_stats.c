@@ -25,42 +25,50 @@ uint64_t pw_hist_bucket_high(uint32_t idx)
 	return pw_hist_bucket_low(idx) + ((uint64_t)1 << (e - PW_HIST_SUB_BITS)) - 1;
 }
 
-// grow: make the allocated range cover [lo, hi].
-static int grow(struct pw_hist *h, uint32_t lo, uint32_t hi)
+// cover: make blk reach the groups [lo, hi] (pointers only). 0 or PW_ENOMEM.
+static int cover(struct pw_hist *h, uint32_t lo, uint32_t hi)
 {
-	if (h->b && lo >= h->lo && hi < h->lo + h->n)
+	if (h->blk && lo >= h->lo && hi < h->lo + h->n)
 		return 0;
-	if (h->b) {
+	if (h->blk) {
 		if (h->lo < lo)
 			lo = h->lo;
 		if (h->lo + h->n - 1 > hi)
 			hi = h->lo + h->n - 1;
 	}
 	uint32_t n = hi - lo + 1;
-	uint32_t *b = calloc(n, sizeof(*b));
-	if (!b)
+	uint32_t **blk = calloc(n, sizeof(*blk));
+	if (!blk)
 		return PW_ENOMEM;
-	if (h->b)
-		memcpy(b + (h->lo - lo), h->b, h->n * sizeof(*b));
-	free(h->b);
-	h->b = b;
+	if (h->blk)
+		memcpy(blk + (h->lo - lo), h->blk, h->n * sizeof(*blk));
+	free(h->blk);
+	h->blk = blk;
 	h->lo = lo;
 	h->n = n;
 	return 0;
 }
 
+// the buckets of bucket idx's group, made on first use; NULL out of memory
+static uint32_t *group(struct pw_hist *h, uint32_t idx)
+{
+	uint32_t g = idx >> PW_HIST_SUB_BITS;
+
+	if (cover(h, g, g))
+		return NULL;
+	uint32_t **b = &h->blk[g - h->lo];
+	if (!*b)
+		*b = calloc(SUB, sizeof(**b));
+	return *b;
+}
+
 int pw_hist_add_grow(struct pw_hist *h, uint64_t v)
 {
-	uint32_t idx = pw_hist_bucket(v);
-	// grow a little beyond the value, so a spread-out series does not
-	// reallocate at every new bucket
-	uint32_t lo = idx > SUB / 2 ? idx - SUB / 2 : 0;
-	uint32_t hi = idx + SUB / 2 < PW_HIST_BUCKETS ? idx + SUB / 2 : PW_HIST_BUCKETS - 1;
+	uint32_t idx = pw_hist_bucket(v), *b = group(h, idx);
 
-	if (!h->b || idx < h->lo || idx >= h->lo + h->n)
-		if (grow(h, lo, hi))
-			return PW_ENOMEM;
-	h->b[idx - h->lo]++;
+	if (!b)
+		return PW_ENOMEM;
+	b[idx & (SUB - 1)]++;
 	if (!h->count || v < h->min)
 		h->min = v;
 	if (!h->count || v > h->max)
@@ -74,10 +82,14 @@ int pw_hist_merge(struct pw_hist *dst, const struct pw_hist *src)
 {
 	if (!src->count)
 		return 0;
-	if (grow(dst, src->lo, src->lo + src->n - 1))
-		return PW_ENOMEM;
-	for (uint32_t i = 0; i < src->n; i++)
-		dst->b[src->lo + i - dst->lo] += src->b[i];
+	for (uint32_t g = 0; g < src->n; g++) {
+		const uint32_t *s = src->blk[g];
+		uint32_t *d = s ? group(dst, (src->lo + g) << PW_HIST_SUB_BITS) : NULL;
+		if (s && !d)
+			return PW_ENOMEM;
+		for (uint32_t i = 0; s && i < SUB; i++)
+			d[i] += s[i];
+	}
 	if (!dst->count || src->min < dst->min)
 		dst->min = src->min;
 	if (!dst->count || src->max > dst->max)
@@ -100,10 +112,15 @@ uint64_t pw_hist_percentile(const struct pw_hist *h, double p)
 	if (rank < 1)
 		rank = 1;
 	uint64_t seen = 0;
-	for (uint32_t i = 0; i < h->n; i++) {
-		seen += h->b[i];
+	for (uint32_t i = 0; i < h->n * SUB; i++) {
+		const uint32_t *b = h->blk[i / SUB];
+		if (!b) {
+			i += SUB - 1;	// (the group is empty)
+			continue;
+		}
+		seen += b[i % SUB];
 		if (seen >= rank) {
-			uint32_t idx = h->lo + i;
+			uint32_t idx = (h->lo << PW_HIST_SUB_BITS) + i;
 			uint64_t lo = pw_hist_bucket_low(idx);
 			uint64_t v = lo + (pw_hist_bucket_high(idx) - lo) / 2;
 			if (v < h->min)
@@ -118,15 +135,19 @@ uint64_t pw_hist_percentile(const struct pw_hist *h, double p)
 
 uint32_t pw_hist_at(const struct pw_hist *h, uint32_t idx)
 {
-	if (!h->b || idx < h->lo || idx >= h->lo + h->n)
+	uint32_t g = (idx >> PW_HIST_SUB_BITS) - h->lo;
+
+	if (g >= h->n || !h->blk[g])
 		return 0;
-	return h->b[idx - h->lo];
+	return h->blk[g][idx & (SUB - 1)];
 }
 
 void pw_hist_release(struct pw_hist *h)
 {
 	if (!h)
 		return;
-	free(h->b);
+	for (uint32_t g = 0; g < h->n; g++)
+		free(h->blk[g]);
+	free(h->blk);
 	memset(h, 0, sizeof(*h));
 }

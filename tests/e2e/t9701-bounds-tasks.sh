@@ -61,4 +61,30 @@ test_expect_success '200,000 tasks: --heatmaps and --list in bounded memory and 
 	test $(wc -l <list) = 200007
 '
 
+# each task woken twice: a wait of 1 ns, then one of about 2^62 ns; a
+# histogram allocated every bucket between its values (15 KB a task)
+test_expect_success '50,000 tasks with waits 2^62 apart: their histograms small' '
+	craft <<-\EOF &&
+	f = c.File(); f.meta(nr_cpus=1)
+	N = 50000
+	evs, t = [c.switch(1000, 0, 1, 0, 1)], 1000
+	for tid in range(1, N + 1):
+	    evs += [c.wakeup(t + 1, 0, tid), c.switch(t + 2, 0, 0, tid, 1),
+	            c.switch(t + 3, 0, 0, 0, 1), c.wakeup(t + 4, 0, tid)]
+	    t += 4
+	t = 2**62
+	for tid in range(1, N + 1):
+	    evs += [c.switch(t + 1, 0, 0, tid, 1), c.switch(t + 2, 0, 0, 0, 1)]
+	    t += 2
+	for i in range(0, len(evs), 65536):
+	    f.events(evs[i:i + 65536])
+	f.trailer(len(evs), 1000, t, tasks=N + 1, chunks=(len(evs) + 65535) // 65536)
+	f.write("waits.cdict")
+	EOF
+	test $(stat -c %s waits.cdict) -lt 50000 &&
+	run_bounded 300000 30 perfwhiz-dash -q --json waits.cdict >waits.json &&
+	test "$(jq -c "[.runs[0].tasks[] | select(.tid == 7) | .waits, .wait_p50_ns][]" waits.json | tr "\n" " ")" = "2 1 " &&
+	grep -q "\"max_wait_ns\":46116860184273[0-9]*," waits.json
+'
+
 test_done
