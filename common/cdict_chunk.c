@@ -425,19 +425,11 @@ static uint32_t decode_rows(struct pw_slot *s, const struct evcols *c, int *why)
 	const int64_t *dt = c->dt, *cpu = c->cpu;
 	const uint8_t *kind = c->kind;
 	struct pw_event *ev = s->ev;
-	uint32_t n = c->n, lim, mc = 0, i, nspan = 0;
+	uint32_t n = c->n, i, nspan = 0, ncpu = s->ncpu;
 	uint64_t t = c->t0, back = 0;
-
-	// the cpus first: the per-cpu arrays are sized by the highest one
-	for (lim = 0; lim < n && (uint64_t)cpu[lim] < PW_MAX_CPUS; lim++)
-		mc = (uint32_t)cpu[lim] > mc ? (uint32_t)cpu[lim] : mc;
-	if (cpu_room(s, mc + 1)) {
-		FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
-		*why = ROW_NOMEM;
-		return 0;
-	}
 	uint64_t *tf = s->cpu_tf, *tl = s->cpu_tl;
-	for (i = 0; i <= lim && i < n; i++) {
+
+	for (i = 0; i < n; i++) {
 		int64_t d = dt[i];
 
 		// t <= PW_TIME_MAX, t0 included: the sum cannot wrap, and a
@@ -447,15 +439,25 @@ static uint32_t decode_rows(struct pw_slot *s, const struct evcols *c, int *why)
 			*why = ROW_BAD_TIME;
 			break;
 		}
-		if (i == lim) {
-			*why = ROW_BAD_CPU;
-			break;
+		uint64_t cp = (uint64_t)cpu[i];
+		if (__builtin_expect(cp >= ncpu, 0)) {	// the per-cpu arrays grow
+			if (cp >= PW_MAX_CPUS) {
+				*why = ROW_BAD_CPU;
+				break;
+			}
+			if (cpu_room(s, (uint32_t)cp + 1)) {
+				FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+				*why = ROW_NOMEM;
+				break;
+			}
+			ncpu = s->ncpu;
+			tf = s->cpu_tf;
+			tl = s->cpu_tl;
 		}
 		t += (uint64_t)d;
-		uint32_t cp = (uint32_t)cpu[i];
 		uint64_t p = tl[cp];
 		if (!p) {
-			s->span[nspan++].cpu = cp;
+			s->span[nspan++].cpu = (uint32_t)cp;
 			tf[cp] = t + 1;
 		}
 		back += t + 1 < p;
@@ -575,8 +577,11 @@ static void decode_events(struct pw_slot *s, const msgpack_object *m, unsigned v
 	if (load_columns(s, m, version, &c))
 		return;
 	bad = decode_rows(s, &c, &why);
-	if (why == ROW_NOMEM)
+	if (why == ROW_NOMEM) {	// (the cpus listed so far made clean)
+		s->nev = 0;
+		derive_chunk(s, NULL);
 		return;
+	}
 	bad = decode_fields(s, &c, bad, &why);
 	switch (why) {
 	case ROW_OK:

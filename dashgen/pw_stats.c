@@ -112,23 +112,23 @@ uint64_t pw_hist_percentile(const struct pw_hist *h, double p)
 	if (rank < 1)
 		rank = 1;
 	uint64_t seen = 0;
-	for (uint32_t i = 0; i < h->n * SUB; i++) {
-		const uint32_t *b = h->blk[i / SUB];
-		if (!b) {
-			i += SUB - 1;	// (the group is empty)
+	for (uint32_t g = 0; g < h->n; g++) {
+		const uint32_t *b = h->blk[g];
+		uint32_t i = 0;
+		if (!b)		// no value in this power of two
 			continue;
-		}
-		seen += b[i % SUB];
-		if (seen >= rank) {
-			uint32_t idx = (h->lo << PW_HIST_SUB_BITS) + i;
-			uint64_t lo = pw_hist_bucket_low(idx);
-			uint64_t v = lo + (pw_hist_bucket_high(idx) - lo) / 2;
-			if (v < h->min)
-				v = h->min;
-			if (v > h->max)
-				v = h->max;
-			return v;
-		}
+		while (i < SUB && (seen += b[i]) < rank)
+			i++;
+		if (i == SUB)
+			continue;
+		uint32_t idx = ((h->lo + g) << PW_HIST_SUB_BITS) + i;
+		uint64_t lo = pw_hist_bucket_low(idx);
+		uint64_t v = lo + (pw_hist_bucket_high(idx) - lo) / 2;
+		if (v < h->min)
+			v = h->min;
+		if (v > h->max)
+			v = h->max;
+		return v;
 	}
 	return h->max;
 }
