@@ -52,50 +52,109 @@ static size_t print_fmt_at(const char *text, size_t len)
 	return len;
 }
 
-// 1 for a byte of one of libtraceevent's item tokens
-static int item_char(char c)
+// A decimal number at *p (up to end) and the ';' after it: 0 with *p past
+// them, PW_ETOOBIG when it passes INT32_MAX (libtraceevent keeps an int:
+// 2^32 + 24 would become 24), PW_EINVAL when it is not one.
+static int number(const char **p, const char *end)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '_';
+	uint64_t v = 0;
+	const char *q = *p;
+
+	if (q == end || *q < '0' || *q > '9')
+		return PW_EINVAL;
+	for (; q < end && *q >= '0' && *q <= '9'; q++)
+		if ((v = v * 10 + (uint64_t)(*q - '0')) > INT32_MAX)
+			return PW_ETOOBIG;
+	if (q == end || *q != ';')
+		return PW_EINVAL;
+	*p = q + 1;
+	return 0;
 }
 
-// The numbers of the fields' "offset:N" and "size:N" in text[0..len), as
-// libtraceevent reads them (strtoul of the item, base 0): 0 when each fits
-// its int, PW_ETOOBIG when one does not (libtraceevent would keep it cut to
-// 32 bits, and the wrong bytes would be read).
-static int check_field_numbers(const char *text, size_t len)
+// *p starts with s: 0 with *p past it, else PW_EINVAL
+static int word(const char **p, const char *end, const char *s)
 {
-	static const char *const keys[] = { "offset", "size" };
+	size_t n = strlen(s);
 
-	for (size_t i = 0; i < len; i++) {
-		for (size_t k = 0; k < 2; k++) {
-			size_t kl = strlen(keys[k]), j = i + kl;
-			if (j > len || memcmp(text + i, keys[k], kl) ||
-			    (i && item_char(text[i - 1])))
-				continue;
-			while (j < len && (text[j] == ' ' || text[j] == '\t'))
-				j++;
-			if (j >= len || text[j] != ':')
-				continue;
-			for (j++; j < len && (text[j] == ' ' || text[j] == '\t'); j++)
-				;
-			char tok[32];
-			size_t n = 0;
-			while (j + n < len && item_char(text[j + n]))
-				n++;
-			if (!n)
-				continue;
-			if (n >= sizeof(tok))
-				return PW_ETOOBIG;	// (no int has 31 digits)
-			memcpy(tok, text + j, n);
-			tok[n] = '\0';
-			errno = 0;
-			unsigned long long v = strtoull(tok, NULL, 0);
-			if (errno == ERANGE || v > INT32_MAX)
-				return PW_ETOOBIG;
+	if ((size_t)(end - *p) < n || memcmp(*p, s, n))
+		return PW_EINVAL;
+	*p += n;
+	return 0;
+}
+
+// One field line, as the kernel prints it: "\tfield:TYPE NAME;\toffset:N;
+// \tsize:N;\tsigned:N;" (signed absent before 2.6.33), TYPE NAME of
+// letters, digits, '_', ' ', '*' and "[N]" (N decimal, or none).
+static int field_line(const char *p, const char *end)
+{
+	int e;
+
+	if ((e = word(&p, end, "\tfield:")))
+		return e;
+	const char *tn = p;
+	while (p < end && *p != ';') {
+		char c = *p++;
+		if (c == '[') {
+			while (p < end && *p >= '0' && *p <= '9')
+				p++;
+			if (p == end || *p++ != ']')
+				return PW_EINVAL;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '_' || c == ' ' || c == '*')) {
+			return PW_EINVAL;
 		}
 	}
-	return 0;
+	if (p == tn || p == end)
+		return PW_EINVAL;
+	p++;
+	if ((e = word(&p, end, "\toffset:")) || (e = number(&p, end)) ||
+	    (e = word(&p, end, "\tsize:")) || (e = number(&p, end)))
+		return e;
+	if (p < end && ((e = word(&p, end, "\tsigned:")) || (e = number(&p, end))))
+		return e;
+	return p == end ? 0 : PW_EINVAL;
+}
+
+// The part of a format text libtraceevent is given (text[0..len), up to
+// its print format) in the form the kernel prints it, and nothing else:
+// "name: NAME", "ID: N", "format:", then field lines and empty lines.
+// libtraceevent's own parsers crashed on texts outside it (the fuzz target
+// tpfmt), and field offsets and sizes past INT32_MAX would be cut to 32
+// bits. 0, PW_ETOOBIG (a number past INT32_MAX) or PW_EINVAL.
+static int check_format(const char *text, size_t len)
+{
+	const char *end = text + len;
+	unsigned n = 0;
+
+	for (const char *p = text; p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *q = p;
+		int e = 0;
+
+		if (n == 0) {
+			if (!(e = word(&q, le, "name: ")) && q == le)
+				e = PW_EINVAL;
+			for (; !e && q < le; q++)
+				if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+				      (*q >= '0' && *q <= '9') || *q == '_'))
+					e = PW_EINVAL;
+		} else if (n == 1) {
+			if (!(e = word(&q, le, "ID: ")) && (q == le || (size_t)(le - q) > 9))
+				e = PW_EINVAL;
+			for (; !e && q < le; q++)
+				if (*q < '0' || *q > '9')
+					e = PW_EINVAL;
+		} else if (n == 2) {
+			if (le - p != 7 || memcmp(p, "format:", 7))
+				e = PW_EINVAL;
+		} else if (le != p) {
+			e = field_line(p, le);
+		}
+		if (e)
+			return e;
+		p = nl ? nl + 1 : end;
+	}
+	return n >= 3 ? 0 : PW_EINVAL;
 }
 
 int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
@@ -111,7 +170,7 @@ int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 	// texts crashed (a NULL dereference, a stack overflow at 10^5 nested
 	// parentheses); an empty print format stands for it
 	size_t keep = print_fmt_at(text, len);
-	int err = check_field_numbers(text, keep);
+	int err = check_format(text, keep);
 	if (err)
 		return err;
 	char *fields = malloc(keep + sizeof(no_print) + 1);

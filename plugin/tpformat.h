@@ -57,9 +57,12 @@ int pw_tpfmts_new(struct pw_tpfmts **out, int long_size);
 
 // pw_tpfmts_add: parse one format text (borrowed) of `system`: its name, id
 // and fields, never its print format (cut off before libtraceevent sees
-// it). Returns 0, PW_ETOOBIG when a field's offset or size is 2^31 or more
-// (refused: libtraceevent would keep it cut to an int), PW_EINVAL when
-// libtraceevent refuses it, or PW_ENOMEM.
+// it), and only when they are in the form the kernel prints ("name: ",
+// "ID: ", "format:", "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;"
+// lines: every format of a 6.x kernel's tracefs is). Returns 0, PW_ETOOBIG
+// when a field's offset or size is 2^31 or more (refused: libtraceevent
+// would keep it cut to an int), PW_EINVAL when the text is not in that form
+// or libtraceevent refuses it, or PW_ENOMEM.
 int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 		  size_t len);
 
