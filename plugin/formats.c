@@ -185,12 +185,13 @@ static int load_from_perfdata(struct state *st, struct pw_perfdata *pd)
 		int e = pw_tpfmts_add(st->fmts, f->system, f->text, f->len);
 		if (e == PW_ENOMEM)
 			err = PW_ENOMEM;
-		if (e != PW_ETOOBIG)
+		if (e != PW_ETOOBIG && e != PW_EINVAL)
 			continue;
-		// refused (its offsets would be read cut to 32 bits): without
-		// sched_switch nothing can be reduced, others are not decoded
-		pw_msg(PW_PROG, "format of %s:%s in '%s' refused: a field's offset or size "
-		       "is 2^31 or more", f->system, name, st->input);
+		// refused: without sched_switch nothing can be reduced, others
+		// are not decoded
+		pw_msg(PW_PROG, "format of %s:%s in '%s' refused: %s", f->system, name, st->input,
+		       e == PW_ETOOBIG ? "a field's offset or size is 2^31 or more"
+				       : "not in the form the kernel prints");
 		if (!strcmp(name, pw_known[0].name))	// sched_switch
 			return PW_EINVAL;
 	}

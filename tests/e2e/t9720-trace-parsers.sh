@@ -79,4 +79,14 @@ test_expect_success 'a field size of 2^32 + 4 in sched_wakeup: that event refuse
 	test "$(jq .runs[0].events.sched_switch size.json)" = "$(jq .runs[0].events.sched_switch good.json)"
 '
 
+test_expect_success 'a field type with control characters: refused as not in the kernel form' '
+	retext good.data ctl.data sched_switch "t.replace(\"char prev_comm[16]\", \"char prev_comm[\x12\x12]\", 1)" &&
+	rc=0 && perf script -i good.data --dlfilter "$PLUGIN" --dlarg input=ctl.data \
+		--dlarg out=ctl.cdict 2>err || rc=$? &&
+	test $rc -ne 0 && { test $rc -le 128 || test $rc -gt 192; } &&
+	grep "^perfwhiz: " err >mine &&
+	echo "perfwhiz: format of sched:sched_switch in '\''ctl.data'\'' refused: not in the form the kernel prints" >expect &&
+	test_cmp expect mine && test ! -e ctl.cdict
+'
+
 test_done
