@@ -677,8 +677,8 @@ int hm_collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	pw_rp_finish(&c->x, &hm_sink, h);
 	for (size_t i = 0; i < h->ncpus; i++)
 		hm_cpu_flush(h, &h->cpus[i]);
-	if (h->nomem)
-		return -1;
+	if (h->nomem)	// past what the single pass may hold: the second pass
+		return h->bytes > h->bytes_max ? 1 : -1;
 
 	size_t n = h->ntasks;
 	int32_t *rank = malloc((n ? n : 1) * sizeof(*rank));
