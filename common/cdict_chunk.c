@@ -577,9 +577,10 @@ static void decode_events(struct pw_slot *s, const msgpack_object *m, unsigned v
 	if (load_columns(s, m, version, &c))
 		return;
 	bad = decode_rows(s, &c, &why);
-	if (why == ROW_NOMEM) {	// (the cpus listed so far made clean)
-		s->nev = 0;
-		derive_chunk(s, NULL);
+	if (why == ROW_NOMEM) {	// the cpus listed so far made clean
+		for (uint32_t k = 0; k < s->nspan; k++)
+			s->cpu_tf[s->span[k].cpu] = s->cpu_tl[s->span[k].cpu] = 0;
+		s->nspan = 0;
 		return;
 	}
 	bad = decode_fields(s, &c, bad, &why);

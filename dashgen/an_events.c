@@ -728,7 +728,8 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 
 	// switch-in of next
 	if (ns->wake) {
-		uint64_t w = t > ns->wake ? t - ns->wake : 0;	// (time gone back: 0)
+		// (time gone back: 0; never in the whole copy, in time order)
+		uint64_t w = whole || t > ns->wake ? t - ns->wake : 0;
 		if (in) {
 			if (pw_hist_add(&next->wait, w))
 				return PW_ENOMEM;
@@ -746,8 +747,9 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 	// a switch earlier than the one before on its cpu (time gone back:
 	// the reader counts it) ends a slice of 0, and the next one starts
 	// where that one did: the cpu's slices never overlap, so that its busy
-	// time stays within the window
-	c->since = t > start ? t : start;
+	// time stays within the window (the whole copy has events in time
+	// order: t >= start)
+	c->since = whole || t > start ? t : start;
 	return 0;
 }
 
@@ -810,7 +812,7 @@ PW_HOT int on_kvm_entry(struct pw_an_run *run, int whole, const struct pw_event 
 				return PW_ENOMEM;
 			r->host_ns += d;
 			t->host_ns += d;
-			if (start_in && pw_hist_add(&r->host, ev->time > st->kvm_t
+			if (start_in && pw_hist_add(&r->host, whole || ev->time > st->kvm_t
 							       ? ev->time - st->kvm_t : 0))
 				return PW_ENOMEM;
 		}
