@@ -15,7 +15,13 @@
 // - Memory is bounded by a few chunks (PW_CHUNK_ROWS events each: two in the
 //   writer; in the reader, the decoding threads + 2, and one more per batch
 //   lent beyond the first) plus the number of strings, tids and
-//   CPUs, never by the number of events.
+//   CPUs, never by the number of events. What a file may make a reader keep
+//   is capped, each cap checked before the allocation it bounds: a chunk
+//   of at most PW_CHUNK_MAX bytes (and 262,144 rows), CPUs below
+//   PW_MAX_CPUS, at most as many new strings in a chunk as it has rows,
+//   PW_STRINGS_MAX strings of PW_STRINGS_BYTES_MAX bytes in all; a file
+//   past a cap is refused as corrupt, the cap named (docs/cdict-format.md,
+//   "What a reader must check").
 // - The reader decodes chunks ahead on background threads when the input is
 //   a large regular file (pw_reader_set_threads()); what it delivers, and
 //   every error and its place, are the same with threads or without.
@@ -63,7 +69,9 @@
 #define PW_CHUNK_MAX (64u << 20)	// cap on a chunk, compressed or not
 #define PW_LEGACY_MAX (1u << 30)	// cap on a legacy file, decompressed
 #define PW_MAX_CPUS 65536		// a cpu number >= this is corrupt
-#define PW_NAME_MAX 4096		// longest string kept
+#define PW_NAME_MAX 4096		// longest string kept (longer ones are cut)
+#define PW_STRINGS_MAX (1u << 22)	// strings in one file's table, at most
+#define PW_STRINGS_BYTES_MAX (128u << 20)	// their bytes together, at most
 #define PW_READ_THREADS_MAX 8		// decoding threads of one reader
 #define PW_READ_HOLDS_MAX 8		// batches one reader lends at once
 
@@ -421,6 +429,12 @@ void pw_trailer_release(struct pw_trailer *tr);
 
 // pw_reader_events: events delivered so far.
 uint64_t pw_reader_events(const struct pw_reader *r);
+
+// pw_reader_time_backwards: of the events delivered so far, those whose
+// time is earlier than the event before them on the same cpu (a clock that
+// stepped back, or a damaged capture). Their times are delivered as they
+// are; a switch's derived runtime is 0 then.
+uint64_t pw_reader_time_backwards(const struct pw_reader *r);
 
 // pw_reader_is_legacy: 1 for a file of the original Python perfwhiz.
 int pw_reader_is_legacy(const struct pw_reader *r);

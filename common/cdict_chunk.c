@@ -93,9 +93,20 @@ static int chunk_type(const msgpack_object *map)
 	return CH_SKIP;
 }
 
+// The objects msgpack-c may build for one chunk (24 bytes each): an event
+// chunk's columns, its new strings (no more than its rows in any file a
+// writer makes: each is interned for a row) and, in format 2, one object a
+// value; a metadata chunk's lists, a few per cpu; with room to spare.
+static uint64_t max_objects(unsigned version)
+{
+	uint64_t n = (uint64_t)PW_READ_ROWS_MAX + 4ull * PW_MAX_CPUS + 65536;
+
+	return version >= 3 ? n : n + 8ull * PW_READ_ROWS_MAX;
+}
+
 // Check, inflate and unpack the payload read into s; returns its type
 // (CH_ERR with s->f set on failure).
-int pw_slot_unpack(struct pw_slot *s)
+int pw_slot_unpack(struct pw_slot *s, unsigned version)
 {
 	size_t outlen = 0, used = 0;
 
@@ -118,9 +129,10 @@ int pw_slot_unpack(struct pw_slot *s)
 	}
 	msgpack_unpacked_destroy(&s->upk);
 	msgpack_unpacked_init(&s->upk);
-	// bound what msgpack-c allocates: rows * columns, with room to spare
-	if (pw_msgpack_check(s->raw, s->rawlen, PW_CHUNK_ROWS * 64ull)) {
-		CORRUPT(&s->f, s->off, "chunk is not one well-formed msgpack map");
+	// bound what msgpack-c allocates before it does
+	if (pw_msgpack_check(s->raw, s->rawlen, max_objects(version))) {
+		CORRUPT(&s->f, s->off, "chunk is not one well-formed msgpack map "
+			"of at most %" PRIu64 " values", max_objects(version));
 		return CH_ERR;
 	}
 	if (msgpack_unpack_next(&s->upk, (const char *)s->raw, s->rawlen, &used) !=
@@ -187,44 +199,31 @@ static int get_column(const msgpack_object *m, const char *key, uint32_t n,
 // first gets its prev (the sw.prev elision) and the runtime of the slice it
 // ends from the switch before it on that cpu; the first ones are left to
 // the caller (s->first), with each cpu's last switch (s->last) for the next
-// chunk. Task rows' string ids are listed (s->refs) for the caller to check
-// against the string table. Off the caller's thread: it does O(cpus) here.
-static void derive_chunk(struct pw_slot *s, const int64_t *prev, uint32_t maxcpu)
+// chunk, and each cpu's first and last event time (s->span). Task rows'
+// string ids are listed (s->refs) for the caller to check against the
+// string table. Off the caller's thread; it costs the chunk's rows and
+// cpus (s->nspan, listed by decode_rows), and leaves the per-cpu arrays
+// clean.
+static void derive_chunk(struct pw_slot *s, const int64_t *prev)
 {
-	uint32_t i, n = s->nev, ncpu = n ? maxcpu + 1 : 0;
+	uint32_t i, n = s->nev, nc = s->nspan;
 
 	s->nfirst = s->nlast = s->nrefs = 0;
-	if (ncpu > s->ncpu) {
-		int64_t *nx = realloc(s->cpu_next, ncpu * sizeof(*nx));
-
-		if (nx)
-			s->cpu_next = nx;
-		uint64_t *ls = nx ? realloc(s->cpu_last, ncpu * sizeof(*ls)) : NULL;
-
-		if (!ls) {
-			FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
-			s->nev = 0;
-			return;
-		}
-		s->cpu_last = ls;
-		s->ncpu = ncpu;
-	}
-	if (ncpu > s->capcpu) {
-		struct pw_fixup *fa = realloc(s->first, ncpu * sizeof(*fa));
+	if (nc > s->capcpu) {
+		struct pw_fixup *fa = realloc(s->first, nc * sizeof(*fa));
 
 		if (fa)
 			s->first = fa;
-		struct pw_fixup *la = fa ? realloc(s->last, ncpu * sizeof(*la)) : NULL;
+		struct pw_fixup *la = fa ? realloc(s->last, nc * sizeof(*la)) : NULL;
 
 		if (!la) {
 			FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
-			s->nev = 0;
-			return;
+			s->nev = n = 0;
+		} else {
+			s->last = la;
+			s->capcpu = nc;
 		}
-		s->last = la;
-		s->capcpu = ncpu;
 	}
-	memset(s->cpu_next, 0, ncpu * sizeof(*s->cpu_next));
 	// the switches in row order: the j-th has sw.prev[j]
 	const uint32_t *rows = s->rows + s->gstart[PW_G_SW];
 	uint32_t nsw = s->gstart[PW_G_SW + 1] - s->gstart[PW_G_SW];
@@ -236,7 +235,8 @@ static void derive_chunk(struct pw_slot *s, const int64_t *prev, uint32_t maxcpu
 		if (!s->cpu_next[c]) {
 			s->first[s->nfirst++] = (struct pw_fixup){ i, (int32_t)c, p, 0 };
 		} else {
-			if (p != 0 && (p - 1 > INT32_MAX || p - 1 < INT32_MIN)) {
+			// tid + 1 in int32 (written so that it cannot overflow)
+			if (p != 0 && (p > (int64_t)INT32_MAX + 1 || p < (int64_t)INT32_MIN + 1)) {
 				// before the row pass' error, if any: it wins
 				memset(&s->f, 0, sizeof(s->f));
 				CORRUPT(&s->f, s->off, "switch prev tid out of range");
@@ -263,10 +263,19 @@ static void derive_chunk(struct pw_slot *s, const int64_t *prev, uint32_t maxcpu
 		const struct pw_event *ev = &s->ev[i];
 		s->refs[s->nrefs++] = (struct pw_strref){ i, take_tk ? ev->task.name : ev->fk.child_name };
 	}
-	for (uint32_t c = 0; c < ncpu; c++)
-		if (s->cpu_next[c])
+	// each cpu's last switch, its event times; the arrays made clean
+	for (uint32_t k = 0; k < nc; k++) {
+		struct pw_cpuspan *sp = &s->span[k];
+		uint32_t c = sp->cpu;
+
+		if (s->cpu_next[c] && s->nlast < s->capcpu)
 			s->last[s->nlast++] = (struct pw_fixup){ 0, (int32_t)c, s->cpu_next[c],
 							       s->cpu_last[c] };
+		sp->first = s->cpu_tf[c] - 1;
+		sp->last = s->cpu_tl[c] - 1;
+		s->cpu_next[c] = 0;
+		s->cpu_last[c] = s->cpu_tf[c] = s->cpu_tl[c] = 0;
+	}
 }
 
 // An event chunk's columns, checked at chunk level: each row's kind, time
@@ -281,7 +290,7 @@ struct evcols {
 };
 
 // Why the first bad row of an event chunk is bad.
-enum { ROW_OK, ROW_BAD_TIME, ROW_BAD_CPU, ROW_BAD_FIELD };
+enum { ROW_OK, ROW_BAD_TIME, ROW_BAD_CPU, ROW_BAD_FIELD, ROW_NOMEM };
 
 // The chunk-level checks of an event chunk, and its columns decoded into
 // s->cols (each group's rows listed in s->rows): 0, or -1 with s->f set.
@@ -372,32 +381,91 @@ static int load_columns(struct pw_slot *s, const msgpack_object *m, unsigned ver
 	return 0;
 }
 
-// What every row has, in one pass: time, cpu, kind, the rest zero. Returns
-// the first bad row (c->n: none) with *why; *maxcpu: the highest cpu of the
-// rows before it.
-static uint32_t decode_rows(struct pw_slot *s, const struct evcols *c, uint32_t *maxcpu,
-			    int *why)
+// The per-cpu arrays of s for cpus below n (new entries 0), and room for
+// n cpus in s->span. 0, or PW_ENOMEM.
+static int cpu_room(struct pw_slot *s, uint32_t n)
+{
+	uint32_t cap = s->ncpu ? s->ncpu : 64;
+
+	if (n <= s->ncpu)
+		return 0;
+	while (cap < n)
+		cap *= 2;	// n <= PW_MAX_CPUS: a power of two that holds it
+	int64_t *nx = realloc(s->cpu_next, cap * sizeof(*nx));
+	if (nx)
+		s->cpu_next = nx;
+	uint64_t *ls = nx ? realloc(s->cpu_last, cap * sizeof(*ls)) : NULL;
+	if (ls)
+		s->cpu_last = ls;
+	uint64_t *tf = ls ? realloc(s->cpu_tf, cap * sizeof(*tf)) : NULL;
+	if (tf)
+		s->cpu_tf = tf;
+	uint64_t *tl = tf ? realloc(s->cpu_tl, cap * sizeof(*tl)) : NULL;
+	if (tl)
+		s->cpu_tl = tl;
+	struct pw_cpuspan *sp = tl ? realloc(s->span, cap * sizeof(*sp)) : NULL;
+	if (!sp)
+		return PW_ENOMEM;
+	s->span = sp;
+	size_t old = s->ncpu, k = cap - old;
+	memset(s->cpu_next + old, 0, k * sizeof(*s->cpu_next));
+	memset(s->cpu_last + old, 0, k * sizeof(*s->cpu_last));
+	memset(s->cpu_tf + old, 0, k * sizeof(*s->cpu_tf));
+	memset(s->cpu_tl + old, 0, k * sizeof(*s->cpu_tl));
+	s->ncpu = cap;
+	return 0;
+}
+
+// What every row has, in one pass: time, cpu, kind, the rest zero; each
+// cpu's first and last time (s->span lists the cpus), and the rows earlier
+// than the one before on their cpu (s->backwards). Returns the first bad
+// row (c->n: none) with *why. A row's time is checked before its cpu.
+static uint32_t decode_rows(struct pw_slot *s, const struct evcols *c, int *why)
 {
 	const int64_t *dt = c->dt, *cpu = c->cpu;
 	const uint8_t *kind = c->kind;
 	struct pw_event *ev = s->ev;
-	uint32_t n = c->n, mc = 0, i;
-	uint64_t t = c->t0;
+	uint32_t n = c->n, i, nspan = 0, ncpu = s->ncpu;
+	uint64_t t = c->t0, back = 0;
+	uint64_t *tf = s->cpu_tf, *tl = s->cpu_tl;
 
 	for (i = 0; i < n; i++) {
-		if (i == 0 ? dt[i] != 0 : (dt[i] < 0 && (uint64_t)-dt[i] > t)) {
+		int64_t d = dt[i];
+
+		// t <= PW_TIME_MAX, t0 included: the sum cannot wrap, and a
+		// negative delta is negated in unsigned arithmetic
+		if (i == 0 ? d != 0 : d < 0 ? (uint64_t)0 - (uint64_t)d > t
+					: (uint64_t)d > PW_TIME_MAX - t) {
 			*why = ROW_BAD_TIME;
 			break;
 		}
-		t += (uint64_t)dt[i];
-		if (cpu[i] < 0 || cpu[i] >= PW_MAX_CPUS) {
-			*why = ROW_BAD_CPU;
-			break;
+		uint64_t cp = (uint64_t)cpu[i];
+		if (__builtin_expect(cp >= ncpu, 0)) {	// the per-cpu arrays grow
+			if (cp >= PW_MAX_CPUS) {
+				*why = ROW_BAD_CPU;
+				break;
+			}
+			if (cpu_room(s, (uint32_t)cp + 1)) {
+				FAIL(&s->f, PW_ENOMEM, s->off, "out of memory");
+				*why = ROW_NOMEM;
+				break;
+			}
+			ncpu = s->ncpu;
+			tf = s->cpu_tf;
+			tl = s->cpu_tl;
 		}
-		ev[i] = (struct pw_event){ .time = t, .cpu = (int32_t)cpu[i], .kind = kind[i] };
-		mc = (uint32_t)cpu[i] > mc ? (uint32_t)cpu[i] : mc;
+		t += (uint64_t)d;
+		uint64_t p = tl[cp];
+		if (!p) {
+			s->span[nspan++].cpu = (uint32_t)cp;
+			tf[cp] = t + 1;
+		}
+		back += t + 1 < p;
+		tl[cp] = t + 1;
+		ev[i] = (struct pw_event){ .time = t, .cpu = (int32_t)cp, .kind = kind[i] };
 	}
-	*maxcpu = mc;
+	s->nspan = nspan;
+	s->backwards = back;
 	return i;
 }
 
@@ -499,20 +567,29 @@ static uint32_t decode_fields(struct pw_slot *s, const struct evcols *cols, uint
 static void decode_events(struct pw_slot *s, const msgpack_object *m, unsigned version)
 {
 	struct evcols c;
-	uint32_t maxcpu, bad;
+	uint32_t bad;
 	int why = ROW_OK;
 
-	s->nev = s->nfirst = s->nlast = s->nrefs = 0;	// an early return hands out nothing
+	// an early return hands out nothing
+	s->nev = s->nfirst = s->nlast = s->nrefs = s->nspan = 0;
+	s->backwards = 0;
 	s->str = NULL;
 	if (load_columns(s, m, version, &c))
 		return;
-	bad = decode_rows(s, &c, &maxcpu, &why);
+	bad = decode_rows(s, &c, &why);
+	if (why == ROW_NOMEM) {	// the cpus listed so far made clean
+		for (uint32_t k = 0; k < s->nspan; k++)
+			s->cpu_tf[s->span[k].cpu] = s->cpu_tl[s->span[k].cpu] = 0;
+		s->nspan = 0;
+		return;
+	}
 	bad = decode_fields(s, &c, bad, &why);
 	switch (why) {
 	case ROW_OK:
 		break;
 	case ROW_BAD_TIME:
-		CORRUPT(&s->f, s->off, "time delta out of range in row %" PRIu32, bad);
+		CORRUPT(&s->f, s->off, "event time out of range (0 to %" PRIu64
+			" ns) in row %" PRIu32, PW_TIME_MAX, bad);
 		break;
 	case ROW_BAD_CPU:
 		CORRUPT(&s->f, s->off, "cpu %" PRId64 " out of range", c.cpu[bad]);
@@ -526,7 +603,7 @@ static void decode_events(struct pw_slot *s, const msgpack_object *m, unsigned v
 		break;
 	}
 	s->nev = bad;
-	derive_chunk(s, c.count[PW_G_SW] ? c.g[PW_G_SW][0] : NULL, maxcpu);
+	derive_chunk(s, c.count[PW_G_SW] ? c.g[PW_G_SW][0] : NULL);
 }
 
 int pw_slot_parse_trailer(struct pw_slot *s, const msgpack_object *m)
@@ -645,7 +722,7 @@ void pw_slot_decode(struct pw_slot *s, unsigned version)
 {
 	if (s->type != CH_SKIP)	// nothing was read: EOF or a read error
 		return;
-	s->type = pw_slot_unpack(s);
+	s->type = pw_slot_unpack(s, version);
 	switch (s->type) {
 	case CH_EV:
 		decode_events(s, &s->upk.data, version);
@@ -675,5 +752,8 @@ void pw_slot_release(struct pw_slot *s)
 	free(s->rows);
 	free(s->cpu_next);
 	free(s->cpu_last);
+	free(s->cpu_tf);
+	free(s->cpu_tl);
+	free(s->span);
 	pw_trailer_release(&s->tr);
 }

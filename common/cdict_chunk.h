@@ -61,6 +61,13 @@ struct pw_strref {
 	uint32_t row, id;
 };
 
+// The times of a cpu's first and last event in an event chunk
+// (pw_slot.span): what the caller compares with the chunk before.
+struct pw_cpuspan {
+	uint32_t cpu;
+	uint64_t first, last;
+};
+
 struct pw_slot {
 	uint64_t seq;		// chunk number (0 = the metadata)
 	int ready;		// decoded, for the caller to take (cdict_pipe.c)
@@ -91,6 +98,13 @@ struct pw_slot {
 	uint32_t nfirst, nlast, capcpu;
 	struct pw_strref *refs;
 	uint32_t nrefs;
+	// each cpu of the chunk (in order of its first row): its first and
+	// last event's time; and the events earlier than the one before them
+	// on their cpu, within the chunk (the caller adds the chunk's first
+	// event of each cpu against the chunk before)
+	struct pw_cpuspan *span;
+	uint32_t nspan;
+	uint64_t backwards;
 	// the decoded columns: dt, cpu, then each group's; per cpu, the last
 	// switch seen while deriving
 	int64_t *cols;
@@ -98,18 +112,23 @@ struct pw_slot {
 	// each group's rows, in order: rows[gstart[g] .. gstart[g + 1])
 	uint32_t *rows;
 	uint32_t gstart[PW_G__COUNT + 1];
+	// per cpu number, while a chunk is decoded (all 0 between chunks:
+	// only the cpus a chunk has are touched, and reset, so that a chunk
+	// costs its rows and cpus, never the highest cpu number):
 	int64_t *cpu_next;	// PW_NEXT_SEEN(next) of the cpu's last switch, 0 none
 	uint64_t *cpu_last;	// its time
-	uint32_t ncpu;
+	uint64_t *cpu_tf, *cpu_tl;	// first and last event time + 1, 0 none
+	uint32_t ncpu;		// entries of the four (a power of two)
 };
 
 // pw_slot_init: an empty slot (zeroed, its msgpack zone ready).
 void pw_slot_init(struct pw_slot *s);
 
 // pw_slot_unpack: check the payload read into s against its checksum,
-// inflate and unpack it; returns its type (CH_ERR with s->f set on
-// failure). s->hdr, zbuf, zlen, rawlen and off must be set.
-int pw_slot_unpack(struct pw_slot *s);
+// inflate and unpack it (a file of major version `version`); returns its
+// type (CH_ERR with s->f set on failure). s->hdr, zbuf, zlen, rawlen and
+// off must be set.
+int pw_slot_unpack(struct pw_slot *s, unsigned version);
 
 // pw_slot_decode: everything about a read chunk (s->type CH_SKIP, as
 // cdict_pipe.c leaves it) that needs no earlier chunk: unpack, then decode

@@ -271,8 +271,10 @@ static int note_name(struct pw_legacy *l, struct pw_reader *r, int32_t tid,
 		if (old && strlen(old) == n && !memcmp(old, p, n))
 			return 0;
 	}
-	if (pw_reader_intern_(r, p, n, &id))
-		return PW_ENOMEM;
+	int e = pw_reader_intern_(r, p, n, &id);
+
+	if (e)
+		return e;
 	*slot = id;
 	struct pw_event *t = &l->pending[l->npending++];
 
@@ -287,6 +289,16 @@ static int note_name(struct pw_legacy *l, struct pw_reader *r, int32_t tid,
 	return 0;
 }
 
+// A name that could not join the string table (note_name's error).
+static int name_fail(struct pw_legacy *l, int err)
+{
+	if (err == PW_ETOOBIG)
+		return legacy_fail(l, err, 0, "legacy row %" PRIu32 ": the string table passes "
+				   "its limit of %u strings or %u bytes", l->row - 1,
+				   PW_STRINGS_MAX, PW_STRINGS_BYTES_MAX);
+	return legacy_fail(l, PW_ENOMEM, 0, "out of memory");
+}
+
 int pw_legacy_next(struct pw_legacy *l, struct pw_event *ev, struct pw_reader *r)
 {
 	while (l->next_pending >= l->npending) {
@@ -294,6 +306,7 @@ int pw_legacy_next(struct pw_legacy *l, struct pw_event *ev, struct pw_reader *r
 		struct pw_event row;
 		int64_t cpu, usecs, pid, dur, next_pid;
 		uint32_t i;
+		int err;
 
 		if (l->row >= l->rows)
 			return 0;
@@ -318,11 +331,15 @@ int pw_legacy_next(struct pw_legacy *l, struct pw_event *ev, struct pw_reader *r
 		row.tid = (int32_t)pid;
 		row.flags = PW_EVF_LEGACY;
 		if (str_eq(o[C_EVENT], "sched__sched_switch")) {
+			// the reader takes prev + 1 = 0 for an elided prev
+			if (pid == -1)
+				return legacy_fail(l, PW_ECORRUPT, 0, "legacy row %" PRIu32
+						   ": a sched_switch from pid -1 (no task)", i);
 			row.kind = PW_EV_SWITCH;
 			row.sw.next_tid = (int32_t)next_pid;
 			row.sw.prev_state = PW_STATE_UNKNOWN;
-			if (note_name(l, r, row.sw.next_tid, o[C_NEXT_COMM], &row))
-				return legacy_fail(l, PW_ENOMEM, 0, "out of memory");
+			if ((err = note_name(l, r, row.sw.next_tid, o[C_NEXT_COMM], &row)))
+				return name_fail(l, err);
 		} else if (str_eq(o[C_EVENT], "sched__sched_stat_sleep") ||
 			   str_eq(o[C_EVENT], "sched__sched_stat_iowait")) {
 			row.kind = str_eq(o[C_EVENT], "sched__sched_stat_sleep")
@@ -364,8 +381,8 @@ int pw_legacy_next(struct pw_legacy *l, struct pw_event *ev, struct pw_reader *r
 			l->skipped++;
 			continue;
 		}
-		if (note_name(l, r, row.tid, o[C_NAME], &row))
-			return legacy_fail(l, PW_ENOMEM, 0, "out of memory");
+		if ((err = note_name(l, r, row.tid, o[C_NAME], &row)))
+			return name_fail(l, err);
 		l->pending[l->npending++] = row;
 	}
 	*ev = l->pending[l->next_pending++];

@@ -17,11 +17,31 @@
 #include "cdict_legacy.h"
 #include "cdict_meta.h"
 #include "cdict_pipe.h"
+#include "pw_array.h"
 #include "pw_thread.h"
 
 // Files smaller than this are decoded without threads (starting them costs
 // more than they save).
 #define PW_READ_THREADED_MIN (1u << 20)
+
+// The reader's string table: each string in blocks that never move (a
+// string handed out stays valid until pw_reader_free), 8 bytes an id and
+// the string itself; PW_STRINGS_MAX and PW_STRINGS_BYTES_MAX hold it.
+#define STR_BLOCK (64u << 10)	// holds the longest string, PW_NAME_MAX + 1
+
+struct str_block {
+	struct str_block *next;
+	char s[];
+};
+
+struct rstrs {
+	char **s;		// by id
+	uint32_t n;
+	size_t cap;
+	uint64_t bytes;		// of the strings, their NULs included
+	struct str_block *blocks;	// the newest first
+	size_t left;		// bytes free in it
+};
 
 struct pw_reader {
 	int own_fd;
@@ -34,7 +54,7 @@ struct pw_reader {
 	struct pw_trailer tr;
 	int have_trailer;
 
-	struct pw_strs strs;	// the file's string table
+	struct rstrs strs;	// the file's string table
 
 	struct pw_pipe pipe;	// the file, its chunks read and decoded
 
@@ -46,9 +66,11 @@ struct pw_reader {
 	// derived state, per cpu
 	uint64_t *cpu_last;	// time of the last switch + 1, 0 = none
 	int64_t *cpu_next;	// PW_NEXT_SEEN(next_tid) of the last switch, 0 = none
-	uint32_t ncpu;
+	uint64_t *cpu_time;	// time of the last event + 1, 0 = none
+	uint32_t ncpu, capcpu;
 	uint64_t first_ns;
 	int have_first;
+	uint64_t backwards;	// pw_reader_time_backwards()
 
 	uint64_t events;
 	struct pw_legacy *legacy;
@@ -63,11 +85,60 @@ static int fail_copy(struct pw_reader *r, const struct pw_fail *f)
 	return r->f.err;
 }
 
+// A copy of p[0..len) (cut to PW_NAME_MAX bytes) as string t->n. 0,
+// PW_ETOOBIG past PW_STRINGS_MAX or PW_STRINGS_BYTES_MAX (checked before
+// anything is allocated), or PW_ENOMEM.
+static int strs_add(struct rstrs *t, const char *p, size_t len)
+{
+	if (len > PW_NAME_MAX)
+		len = PW_NAME_MAX;
+	if (t->n >= PW_STRINGS_MAX || t->bytes + len + 1 > PW_STRINGS_BYTES_MAX)
+		return PW_ETOOBIG;
+	if (pw_grow(&t->s, &t->cap, t->n, sizeof(*t->s), 256))
+		return PW_ENOMEM;
+	if (len + 1 > t->left) {
+		struct str_block *b = malloc(sizeof(*b) + STR_BLOCK);
+
+		if (!b)
+			return PW_ENOMEM;
+		b->next = t->blocks;
+		t->blocks = b;
+		t->left = STR_BLOCK;
+	}
+	char *d = t->blocks->s + (STR_BLOCK - t->left);
+
+	memcpy(d, p, len);
+	d[len] = '\0';
+	t->left -= len + 1;
+	t->bytes += len + 1;
+	t->s[t->n++] = d;
+	return 0;
+}
+
+static void strs_release(struct rstrs *t)
+{
+	while (t->blocks) {
+		struct str_block *b = t->blocks;
+
+		t->blocks = b->next;
+		free(b);
+	}
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
+// The message of a string table past its limits.
+static int strs_too_many(struct pw_fail *f, uint64_t off)
+{
+	return FAIL(f, PW_ETOOBIG, off, "the string table passes its limit of %u strings or "
+		    "%u bytes", PW_STRINGS_MAX, PW_STRINGS_BYTES_MAX);
+}
+
 // cdict_legacy.h: the legacy reader's strings join the table
 int pw_reader_intern_(struct pw_reader *r, const char *p, size_t n, uint32_t *id)
 {
 	*id = r->strs.n;
-	return pw_strs_add(&r->strs, p, n);
+	return strs_add(&r->strs, p, n);
 }
 
 void pw_trailer_release(struct pw_trailer *tr)
@@ -221,7 +292,7 @@ int pw_reader_peek_trailer(struct pw_reader *r, struct pw_trailer *tr)
 			err = PW_ENOMEM;
 		} else {
 			memcpy(s.zbuf, h + PW_CHUNK_HEADER_SIZE, s.zlen);
-			s.type = pw_slot_unpack(&s);
+			s.type = pw_slot_unpack(&s, r->pipe.version);
 			if (s.type == CH_END && !pw_slot_parse_trailer(&s, &s.upk.data)) {
 				*tr = s.tr;	// moved
 				memset(&s.tr, 0, sizeof(s.tr));
@@ -267,11 +338,17 @@ void pw_reader_release(struct pw_reader *r, int token)
 
 /* ---- what depends on earlier chunks (the caller's thread) ----------------- */
 
+// The per-cpu state for cpus up to `cpu` (< PW_MAX_CPUS), grown by
+// doubling: cpus that come in increasing order cost no copy each. 0 or
+// PW_ENOMEM.
 static int cpu_state(struct pw_reader *r, uint32_t cpu)
 {
 	if (cpu < r->ncpu)
 		return 0;
-	uint32_t n = cpu + 1;
+	uint32_t n = r->capcpu ? r->capcpu : 64;
+
+	while (n <= cpu)
+		n *= 2;
 	uint64_t *nl = realloc(r->cpu_last, n * sizeof(*nl));
 
 	if (!nl)
@@ -282,9 +359,15 @@ static int cpu_state(struct pw_reader *r, uint32_t cpu)
 	if (!nn)
 		return PW_ENOMEM;
 	r->cpu_next = nn;
-	memset(nl + r->ncpu, 0, (n - r->ncpu) * sizeof(*nl));
-	memset(nn + r->ncpu, 0, (n - r->ncpu) * sizeof(*nn));
-	r->ncpu = n;
+	uint64_t *nt = realloc(r->cpu_time, n * sizeof(*nt));
+
+	if (!nt)
+		return PW_ENOMEM;
+	r->cpu_time = nt;
+	memset(nl + r->capcpu, 0, (n - r->capcpu) * sizeof(*nl));
+	memset(nn + r->capcpu, 0, (n - r->capcpu) * sizeof(*nn));
+	memset(nt + r->capcpu, 0, (n - r->capcpu) * sizeof(*nt));
+	r->ncpu = r->capcpu = n;
 	return 0;
 }
 
@@ -303,7 +386,8 @@ static int derive_switch(struct pw_reader *r, struct pw_event *ev, int64_t prev,
 				       cpu);
 		ev->tid = PW_NEXT_TID(r->cpu_next[cpu]);
 	} else {
-		if (prev - 1 > INT32_MAX || prev - 1 < INT32_MIN)
+		// tid + 1 in int32 (written so that it cannot overflow)
+		if (prev > (int64_t)INT32_MAX + 1 || prev < (int64_t)INT32_MIN + 1)
 			return CORRUPT(f, off, "switch prev tid out of range");
 		ev->tid = (int32_t)(prev - 1);
 	}
@@ -333,9 +417,13 @@ static void take_events(struct pw_reader *r, struct pw_slot *s)
 	r->pos = r->deliver = 0;
 	for (uint32_t k = 0; s->str && k < s->str->via.array.size; k++) {
 		const msgpack_object *o = &s->str->via.array.ptr[k];
+		int e = strs_add(&r->strs, o->via.str.ptr, o->via.str.size);
 
-		if (pw_strs_add(&r->strs, o->via.str.ptr, o->via.str.size)) {
-			FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
+		if (e) {
+			if (e == PW_ETOOBIG)
+				strs_too_many(&r->pending, s->off);
+			else
+				FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
 			return;
 		}
 	}
@@ -370,6 +458,18 @@ static void take_events(struct pw_reader *r, struct pw_slot *s)
 			}
 			r->cpu_next[c] = s->last[k].v;
 			r->cpu_last[c] = s->last[k].time + 1;
+		}
+		// each cpu's first event against its last one before the chunk
+		r->backwards += s->backwards;
+		for (uint32_t k = 0; k < s->nspan; k++) {
+			const struct pw_cpuspan *sp = &s->span[k];
+
+			if (cpu_state(r, sp->cpu)) {
+				FAIL(&r->pending, PW_ENOMEM, s->off, "out of memory");
+				return;
+			}
+			r->backwards += sp->first + 1 < r->cpu_time[sp->cpu];
+			r->cpu_time[sp->cpu] = sp->last + 1;
 		}
 		r->pending = s->f;
 	}
@@ -441,8 +541,13 @@ static int next_legacy(struct pw_reader *r, struct pw_event *ev)
 			r->first_ns = ev->time;
 			r->have_first = 1;
 		}
+		if (cpu_state(r, (uint32_t)ev->cpu))
+			return FAIL(&r->f, PW_ENOMEM, 0, "out of memory");
+		r->backwards += ev->time + 1 < r->cpu_time[ev->cpu];
+		r->cpu_time[ev->cpu] = ev->time + 1;
 		// legacy switches carry a tid and no elision: derive the
-		// runtime exactly as for .cdict files
+		// runtime exactly as for .cdict files (pw_legacy_next refused a
+		// prev of -1, which would read as the elision)
 		if (ev->kind == PW_EV_SWITCH &&
 		    derive_switch(r, ev, (int64_t)ev->tid + 1, &r->f, 0))
 			return r->f.err;
@@ -536,6 +641,11 @@ uint64_t pw_reader_events(const struct pw_reader *r)
 	return r->events;
 }
 
+uint64_t pw_reader_time_backwards(const struct pw_reader *r)
+{
+	return r->backwards;
+}
+
 int pw_reader_is_legacy(const struct pw_reader *r)
 {
 	return r->legacy != NULL;
@@ -552,7 +662,10 @@ char *pw_reader_describe(const struct pw_reader *r, int err, char *buf,
 	const char *name = r && r->name ? r->name : "-";
 
 	if (r && r->f.err == err && r->f.detail[0]) {
-		if (err == PW_EIO || err == PW_EEMPTY || err == PW_ENOMEM)
+		// a legacy file's rows have no offset of their own: the detail
+		// names the row
+		if (err == PW_EIO || err == PW_EEMPTY || err == PW_ENOMEM ||
+		    (r->legacy && !r->f.off))
 			snprintf(buf, size, "%s '%s': %s", pw_strerror(err), name,
 				 r->f.detail);
 		else
@@ -577,9 +690,10 @@ void pw_reader_free(struct pw_reader *r)
 	pw_legacy_free(r->legacy);
 	pw_meta_release(&r->meta);
 	pw_trailer_release(&r->tr);
-	pw_strs_release(&r->strs);
+	strs_release(&r->strs);
 	free(r->cpu_last);
 	free(r->cpu_next);
+	free(r->cpu_time);
 	free(r->name);
 	free(r);
 }

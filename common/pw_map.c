@@ -3,6 +3,7 @@
 #include "pw_map.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,14 @@ static void entry_release(struct pw_map_entry *e)
 	free(e->task_name);
 }
 
+// by tid, then line: the entries of a tid given twice in file order
 static int cmp_tid(const void *a, const void *b)
 {
 	const struct pw_map_entry *x = a, *y = b;
 
-	return (x->tid > y->tid) - (x->tid < y->tid);
+	if (x->tid != y->tid)
+		return (x->tid > y->tid) - (x->tid < y->tid);
+	return (x->line > y->line) - (x->line < y->line);
 }
 
 // The fields of a line, in place: split at commas; a field that starts
@@ -156,6 +160,12 @@ int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 		memcpy(line, text + pos, l);
 		line[l] = 0;
 		pos += l + (nl ? 1 : 0);
+		if (l && line[l - 1] == '\r')	// (a CRLF end of line is no byte of it)
+			l--;
+		if (l > PW_MAP_LINE_MAX) {	// and so no name is longer
+			err = PW_ETOOBIG;
+			break;
+		}
 		if (memchr(line, 0, l)) {	// a NUL inside the line
 			err = PW_ECORRUPT;
 			break;
@@ -171,6 +181,7 @@ int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 			err = r;
 			break;
 		}
+		e.line = lineno;
 		if (map->nr == alloc) {
 			size_t n = alloc ? alloc * 2 : 16;
 			struct pw_map_entry *v = n > PW_MAP_MAX_ENTRIES ? NULL :
@@ -178,6 +189,7 @@ int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 			if (!v) {
 				entry_release(&e);
 				err = n > PW_MAP_MAX_ENTRIES ? PW_ETOOBIG : PW_ENOMEM;
+				lineno = 0;	// no line is wrong: there are too many
 				break;
 			}
 			map->entries = v;
@@ -187,11 +199,15 @@ int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 	}
 	free(line);
 	if (!err && map->nr) {
+		// a tid given twice: the first line that gives it again
 		qsort(map->entries, map->nr, sizeof(*map->entries), cmp_tid);
-		for (size_t i = 1; i < map->nr && !err; i++)
-			if (map->entries[i].tid == map->entries[i - 1].tid)
-				err = PW_ECORRUPT;
-		lineno = 0;	// a duplicate has no single line: report 0
+		lineno = SIZE_MAX;
+		for (size_t i = 1; i < map->nr; i++)
+			if (map->entries[i].tid == map->entries[i - 1].tid &&
+			    map->entries[i].line < lineno)
+				lineno = map->entries[i].line;
+		if (lineno != SIZE_MAX)
+			err = PW_EINVAL;
 	}
 	if (err) {
 		if (bad_line)
@@ -287,8 +303,15 @@ char *pw_map_describe(int err, const char *path, size_t bad_line, int err_no,
 	else if (err == PW_ECORRUPT && bad_line)
 		snprintf(buf, size, "bad map '%s': line %zu: want tid,libvirt-name,type,"
 			 "uuid,group-type,group-id,task-name", path, bad_line);
-	else if (err == PW_ECORRUPT)
-		snprintf(buf, size, "bad map '%s': a tid is given twice", path);
+	else if (err == PW_EINVAL && bad_line)
+		snprintf(buf, size, "bad map '%s': line %zu: its tid is given on an earlier "
+			 "line too", path, bad_line);
+	else if (err == PW_ETOOBIG && bad_line)
+		snprintf(buf, size, "bad map '%s': line %zu: longer than %u bytes (the limit)",
+			 path, bad_line, PW_MAP_LINE_MAX);
+	else if (err == PW_ETOOBIG)
+		snprintf(buf, size, "bad map '%s': more than %u entries or %u MiB (the limits)",
+			 path, PW_MAP_MAX_ENTRIES, PW_MAP_MAX_BYTES >> 20);
 	else
 		snprintf(buf, size, "bad map '%s': %s", path, pw_strerror(err));
 	return buf;

@@ -15,8 +15,13 @@
 // integer, or a group-id that is not a non-negative integer is refused,
 // with its line number. A quoted field cannot hold a line break.
 //
+// Limits: a line of at most PW_MAP_LINE_MAX bytes (so a name is at most
+// that long), PW_MAP_MAX_ENTRIES entries, PW_MAP_MAX_BYTES bytes; past
+// one, the map is refused (PW_ETOOBIG), naming the line where there is one.
+//
 // Invariants: the entries are sorted by tid and tids are unique (a tid given
-// twice is refused), so lookups are binary searches.
+// twice is refused, with the line that gives it again), so lookups are
+// binary searches.
 //
 // Usage:
 //	struct pw_map map;
@@ -33,6 +38,7 @@
 
 #define PW_MAP_MAX_ENTRIES (1u << 20)
 #define PW_MAP_MAX_BYTES (64u << 20)
+#define PW_MAP_LINE_MAX 4096	// bytes of a line, its end of line left out
 
 struct pw_map_entry {
 	int32_t tid;
@@ -43,6 +49,7 @@ struct pw_map_entry {
 	char *group_type;
 	int32_t group_id;
 	char *task_name;
+	size_t line;		// the line it was on (1-based)
 };
 
 struct pw_map {
@@ -52,8 +59,11 @@ struct pw_map {
 
 // pw_map_parse: parse `len` bytes of CSV text (borrowed) into *map, which is
 // zeroed first. Returns 0, or PW_ECORRUPT with *bad_line set to the 1-based
-// line number of the first bad line, or PW_ETOOBIG, or PW_ENOMEM. On error
-// *map is empty. bad_line may be NULL.
+// line number of the first bad line, PW_EINVAL with *bad_line the first
+// line that gives a tid an earlier line gave, PW_ETOOBIG with *bad_line a
+// line longer than PW_MAP_LINE_MAX (0: more than PW_MAP_MAX_ENTRIES
+// entries or PW_MAP_MAX_BYTES bytes), or PW_ENOMEM. On error *map is
+// empty. bad_line may be NULL.
 int pw_map_parse(struct pw_map *map, const char *text, size_t len,
 		 size_t *bad_line);
 
@@ -65,8 +75,10 @@ int pw_map_load(struct pw_map *map, const char *path, size_t *bad_line);
 // plugin and perfwhiz-dash alike, into buf (size bytes, always
 // NUL-terminated): "cannot read map 'PATH': why" (err_no: the errno of
 // PW_EIO), "bad map 'PATH': line N: want tid,libvirt-name,type,uuid,
-// group-type,group-id,task-name", "bad map 'PATH': a tid is given twice" or
-// "bad map 'PATH': " and pw_strerror(err). Returns buf.
+// group-type,group-id,task-name", "bad map 'PATH': line N: its tid is
+// given on an earlier line too", "bad map 'PATH': line N: longer than 4096
+// bytes (the limit)", "bad map 'PATH': more than 1048576 entries or 64 MiB
+// (the limits)" or "bad map 'PATH': " and pw_strerror(err). Returns buf.
 char *pw_map_describe(int err, const char *path, size_t bad_line, int err_no,
 		      char *buf, size_t size);
 

@@ -16,6 +16,64 @@
 #define PROGRESS_EVERY 65536		// events between opts.progress calls (2^k)
 #define REASON_IX 128			// reasons below this code get a slot in
 					// a task's reason_ix
+#define HIX_MIN 8			// entries a task's cpus (reasons) have
+					// before they get a hash
+
+/* ---- limits ------------------------------------------------------------ */
+
+// A limit of analysis.h passed: said once the pass stops (pw_an_run_file).
+// Returns NULL, for the caller's failure.
+static void *over(struct an_priv *p, const char *what)
+{
+	if (!p->over)
+		p->over = what;
+	return NULL;
+}
+
+// The series' bytes with room for cap tasks and cpus busy series.
+static uint64_t series_bytes(const struct an_priv *p, size_t cap, size_t cpus)
+{
+	return (uint64_t)p->max_bins *
+	       ((uint64_t)cap * (sizeof(uint64_t) + sizeof(uint32_t)) + cpus * sizeof(uint64_t));
+}
+
+static void cols_fold(struct pw_an_run *run, uint32_t half);
+
+// The series' bins halved (every series alike, as bin_index() does when
+// the time grows) while, with room for cap tasks and cpus busy series,
+// they would pass PW_AN_SERIES_BYTES: what a file of many tasks costs
+// stays bounded, at a coarser time resolution.
+static void series_fit(struct pw_an_run *run, size_t cap, size_t cpus)
+{
+	struct an_priv *p = run->priv;
+
+	while (p->max_bins > PW_AN_SERIES_MIN_BINS &&
+	       series_bytes(p, cap, cpus) > PW_AN_SERIES_BYTES) {
+		uint32_t half = p->max_bins / 2;
+
+		if (run->bin_stride)
+			cols_fold(run, half);
+		for (size_t i = 0; i < run->nr_cpu_slots; i++) {
+			uint64_t *b = run->cpus[i].bin_busy;
+			if (!b)
+				continue;
+			for (uint32_t k = 0; k < half; k++)	// (fold_u64 but the
+				b[k] = b[2 * k] + b[2 * k + 1];	// second half given back)
+			if ((b = realloc(b, half * sizeof(*b))))
+				run->cpus[i].bin_busy = b;
+		}
+		run->bin_ns *= 2;
+		run->nr_bins = (run->nr_bins + 1) / 2;
+		p->bin_lo = UINT64_MAX;
+		p->max_bins = half;
+	}
+}
+
+// Open addressing for a task's cpus and reasons: a key's first slot.
+static inline uint32_t hix_home(uint64_t key, uint32_t cap)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
 
 /* ---- tasks and cpus ---------------------------------------------------- */
 
@@ -28,6 +86,10 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 
 	if (!at)
 		return NULL;
+	if (p->nr_all >= PW_AN_TASKS_MAX) {
+		free(at);
+		return over(p, "tasks");
+	}
 	struct pw_an_task *t = &at->pub;
 	if (p->nr_all == p->cap_all) {
 		size_t n = p->cap_all ? 2 * p->cap_all : 256;
@@ -48,38 +110,52 @@ static struct pw_an_task *task_new(struct pw_an_run *run, int32_t tid)
 	t->selected = 1;
 	at->st.on_cpu = -1;
 	at->st.name_id = AN_NO_NAME;
-	if (p->max_bins && p->nr_all == run->bin_stride &&
-	    an_cols_grow(run, run->bin_stride ? run->bin_stride + run->bin_stride / 2 : 64)) {
-		free(at);
-		return NULL;
+	if (p->max_bins && p->nr_all == run->bin_stride) {
+		size_t cap = run->bin_stride ? run->bin_stride + run->bin_stride / 2 : 64;
+
+		series_fit(run, cap, p->busy_cpus);
+		if (an_cols_grow(run, cap)) {
+			free(at);
+			return NULL;
+		}
 	}
 	p->all[p->nr_all++] = t;
 	return t;
 }
 
-// The slot of a cpu, made (with its busy series) on first use; the array
-// may move. NULL for a negative cpu or on allocation failure.
+// The slot of a cpu (< PW_MAX_CPUS, as the reader holds them), made on
+// first use with its busy series; the array grows by doubling, and may
+// move. NULL for a negative cpu or on allocation failure.
 static struct pw_an_cpu *cpu_slot(struct pw_an_run *run, int32_t cpu)
 {
+	struct an_priv *p = run->priv;
+
 	if (cpu < 0)
 		return NULL;
 	if ((size_t)cpu >= run->nr_cpu_slots) {
-		size_t n = (size_t)cpu + 1;
-		struct pw_an_cpu *c = realloc(run->cpus, n * sizeof(*c));
-		if (!c)
-			return NULL;
+		size_t n = (size_t)cpu + 1, cap = p->cap_cpu_slots ? p->cap_cpu_slots : 64;
+		while (cap < n)
+			cap *= 2;
+		if (cap > p->cap_cpu_slots) {
+			struct pw_an_cpu *c = realloc(run->cpus, cap * sizeof(*c));
+			if (!c)
+				return NULL;
+			run->cpus = c;
+			p->cap_cpu_slots = cap;
+		}
+		struct pw_an_cpu *c = run->cpus;
 		memset(c + run->nr_cpu_slots, 0, (n - run->nr_cpu_slots) * sizeof(*c));
 		for (size_t i = run->nr_cpu_slots; i < n; i++)
 			c[i].cpu = (int32_t)i;
-		run->cpus = c;
 		run->nr_cpu_slots = n;
 	}
 	struct pw_an_cpu *c = &run->cpus[cpu];
-	struct an_priv *p = run->priv;
 	if (p->max_bins && !c->bin_busy) {
+		series_fit(run, run->bin_stride, p->busy_cpus + 1);
 		c->bin_busy = calloc(p->max_bins, sizeof(*c->bin_busy));
 		if (!c->bin_busy)
 			return NULL;
+		p->busy_cpus++;
 	}
 	return c;
 }
@@ -150,32 +226,85 @@ static inline struct pw_an_task *task_on(struct pw_an_run *run, int32_t tid, int
 	return task_get(run, tid, cpu);
 }
 
-// the array v of n entries of size bytes with one more, zeroed, at its
-// end; NULL (v unchanged) when out of memory
-static void *grow_by_one(void *v, size_t n, size_t size)
+// room for one entry more in an array of n entries of size bytes that has
+// room for *cap: doubled when full, the new entry zeroed. 0, or -1 (v
+// unchanged) when out of memory.
+static int room_for_one(void **v, size_t n, uint32_t *cap, size_t size)
 {
-	char *a = realloc(v, (n + 1) * size);
-
-	if (a)
-		memset(a + n * size, 0, size);
-	return a;
+	if (n == *cap) {
+		uint32_t c = *cap ? 2 * *cap : 4;
+		char *a = realloc(*v, (size_t)c * size);
+		if (!a)
+			return -1;
+		*v = a;
+		*cap = c;
+	}
+	memset((char *)*v + n * size, 0, size);
+	return 0;
 }
 
-// task_cpu's search, then a new entry
+// the slot of cpu in t's hash: its entry's, or the empty one where it goes
+static uint32_t *cpu_hix_slot(const struct pw_an_task *t, const struct an_task_state *st,
+			      int32_t cpu)
+{
+	uint32_t j = hix_home((uint32_t)cpu, st->cap_cpu_hix);
+
+	while (st->cpu_hix[j] && t->cpus[st->cpu_hix[j] - 1].cpu != cpu)
+		j = (j + 1) & (st->cap_cpu_hix - 1);
+	return &st->cpu_hix[j];
+}
+
+// t's hash of cpus, made anew for twice as many (0, or -1 out of memory)
+static int cpu_hix_grow(struct pw_an_task *t, struct an_task_state *st)
+{
+	uint32_t cap = st->cap_cpu_hix ? 2 * st->cap_cpu_hix : 4 * HIX_MIN;
+	uint32_t *ix = calloc(cap, sizeof(*ix));
+
+	if (!ix)
+		return -1;
+	free(st->cpu_hix);
+	st->cpu_hix = ix;
+	st->cap_cpu_hix = cap;
+	for (size_t i = 0; i < t->nr_cpus; i++)
+		*cpu_hix_slot(t, st, t->cpus[i].cpu) = (uint32_t)i + 1;
+	return 0;
+}
+
+// task_cpu's search (a few entries) or hash lookup, then a new entry
 static struct pw_an_task_cpu *task_cpu_slow(struct pw_an_task *t, int32_t cpu)
 {
-	for (size_t i = 0; i < t->nr_cpus; i++)
-		if (t->cpus[i].cpu == cpu) {
-			an_st(t)->cpu_hint = i;
-			return &t->cpus[i];
+	struct an_task_state *st = an_st(t);
+	size_t i;
+
+	if (st->cpu_hix) {
+		uint32_t *slot = cpu_hix_slot(t, st, cpu);
+		if (*slot) {
+			st->cpu_hint = *slot - 1;
+			return &t->cpus[*slot - 1];
 		}
-	struct pw_an_task_cpu *c = grow_by_one(t->cpus, t->nr_cpus, sizeof(*c));
-	if (!c)
+	} else {
+		for (i = 0; i < t->nr_cpus; i++)
+			if (t->cpus[i].cpu == cpu) {
+				st->cpu_hint = i;
+				return &t->cpus[i];
+			}
+	}
+	if (room_for_one((void **)&t->cpus, t->nr_cpus, &st->cap_cpus, sizeof(*t->cpus)))
 		return NULL;
-	t->cpus = c;
-	c[t->nr_cpus].cpu = cpu;
-	an_st(t)->cpu_hint = t->nr_cpus;
-	return &c[t->nr_cpus++];
+	i = t->nr_cpus++;
+	t->cpus[i].cpu = cpu;
+	st->cpu_hint = i;
+	if (t->nr_cpus > HIX_MIN) {
+		if (2 * t->nr_cpus > st->cap_cpu_hix) {
+			if (cpu_hix_grow(t, st)) {
+				t->nr_cpus--;
+				return NULL;
+			}
+		} else {
+			*cpu_hix_slot(t, st, cpu) = (uint32_t)i + 1;
+		}
+	}
+	return &t->cpus[i];
 }
 
 // The entry of t on cpu: the last one used first (a task switches out
@@ -189,37 +318,134 @@ static inline struct pw_an_task_cpu *task_cpu(struct pw_an_task *t, int32_t cpu)
 	return task_cpu_slow(t, cpu);
 }
 
-// task_reason's search, then a new entry (indexed when it can be)
-static struct pw_an_reason *task_reason_slow(struct pw_an_task *t, uint32_t isa,
-					     uint32_t reason)
+// the key of a reason in the hashes: isa is SVM, and the reason
+static inline uint64_t reason_key(uint32_t isa, uint32_t reason)
 {
+	return (uint64_t)(isa == PW_ISA_SVM) << 32 | reason;
+}
+
+// the slot of a reason (>= REASON_IX) in t's hash
+static uint32_t *reason_hix_slot(const struct pw_an_task *t, const struct an_task_state *st,
+				 uint32_t isa, uint32_t reason)
+{
+	uint32_t j = hix_home(reason_key(isa, reason), st->cap_reason_hix);
+
+	while (st->reason_hix[j] && (t->reasons[st->reason_hix[j] - 1].isa != isa ||
+				     t->reasons[st->reason_hix[j] - 1].reason != reason))
+		j = (j + 1) & (st->cap_reason_hix - 1);
+	return &st->reason_hix[j];
+}
+
+// t's hash of reasons (>= REASON_IX), made anew for twice as many
+static int reason_hix_grow(struct pw_an_task *t, struct an_task_state *st)
+{
+	uint32_t cap = st->cap_reason_hix ? 2 * st->cap_reason_hix : 4 * HIX_MIN;
+	uint32_t *ix = calloc(cap, sizeof(*ix));
+
+	if (!ix)
+		return -1;
+	free(st->reason_hix);
+	st->reason_hix = ix;
+	st->cap_reason_hix = cap;
 	for (size_t i = 0; i < t->nr_reasons; i++)
-		if (t->reasons[i].isa == isa && t->reasons[i].reason == reason)
-			return &t->reasons[i];
-	struct pw_an_reason *r = grow_by_one(t->reasons, t->nr_reasons, sizeof(*r));
-	if (!r)
+		if (t->reasons[i].reason >= REASON_IX)
+			*reason_hix_slot(t, st, t->reasons[i].isa, t->reasons[i].reason) =
+				(uint32_t)i + 1;
+	return 0;
+}
+
+// A reason the run has not had yet joins its set, unless that would pass
+// PW_AN_REASONS_MAX. 0, or -1 (p->over set, or out of memory).
+static int run_reason(struct an_priv *p, uint32_t isa, uint32_t reason)
+{
+	uint64_t key = reason_key(isa, reason) + 1;	// 0: an empty slot
+	uint32_t j;
+
+	if (p->cap_reasons) {
+		for (j = hix_home(key, p->cap_reasons); p->reasons[j];
+		     j = (j + 1) & (p->cap_reasons - 1))
+			if (p->reasons[j] == key)
+				return 0;
+	}
+	if (p->nr_reasons == PW_AN_REASONS_MAX) {
+		over(p, "reasons");
+		return -1;
+	}
+	if (2 * (p->nr_reasons + 1) > p->cap_reasons) {
+		uint32_t cap = p->cap_reasons ? 2 * p->cap_reasons : 64;
+		uint64_t *v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -1;
+		for (uint32_t i = 0; i < p->cap_reasons; i++) {
+			if (!p->reasons[i])
+				continue;
+			for (j = hix_home(p->reasons[i], cap); v[j]; j = (j + 1) & (cap - 1))
+				;
+			v[j] = p->reasons[i];
+		}
+		free(p->reasons);
+		p->reasons = v;
+		p->cap_reasons = cap;
+	}
+	for (j = hix_home(key, p->cap_reasons); p->reasons[j]; j = (j + 1) & (p->cap_reasons - 1))
+		;
+	p->reasons[j] = key;
+	p->nr_reasons++;
+	return 0;
+}
+
+// task_reason's lookup (the index table for codes below REASON_IX, a
+// search of a few entries or the hash for the others), then a new entry
+// (indexed). run NULL: merging, no new reason for the run.
+static struct pw_an_reason *task_reason_slow(struct pw_an_run *run, struct pw_an_task *t,
+					     uint32_t isa, uint32_t reason)
+{
+	struct an_task_state *st = an_st(t);
+
+	if (reason >= REASON_IX && st->reason_hix) {
+		uint32_t *slot = reason_hix_slot(t, st, isa, reason);
+		if (*slot)
+			return &t->reasons[*slot - 1];
+	} else if (reason >= REASON_IX || !st->reason_ix) {
+		// (below REASON_IX the index table holds them all once made)
+		for (size_t i = 0; i < t->nr_reasons; i++)
+			if (t->reasons[i].isa == isa && t->reasons[i].reason == reason)
+				return &t->reasons[i];
+	}
+	if (run && run_reason(run->priv, isa, reason))
 		return NULL;
-	t->reasons = r;
-	r = &r[t->nr_reasons++];
+	if (room_for_one((void **)&t->reasons, t->nr_reasons, &st->cap_reasons,
+			 sizeof(*t->reasons)))
+		return NULL;
+	struct pw_an_reason *r = &t->reasons[t->nr_reasons++];
 	r->isa = isa;
 	r->reason = reason;
-	struct an_task_state *st = an_st(t);
-	// the index table while it can hold every index (a vCPU has a few
-	// dozen reasons at most; past UINT16_MAX - 1 the search does)
-	if (reason < REASON_IX && t->nr_reasons < UINT16_MAX) {
-		if (!st->reason_ix)
-			st->reason_ix = calloc(2 * REASON_IX, sizeof(*st->reason_ix));
-		if (st->reason_ix)	// else the search finds it
-			st->reason_ix[(isa == PW_ISA_SVM) * REASON_IX + reason] =
-				(uint16_t)t->nr_reasons;
+	if (reason >= REASON_IX) {
+		size_t n = 0;	// the reasons the hash would hold
+		for (size_t i = 0; !st->reason_hix && i < t->nr_reasons; i++)
+			n += t->reasons[i].reason >= REASON_IX;
+		if (st->reason_hix && 2 * t->nr_reasons <= st->cap_reason_hix)
+			*reason_hix_slot(t, st, isa, reason) = (uint32_t)t->nr_reasons;
+		else if ((st->reason_hix || n > HIX_MIN) && reason_hix_grow(t, st)) {
+			t->nr_reasons--;
+			return NULL;
+		}
+		return r;
 	}
+	// the index table (a task has at most PW_AN_REASONS_MAX reasons: the
+	// index + 1 fits 16 bits)
+	if (!st->reason_ix && !(st->reason_ix = calloc(2 * REASON_IX, sizeof(*st->reason_ix)))) {
+		t->nr_reasons--;
+		return NULL;
+	}
+	st->reason_ix[(isa == PW_ISA_SVM) * REASON_IX + reason] = (uint16_t)t->nr_reasons;
 	return r;
 }
 
 // The entry of t for an exit reason (any isa but SVM's is VMX's): a
-// lookup in the index table for the common codes.
-static inline struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t isa,
-					       uint32_t reason)
+// lookup in the index table for the common codes. run NULL: merging.
+static inline struct pw_an_reason *task_reason(struct pw_an_run *run, struct pw_an_task *t,
+					       uint32_t isa, uint32_t reason)
 {
 	const uint16_t *ix = an_st(t)->reason_ix;
 
@@ -230,7 +456,7 @@ static inline struct pw_an_reason *task_reason(struct pw_an_task *t, uint32_t is
 		if (k)
 			return &t->reasons[k - 1];
 	}
-	return task_reason_slow(t, isa, reason);
+	return task_reason_slow(run, t, isa, reason);
 }
 
 /* ---- window, bins ------------------------------------------------------ */
@@ -435,12 +661,10 @@ PW_HOT int add_slice(struct pw_an_run *run, int series, int whole,
 	return 0;
 }
 
-static int is_succ(const struct pw_an_opts *o, int32_t tid)
+// (a hash: --successors-of may name many tids, and this is per switch)
+static int is_succ(const struct an_priv *p, int32_t tid)
 {
-	for (size_t i = 0; i < o->nr_succ_tids; i++)
-		if (o->succ_tids[i] == tid)
-			return 1;
-	return 0;
+	return pw_tidhash_find(&p->succ_tids, tid) >= 0;
 }
 
 PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
@@ -492,7 +716,7 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 			uint32_t b = bin_at(run, t);	// (may fold)
 			PW_AN_BIN_SW(run, prev, b)++;
 		}
-		if (__builtin_expect(p->succ, 0) && is_succ(p->o, prev->tid))
+		if (__builtin_expect(p->succ, 0) && is_succ(p, prev->tid))
 			next->successor_count++;
 	}
 	struct an_task_state *ps = an_st(prev), *ns = an_st(next);
@@ -504,7 +728,8 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 
 	// switch-in of next
 	if (ns->wake) {
-		uint64_t w = t - ns->wake;
+		// (time gone back: 0; never in the whole copy, in time order)
+		uint64_t w = whole || t > ns->wake ? t - ns->wake : 0;
 		if (in) {
 			if (pw_hist_add(&next->wait, w))
 				return PW_ENOMEM;
@@ -519,7 +744,12 @@ PW_HOT int on_switch(struct pw_an_run *run, int series, int whole,
 	ns->sleep = 0;
 	ns->on_cpu = c->cpu;
 	c->cur = next;
-	c->since = t;
+	// a switch earlier than the one before on its cpu (time gone back:
+	// the reader counts it) ends a slice of 0, and the next one starts
+	// where that one did: the cpu's slices never overlap, so that its busy
+	// time stays within the window (the whole copy has events in time
+	// order: t >= start)
+	c->since = whole || t > start ? t : start;
 	return 0;
 }
 
@@ -548,7 +778,7 @@ PW_HOT int on_kvm_exit(struct pw_an_run *run, int whole, const struct pw_event *
 
 	st->kvm_ri = 0;
 	if (in) {
-		if (!(r = task_reason(t, ev->kx.isa, ev->kx.reason)))
+		if (!(r = task_reason(run, t, ev->kx.isa, ev->kx.reason)))
 			return PW_ENOMEM;
 		t->kvm_exits++;
 		r->count++;
@@ -577,12 +807,13 @@ PW_HOT int on_kvm_entry(struct pw_an_run *run, int whole, const struct pw_event 
 		int start_in = inside(whole, ws, we, st->kvm_t);
 		if (d || start_in) {
 			struct pw_an_reason *r = st->kvm_ri ? &t->reasons[st->kvm_ri - 1]
-					       : task_reason(t, st->kvm_isa, st->kvm_reason);
+					       : task_reason(run, t, st->kvm_isa, st->kvm_reason);
 			if (!r)
 				return PW_ENOMEM;
 			r->host_ns += d;
 			t->host_ns += d;
-			if (start_in && pw_hist_add(&r->host, ev->time - st->kvm_t))
+			if (start_in && pw_hist_add(&r->host, whole || ev->time > st->kvm_t
+							       ? ev->time - st->kvm_t : 0))
 				return PW_ENOMEM;
 		}
 	} else if (st->kvm == 1 && inside(whole, ws, we, ev->time)) {
@@ -810,5 +1041,5 @@ struct pw_an_task_cpu *an_task_cpu(struct pw_an_task *t, int32_t cpu)
 
 struct pw_an_reason *an_task_reason(struct pw_an_task *t, uint32_t isa, uint32_t reason)
 {
-	return task_reason(t, isa, reason);
+	return task_reason(NULL, t, isa, reason);
 }

@@ -33,6 +33,13 @@ struct an_task_state {
 	uint16_t *reason_ix;		// (isa, reason < 128) -> reasons index
 					// + 1, 0 none; NULL before the first
 					// exit (a lookup per exit, no search)
+	// past a few cpus or reasons, a hash of each: cpu -> cpus index + 1,
+	// (isa, reason >= 128) -> reasons index + 1 (0 empty; a power of two
+	// of slots, at most half full), so that no lookup is a search
+	// through every entry (a hostile file may give a task 65,536 cpus)
+	uint32_t *cpu_hix, *reason_hix;
+	uint32_t cap_cpu_hix, cap_reason_hix;
+	uint32_t cap_cpus, cap_reasons;	// entries cpus and reasons hold
 };
 
 // Every task of a run is made as an an_task: the public struct first (the
@@ -65,7 +72,16 @@ struct an_priv {
 	int hinted;			// event: the first bin width, the
 					// tasks' series' room (checked at the end)
 	uint32_t max_bins;
+	size_t cap_cpu_slots;		// run->cpus' room
+	size_t busy_cpus;		// cpus with a busy series
+	// the run's distinct KVM exit reasons: (isa is SVM, reason) -> 1, a
+	// hash at most half full (PW_AN_REASONS_MAX)
+	uint64_t *reasons;
+	uint32_t nr_reasons, cap_reasons;
+	const char *over;		// the limit the file passed (analysis.h),
+					// said once the pass stops
 	int succ;			// opts.nr_succ_tids > 0
+	struct pw_tidhash succ_tids;	// opts.succ_tids, for a lookup per switch
 	// the bin that holds the latest time binned: events come in time
 	// order, so nearly every slice and switch falls in it and needs no
 	// division; bin_lo is UINT64_MAX when unknown (after a fold)

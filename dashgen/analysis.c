@@ -196,13 +196,22 @@ static int cmp_tcpu(const void *a, const void *b)
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
 
+// a reason's name from the entry itself: its buf moves with it, where
+// r->name may point into another entry's while they are sorted
+static const char *reason_name(const struct pw_an_reason *r)
+{
+	const char *n = pw_kvm_reason_known(r->isa, r->reason);
+
+	return n ? n : r->buf;
+}
+
 static int cmp_reason(const void *a, const void *b)
 {
 	const struct pw_an_reason *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return strcmp(reason_name(x), reason_name(y));
 }
 
 // the names of t's exit reasons (merging may add reasons: named again)
@@ -252,26 +261,40 @@ static int name_task(struct an_priv *p, struct pw_an_task *t, unsigned char *fol
 // task, and with --merge-sys-tasks one per folded name among the tasks
 // whose name was folded (per-CPU kernel threads): two unrelated threads
 // that share a comm stay apart. Returns how many.
+// Returns how many, or 0 when out of memory (there is at least one task).
+// The folded names are found in a hash (FNV-1a; slots hold v's index + 1):
+// a search of every visible task per folded one was quadratic.
 static size_t merge_folded(struct pw_an_run *run, const unsigned char *folded,
 			   struct pw_an_task **v)
 {
 	struct an_priv *p = run->priv;
-	size_t nv = 0;
+	size_t nv = 0, nf = 0, cap = 16;
 
+	for (size_t i = 0; i < p->nr_all; i++)
+		nf += folded[i];
+	while (cap < 2 * nf)
+		cap *= 2;
+	size_t *slot = nf ? calloc(cap, sizeof(*slot)) : NULL;
+	if (nf && !slot)
+		return 0;
 	for (size_t i = 0; i < p->nr_all; i++) {
 		struct pw_an_task *t = p->all[i];
 		if (folded[i]) {
-			size_t k;
-			for (k = 0; k < nv; k++)
-				if (folded[v[k]->index] && !strcmp(v[k]->name, t->name))
-					break;
-			if (k < nv) {
-				merge_task(run, v[k], t);
+			uint64_t h = 1469598103934665603ull;
+			for (const unsigned char *c = (const unsigned char *)t->name; *c; c++)
+				h = (h ^ *c) * 1099511628211ull;
+			size_t j = (size_t)h & (cap - 1);
+			while (slot[j] && strcmp(v[slot[j] - 1]->name, t->name))
+				j = (j + 1) & (cap - 1);
+			if (slot[j]) {
+				merge_task(run, v[slot[j] - 1], t);
 				continue;
 			}
+			slot[j] = nv + 1;
 		}
 		v[nv++] = t;
 	}
+	free(slot);
 	return nv;
 }
 
@@ -295,9 +318,14 @@ static int final_task(struct pw_an_run *run, struct pw_an_task *t, int append_ti
 	name_reasons(t);
 	if (t->nr_reasons > 1)
 		qsort(t->reasons, t->nr_reasons, sizeof(*t->reasons), cmp_reason);
+	name_reasons(t);	// (the entries moved: their names are in their buf)
 	st->cpu_hint = 0;
-	free(st->reason_ix);	// the sort moved the entries
+	free(st->reason_ix);	// the sorts moved the entries
+	free(st->reason_hix);
+	free(st->cpu_hix);
 	st->reason_ix = NULL;
+	st->reason_hix = st->cpu_hix = NULL;
+	st->cap_reason_hix = st->cap_cpu_hix = 0;
 	t->cpu_pct = run->covered_ns ? 100.0 * (double)t->runtime_ns /
 					       (double)run->covered_ns : 0.0;
 	return 0;
@@ -318,7 +346,8 @@ static int finish_tasks(struct pw_an_run *run)
 	for (size_t i = 0; i < p->nr_all; i++)
 		if (name_task(p, p->all[i], &folded[i]))
 			goto out;
-	nv = merge_folded(run, folded, v);
+	if (p->nr_all && !(nv = merge_folded(run, folded, v)))
+		goto out;
 	for (size_t i = 0; i < nv; i++)
 		if (final_task(run, v[i], p->o->append_tid))
 			goto out;
@@ -378,6 +407,8 @@ static void free_priv(struct pw_an_run *run)
 		close(p->fd);
 	pw_tid_map_free(p->map);
 	pw_trailer_release(&p->hint);
+	pw_tidhash_release(&p->succ_tids);
+	free(p->reasons);
 	run->priv = NULL;
 	free(p);
 }
@@ -438,6 +469,10 @@ static int pass_open(struct pw_an_run *run, const char *path, char *err, size_t 
 			run->bin_ns = BIN_START_NS;
 		}
 	}
+	for (size_t i = 0; i < opts->nr_succ_tids; i++)
+		if (pw_tidhash_find(&p->succ_tids, opts->succ_tids[i]) < 0 &&
+		    pw_tidhash_put(&p->succ_tids, opts->succ_tids[i], 0))
+			return NOMEM;
 	if (opts->batch && opts->batch_holds)	// none lent when it cannot be
 		pw_reader_set_holds(p->r, opts->batch_holds);
 	p->cur = (struct pw_cursor)PW_CURSOR_INIT(p->r);
@@ -563,6 +598,7 @@ static int pass_finish(struct pw_an_run *run)
 			return NOMEM;
 	}
 	run->q.legacy_skipped = pw_reader_skipped(p->r);
+	run->q.time_backwards = pw_reader_time_backwards(p->r);
 	run->nr_cpus = run->meta.nr_cpus;
 	if (run->nr_cpus < run->nr_cpu_slots)
 		run->nr_cpus = (uint32_t)run->nr_cpu_slots;
@@ -590,7 +626,15 @@ int pw_an_run_file(struct pw_an_run **out, const char *path,
 	if (!(e = pass_open(run, path, err, errsize)) && !(e = pass_read(run, err, errsize)) &&
 	    !(e = pass_check(run, path, err, errsize)))
 		e = pass_finish(run);
-	if (e == NOMEM) {
+	if (e == NOMEM && p->over) {
+		e = PW_ETOOBIG;
+		if (!strcmp(p->over, "tasks"))
+			an_seterr(err, errsize, "too many tasks in '%s': more than %u (the limit)",
+				  path, PW_AN_TASKS_MAX);
+		else
+			an_seterr(err, errsize, "too many kvm exit reasons in '%s': more than %u "
+				  "distinct (the limit)", path, PW_AN_REASONS_MAX);
+	} else if (e == NOMEM) {
 		e = PW_ENOMEM;
 		an_seterr(err, errsize, "out of memory reading '%s'", path);
 	}
@@ -615,6 +659,8 @@ static void task_free(struct pw_an_task *t)
 		pw_hist_release(&t->reasons[i].host);
 	free(t->reasons);
 	free(an_st(t)->reason_ix);
+	free(an_st(t)->reason_hix);
+	free(an_st(t)->cpu_hix);
 	pw_hist_release(&t->wait);
 	free(t);
 }

@@ -45,6 +45,19 @@
 struct pw_an_run;
 struct pw_an_task;
 
+// Limits of what one run may hold: a file past one is refused, the limit
+// named ("too many tasks in 'x.cdict': more than 262144 (the limit)"); each is
+// checked before what it bounds is allocated. docs/perfwhiz-dash.md,
+// "Limits", gives each and what happens at it; the reader's own are in
+// cdict.h (strings, cpus, chunks).
+#define PW_AN_TASKS_MAX (1u << 18)	// tasks (tids, and one idle task per cpu)
+#define PW_AN_REASONS_MAX 1024		// distinct KVM exit reasons (isa, reason)
+// The tasks' and cpus' time series (opts.max_bins) take at most this many
+// bytes: past it, their bins are halved (each twice as wide), down to
+// PW_AN_SERIES_MIN_BINS; the page says the width it got.
+#define PW_AN_SERIES_BYTES (128u << 20)
+#define PW_AN_SERIES_MIN_BINS 16
+
 // Flags of the intervals the second pass hands its sink (replay.h).
 #define PW_REC_F_OPEN	  0x1	// still open at the end of the data: end is
 				// the window's end, not an event

@@ -475,7 +475,7 @@ static int hm_two_pass(struct hm *h, const struct pw_an_run *run, const struct p
 	for (unsigned i = 0; i < HM_RKEY; i++)
 		h->rkey[0][i] = h->rkey[1][i] = -1;
 	size_t n = run->nr_all_tasks;
-	h->idcap = n;
+	h->bytes_max = PW_HM_BYTES_MAX;
 	h->slot = malloc((n ? n : 1) * sizeof(*h->slot));
 	h->id = malloc((n ? n : 1) * sizeof(*h->id));
 	h->vid = malloc((n ? n : 1) * sizeof(*h->vid));
@@ -519,6 +519,11 @@ static int hm_two_pass(struct hm *h, const struct pw_an_run *run, const struct p
 		return e;
 	for (size_t c = 0; c < h->ncpus; c++)
 		hm_cpu_flush(h, &h->cpus[c]);
+	if (h->toobig) {
+		snprintf(err, errsize, "the heatmaps of '%s' need more than %u MiB (the limit): "
+			 "select fewer tasks with -t", run->file, PW_HM_BYTES_MAX >> 20);
+		return PW_ETOOBIG;
+	}
 	return h->nomem ? PW_ENOMEM : 0;
 }
 

@@ -30,7 +30,8 @@
 // - the CPU view has at most cpu_cells bins in all.
 // Memory: shown tasks x (series x reasons x PW_HM_BINS x PW_HM_DUR x 2 bytes,
 // 4 once a count passes 65,535, for binned series, 24 bytes per exact
-// event) + CPUs x bins.
+// event) + CPUs with slices x bins; counted, and at most PW_HM_BYTES_MAX
+// (a second reading past it is refused).
 //
 // The document is written as one JSON value (docs/dashboards.md, "The
 // detailed dashboard"); strings are escaped as the --json ones. heatmap.c
@@ -57,6 +58,12 @@
 #include "analysis.h"
 
 #define PW_HM_BINS 512		// time bins before halving (a power of two)
+// What the heatmaps of one run may hold while they are made from a second
+// reading (exact lists, grids, core maps, per-reason tables, the CPU
+// view): past it they are refused, naming the limit. Real captures take
+// a tenth of it; a file whose 64 shown tasks each have hundreds of
+// binned KVM exit reasons would take gigabytes.
+#define PW_HM_BYTES_MAX (512u << 20)
 #define PW_HM_DUR 50		// duration buckets: 10^(1 + k/5) ns, k = 0..49
 #define PW_HM_PER_DECADE 5
 

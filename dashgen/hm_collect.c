@@ -49,8 +49,9 @@
 // A batch handed to the collecting thread: the events (a copy: the
 // reader's batch is gone at the next one) and what the analysis had made
 // by then (the thread never reads the analysis' own tables, which it is
-// changing meanwhile): the tasks new since the last batch, the idle task of
-// every cpu slot.
+// changing meanwhile): the tasks new since the last batch (among them the
+// new idle tasks, which give the cpu slots theirs: a copy of every slot's
+// per batch cost 65,536 cpus x batches), the cpu slots' count.
 struct hm_job {
 	const struct pw_event *ev;	// the batch: lent by the reader (token), or buf
 	size_t n;
@@ -60,8 +61,7 @@ struct hm_job {
 	const struct pw_an_task **newt;
 	size_t nnew, capnew;
 	size_t ntasks;		// tasks made in all
-	const struct pw_an_task **idle;
-	size_t ncpus, capidle;
+	size_t ncpus;
 };
 
 #define HM_JOBS PW_HM_COLLECT_HOLDS
@@ -235,7 +235,6 @@ void pw_hm_collect_free(struct pw_hm_collect *c)
 	for (unsigned i = 0; i < HM_JOBS; i++) {
 		free(c->jobs[i].buf);
 		free(c->jobs[i].newt);
-		free(c->jobs[i].idle);
 	}
 	pw_trailer_release(&c->tr);
 	free(c->cand);
@@ -279,17 +278,7 @@ static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 		h->tasks = tk;
 		memset(tk + h->cap, 0, (cap - h->cap) * sizeof(*tk));
 		memset(st + h->cap, 0, (cap - h->cap) * sizeof(*st));
-		for (size_t i = 0; i < h->ncpus; i++) {	// ids < cap
-			struct hm_cpu *p = &h->cpus[i];
-			if (!p->accix)
-				continue;
-			uint32_t *ax = realloc(p->accix, (cap + 1) * sizeof(*ax));
-			if (!ax)
-				return -1;
-			memset(ax + h->idcap + 1, 0, (cap - h->idcap) * sizeof(*ax));
-			p->accix = ax;
-		}
-		h->cap = h->idcap = cap;
+		h->cap = cap;
 	}
 	for (size_t k = 0; k < j->nnew; k++) {	// the tasks new since the last batch
 		size_t i = h->ntasks + k;
@@ -323,10 +312,14 @@ static int collect_grow(struct pw_hm_collect *c, const struct hm_job *j)
 			return -1;
 		c->x.idle = xi;
 		memset(xc + c->x.ncpu, 0, (m - c->x.ncpu) * sizeof(*xc));
+		memset(xi + c->x.ncpu, 0, (m - c->x.ncpu) * sizeof(*xi));
 		c->x.ncpu = (uint32_t)m;
 	}
-	if (j->ncpus)
-		memcpy(c->x.idle, j->idle, j->ncpus * sizeof(*j->idle));
+	for (size_t k = 0; k < j->nnew; k++) {	// the new idle tasks: their cpu's
+		const struct pw_an_task *t = j->newt[k];
+		if (!t->tid && t->idle_cpu >= 0 && (size_t)t->idle_cpu < c->x.ncpu)
+			c->x.idle[t->idle_cpu] = t;
+	}
 	return hm_cpus_grow(h, j->ncpus);
 }
 
@@ -428,10 +421,6 @@ static int job_fill(struct pw_hm_collect *c, struct hm_job *j, struct pw_an_run 
 		memcpy(j->newt, all + c->handed, j->nnew * sizeof(*all));
 	j->ntasks = nt;
 	j->ncpus = run->nr_cpu_slots;
-	if (tasks_room(&j->idle, &j->capidle, j->ncpus))
-		return -1;
-	for (size_t i = 0; i < j->ncpus; i++)
-		j->idle[i] = run->cpus[i].idle;
 	// the batch lent by the reader when it can: no copy of 40 bytes an
 	// event (the collector gives it back when done with it)
 	if ((j->token = pw_an_batch_hold(run)) >= 0) {
@@ -652,7 +641,7 @@ static size_t collect_ids(struct hm *h, const int32_t *rank,
 	for (size_t ci = 0; ci < h->ncpus; ci++) {
 		struct hm_cpu *p = &h->cpus[ci];
 		list_keys_map(&p->ex, fid, h->nids);
-		for (uint32_t b = 0; b < h->cpu_nbins; b++)
+		for (uint32_t b = 0; p->top && b < h->cpu_nbins; b++)
 			if (p->top[b] >= 0)
 				p->top[b] = (int32_t)fid[p->top[b]];
 	}
@@ -688,8 +677,8 @@ int hm_collect_finish(struct pw_hm_collect *c, const struct pw_an_run *run,
 	pw_rp_finish(&c->x, &hm_sink, h);
 	for (size_t i = 0; i < h->ncpus; i++)
 		hm_cpu_flush(h, &h->cpus[i]);
-	if (h->nomem)
-		return -1;
+	if (h->nomem)	// past what the single pass may hold: the second pass
+		return h->bytes > h->bytes_max ? 1 : -1;
 
 	size_t n = h->ntasks;
 	int32_t *rank = malloc((n ? n : 1) * sizeof(*rank));

@@ -92,14 +92,15 @@ struct hm_cpu {
 	int binned;
 	struct hm_list ex;		// key = id
 	int32_t *top;			// per bin: the task that ran most, -1
-	uint64_t *top_ns, *busy;
-	uint32_t *ntasks;
+	uint64_t *top_ns, *busy;	// (the four made at the cpu's first
+	uint32_t *ntasks;		// flushed bin: NULL for a cpu without)
 	int64_t cur;			// bin being accumulated, -1 none
 	uint64_t cur_lo;		// its start
 	struct hm_acc *acc;		// its tasks
 	size_t nacc, capacc;
-	uint32_t *accix;		// id -> acc position + 1, 0 none
-					// (nr_all_tasks + 1 entries, lazily)
+	uint32_t *ahix;			// a hash of acc: id -> position + 1, 0
+	size_t capah;			// empty (a power of two of slots, at
+					// most half full; cleared at the flush)
 };
 
 #define HM_RKEY 128		// reasons below this code have a key table
@@ -146,7 +147,7 @@ struct hm {
 	uint64_t cpu_exact_left;
 	struct hm_blk *pool;		// free blocks
 	int nomem;
-	size_t idcap;			// ids the CPU views' accix hold
+	int toobig;			// the second pass passed bytes_max
 	// single pass (collect): every task's series, reason keys and CPU
 	// view ids provisional, no exact budget; what the budget would have
 	// seen is logged, to be replayed for the shown tasks at the end
@@ -155,8 +156,9 @@ struct hm {
 	uint16_t *log;			// series number of each add to a
 	size_t nlog, caplog;		// series still exact, in event order
 	uint64_t kseq;			// reason keys' first uses, counted
-	uint64_t bytes, bytes_max;	// exact lists, grids, core bins and the
-					// log, and their bound
+	uint64_t bytes, bytes_max;	// exact lists, grids, core bins, key
+					// tables, the CPU view and the log,
+					// and their bound (hm_collect_bytes)
 	struct hm_tie *ties;
 	size_t nties, capties;
 	int32_t *tie_ids;

@@ -67,8 +67,10 @@ void hm_dur_check(void)
 
 void hm_collect_bytes(struct hm *h, uint64_t n)
 {
-	if ((h->bytes += n) > h->bytes_max)
-		h->nomem = 1;	// the second pass takes over
+	if ((h->bytes += n) > h->bytes_max) {
+		h->nomem = 1;	// the single pass: the second pass takes over
+		h->toobig = !h->collect;
+	}
 }
 
 int hm_list_grow(struct hm *h, struct hm_list *l)
@@ -80,7 +82,7 @@ int hm_list_grow(struct hm *h, struct hm_list *l)
 	} else if (!(b = malloc(sizeof(*b)))) {
 		h->nomem = 1;
 		return -1;
-	} else if (h->collect) {
+	} else {
 		hm_collect_bytes(h, sizeof(*b));
 	}
 	b->next = NULL;
@@ -141,8 +143,9 @@ void *hm_grid_new(struct hm *h, struct hm_series *s, uint32_t key)
 		memset(m + s->nkeys, 0, (key + 1 - s->nkeys) * sizeof(*m));
 		s->nkeys = key + 1;
 	}
-	if (h->collect)
-		hm_collect_bytes(h, (uint64_t)h->nbins * (PW_HM_DUR * csize + sizeof(uint64_t)));
+	hm_collect_bytes(h, (uint64_t)h->nbins * (PW_HM_DUR * csize + sizeof(uint64_t)));
+	if (h->nomem)	// (past the bound: nothing more is made)
+		return NULL;
 	if (!s->grid[key])
 		s->grid[key] = calloc((size_t)h->nbins * PW_HM_DUR, csize);
 	if (!s->mask[key])
@@ -169,8 +172,7 @@ int hm_series_widen(struct hm *h, struct hm_series *s, size_t wkey, size_t i)
 			w[i] = (uint32_t)UINT16_MAX + 1;
 		free(s->grid[key]);
 		s->grid[key] = w;
-		if (h->collect)
-			hm_collect_bytes(h, n * (sizeof(uint32_t) - sizeof(uint16_t)));
+		hm_collect_bytes(h, n * (sizeof(uint32_t) - sizeof(uint16_t)));
 	}
 	s->wide = 1;
 	return 0;
@@ -207,6 +209,7 @@ void hm_core_to_bins(struct hm *h, struct hm_task *k)
 		h->nomem = 1;
 		return;
 	}
+	hm_collect_bytes(h, h->ncpus * sizeof(*k->core_bins));
 	HM_LIST_EACH(&k->core, e)
 		hm_core_bins_add(h, k, e->key, e->t, e->t + e->d);
 	if (!h->collect)
@@ -262,6 +265,23 @@ PW_COLD void tie_add(struct hm *h, struct hm_cpu *c, uint64_t ns)
 					       h->ntie_ids - at };
 }
 
+// c's bins, at its first flushed one (a cpu without slices has none). 0,
+// or -1 out of memory.
+static int cpu_bins_new(struct hm *h, struct hm_cpu *c)
+{
+	c->top = malloc(h->cpu_nbins * sizeof(*c->top));
+	c->top_ns = calloc(h->cpu_nbins, sizeof(*c->top_ns));
+	c->busy = calloc(h->cpu_nbins, sizeof(*c->busy));
+	c->ntasks = calloc(h->cpu_nbins, sizeof(*c->ntasks));
+	if (!c->top || !c->top_ns || !c->busy || !c->ntasks)
+		return -1;	// (freed with h)
+	for (uint32_t b = 0; b < h->cpu_nbins; b++)
+		c->top[b] = -1;
+	hm_collect_bytes(h, (uint64_t)h->cpu_nbins * (sizeof(*c->top) + sizeof(*c->top_ns) +
+						     sizeof(*c->busy) + sizeof(*c->ntasks)));
+	return 0;
+}
+
 void hm_cpu_flush(struct hm *h, struct hm_cpu *c)
 {
 	if (c->cur < 0)
@@ -273,12 +293,25 @@ void hm_cpu_flush(struct hm *h, struct hm_cpu *c)
 		if (c->acc[i].ns > c->acc[best].ns ||
 		    (c->acc[i].ns == c->acc[best].ns && c->acc[i].id < c->acc[best].id))
 			best = i;
-		c->accix[c->acc[i].id] = 0;
+	}
+	// the hash emptied, its entries taken out in the reverse of the order
+	// they went in: each one's probe then still finds it (linear probing)
+	for (size_t i = c->nacc; i-- > 0;) {
+		size_t j = hm_acc_home(c->acc[i].id, c->capah);
+		while (c->ahix[j] != i + 1)
+			j = (j + 1) & (c->capah - 1);
+		c->ahix[j] = 0;
 	}
 	for (size_t i = 0; h->collect && i < c->nacc; i++)
 		tied += c->acc[i].ns == c->acc[best].ns;
 	if (tied > 1)	// ids are provisional: the final ones decide
 		tie_add(h, c, c->acc[best].ns);
+	if (c->nacc && !c->top && cpu_bins_new(h, c)) {
+		h->nomem = 1;
+		c->nacc = 0;
+		c->cur = -1;
+		return;
+	}
 	if (c->nacc) {
 		c->top[c->cur] = c->acc[best].id;
 		c->top_ns[c->cur] = c->acc[best].ns;
@@ -291,15 +324,30 @@ void hm_cpu_flush(struct hm *h, struct hm_cpu *c)
 
 int hm_cpu_acc_new(struct hm *h, struct hm_cpu *c)
 {
-	if (!c->accix && !(c->accix = calloc(h->idcap + 1, sizeof(*c->accix))))
-		return -1;
 	if (c->nacc == c->capacc) {
 		size_t cap = c->capacc ? 2 * c->capacc : 8;
 		struct hm_acc *a = realloc(c->acc, cap * sizeof(*a));
 		if (!a)
 			return -1;
+		hm_collect_bytes(h, (cap - c->capacc) * sizeof(*a));
 		c->acc = a;
 		c->capacc = cap;
+	}
+	if (2 * (c->nacc + 1) > c->capah) {	// made anew, twice as large
+		size_t cap = c->capah ? 2 * c->capah : 16;
+		uint32_t *ix = calloc(cap, sizeof(*ix));
+		if (!ix)
+			return -1;
+		hm_collect_bytes(h, (cap - c->capah) * sizeof(*ix));
+		for (size_t i = 0; i < c->nacc; i++) {	// in their order
+			size_t j = hm_acc_home(c->acc[i].id, cap);
+			while (ix[j])
+				j = (j + 1) & (cap - 1);
+			ix[j] = (uint32_t)i + 1;
+		}
+		free(c->ahix);
+		c->ahix = ix;
+		c->capah = cap;
 	}
 	return 0;
 }
@@ -358,7 +406,13 @@ uint32_t hm_reason_key_new(struct hm *h, uint32_t isa, uint32_t reason)
 
 int hm_task_keys_grow(struct hm *h, struct hm_task *k, uint32_t key)
 {
-	size_t n = key + 1;
+	// doubled: a task that meets its keys one by one copies each table
+	// a few times, not once a key (the extra keys stay 0, which the
+	// document leaves out)
+	size_t n = 2 * k->nkeys > (size_t)key + 1 ? 2 * k->nkeys : (size_t)key + 1;
+
+	hm_collect_bytes(h, (n - k->nkeys) * (sizeof(*k->unpaired) + sizeof(*k->hist) +
+					      (h->collect ? sizeof(*k->kseq) : 0)));
 	uint64_t *u = realloc(k->unpaired, n * sizeof(*u));
 	if (u)
 		k->unpaired = u;
@@ -389,25 +443,14 @@ int hm_cpus_grow(struct hm *h, size_t n)
 {
 	if (n <= h->ncpus)
 		return 0;
+	// (each cpu's bins are made at its first flushed bin: cpu_bins_new)
 	struct hm_cpu *cs = realloc(h->cpus, n * sizeof(*cs));
 	if (!cs)
 		return -1;
 	h->cpus = cs;
 	memset(cs + h->ncpus, 0, (n - h->ncpus) * sizeof(*cs));
-	for (size_t i = h->ncpus; i < n; i++) {
-		struct hm_cpu *p = &cs[i];
-		p->cur = -1;
-		p->top = malloc(h->cpu_nbins * sizeof(*p->top));
-		p->top_ns = calloc(h->cpu_nbins, sizeof(*p->top_ns));
-		p->busy = calloc(h->cpu_nbins, sizeof(*p->busy));
-		p->ntasks = calloc(h->cpu_nbins, sizeof(*p->ntasks));
-		if (!p->top || !p->top_ns || !p->busy || !p->ntasks) {
-			h->ncpus = i + 1;	// freed with h
-			return -1;
-		}
-		for (uint32_t b = 0; b < h->cpu_nbins; b++)
-			p->top[b] = -1;
-	}
+	for (size_t i = h->ncpus; i < n; i++)
+		cs[i].cur = -1;
 	for (size_t i = 0; i < h->ntasks; i++) {	// binned core maps
 		struct hm_task *k = &h->tasks[i];
 		if (!k->core_bins)
@@ -455,7 +498,7 @@ void hm_free(struct hm *h)
 		free(p->busy);
 		free(p->ntasks);
 		free(p->acc);
-		free(p->accix);
+		free(p->ahix);
 	}
 	while (h->pool) {
 		struct hm_blk *b = h->pool;

@@ -60,8 +60,10 @@ PW_HOT unsigned hm_dur_bucket(uint64_t ns)
 
 /* ---- exact lists ------------------------------------------------------- */
 
-// hm_collect_bytes: n more bytes held by the single pass; past its bound
-// h->nomem is set (the second pass takes over)
+// hm_collect_bytes: n more bytes held; past h->bytes_max h->nomem is set:
+// in the single pass the second pass takes over, in the second pass
+// h->toobig is set too (the heatmaps are refused: heatmap.h,
+// PW_HM_BYTES_MAX)
 void hm_collect_bytes(struct hm *h, uint64_t n);
 
 // hm_list_grow: a block more at l's tail (the pool's, or a new one). 0, or
@@ -185,8 +187,7 @@ PW_HOT void hm_core_bins_add(struct hm *h, struct hm_task *k, uint32_t cpu, uint
 			h->nomem = 1;
 			return;
 		}
-		if (h->collect)
-			hm_collect_bytes(h, h->nbins * sizeof(uint64_t));
+		hm_collect_bytes(h, h->nbins * sizeof(uint64_t));
 	}
 	uint64_t *s = k->core_bins[cpu];
 	uint32_t i = hm_bin_of(h, a);
@@ -235,12 +236,18 @@ PW_HOT int32_t hm_id_of(struct hm *h, const struct pw_an_task *t, size_t idx)
 // and task count
 void hm_cpu_flush(struct hm *h, struct hm_cpu *c);
 
-// hm_cpu_acc_new: room in c's accumulator for one task more. 0, or -1
-// out of memory.
+// hm_cpu_acc_new: room in c's accumulator, and its hash, for one task
+// more. 0, or -1 out of memory.
 int hm_cpu_acc_new(struct hm *h, struct hm_cpu *c);
 
-// ns of task id in bin `bin` of c: the bin's tasks, found through accix
-// (id -> position + 1, cleared at the flush)
+// the first slot of id in c's hash (cap slots, a power of two)
+static inline size_t hm_acc_home(int32_t id, size_t cap)
+{
+	return (size_t)(((uint64_t)(uint32_t)id * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+// ns of task id in bin `bin` of c: the bin's tasks, found through their
+// hash (a table of every id per cpu was cpus x tasks)
 PW_HOT void hm_cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 		       uint64_t ns)
 {
@@ -249,17 +256,25 @@ PW_HOT void hm_cpu_acc(struct hm *h, struct hm_cpu *c, uint32_t bin, int32_t id,
 		c->cur = bin;
 		c->cur_lo = h->ws + (uint64_t)bin * h->cpu_bin_ns;
 	}
-	uint32_t at = c->accix ? c->accix[id] : 0;
-	if (at) {
-		c->acc[at - 1].ns += ns;
-		return;
+	size_t j = 0;
+	if (c->capah) {
+		uint32_t at;
+		for (j = hm_acc_home(id, c->capah); (at = c->ahix[j]); j = (j + 1) & (c->capah - 1))
+			if (c->acc[at - 1].id == id) {
+				c->acc[at - 1].ns += ns;
+				return;
+			}
 	}
-	if ((c->nacc == c->capacc || !c->accix) && hm_cpu_acc_new(h, c)) {
+	size_t cap0 = c->capah;
+	if ((c->nacc == c->capacc || 2 * (c->nacc + 1) > c->capah) && hm_cpu_acc_new(h, c)) {
 		h->nomem = 1;
 		return;
 	}
+	if (c->capah != cap0)	// the hash made anew: id's empty slot in it
+		for (j = hm_acc_home(id, c->capah); c->ahix[j]; j = (j + 1) & (c->capah - 1))
+			;
 	c->acc[c->nacc++] = (struct hm_acc){ id, ns };
-	c->accix[id] = (uint32_t)c->nacc;
+	c->ahix[j] = (uint32_t)c->nacc;
 }
 
 // hm_cpu_span: task id's [a, b) on c, bin by bin

@@ -33,6 +33,38 @@ char *pw_inputs_resolve(const char *name)
 	return strdup(name);
 }
 
+// What reads an input twice (NULL: nothing): --heatmaps (the single
+// pass needs the trailer read from the file's end first, or the second
+// reading), --successors-of (a second reading), several files without
+// --cap (their spans first).
+static const char *twice(const struct pw_cli *c)
+{
+	if (c->heatmaps)
+		return "--heatmaps reads each input twice";
+	if (c->succ)
+		return "--successors-of reads each input twice";
+	if (c->nr_files > 1 && !c->cap_ns)
+		return "several inputs without --cap are each read twice";
+	return NULL;
+}
+
+// An input that can be read only once (a pipe, <(...), a device) is
+// refused before anything is read when the options read it twice: a
+// second reading would hang on an empty FIFO or find the stream gone.
+// Read once, it is read as any file.
+static void check_once(const char *path, const struct pw_cli *c)
+{
+	const char *why = twice(c);
+	struct stat st;
+
+	if (!why || stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return;
+	pw_die(PROG, 1, "cannot read '%s' twice: it is %s, and %s: save it to a file first",
+	       path, S_ISFIFO(st.st_mode) ? "a pipe" : S_ISCHR(st.st_mode) ?
+	       "a character device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file",
+	       why);
+}
+
 // The window's length: --cap, or with several files and no --cap the
 // shortest capture from --from on (each file's span read from its trailer
 // into span[], held to its events once it is read).
@@ -107,6 +139,8 @@ void pw_inputs_read(struct pw_inputs *in, const struct pw_cli *c, const struct p
 	for (size_t i = 0; i < in->n; i++)
 		if (!(in->paths[i] = pw_inputs_resolve(c->files[i])))
 			pw_die(PROG, 1, "out of memory");
+	for (size_t i = 0; i < in->n; i++)
+		check_once(in->paths[i], c);
 
 	o.from_ns = c->from_ns;
 	o.cap_ns = window_cap(in, c);

@@ -83,14 +83,27 @@ static int cmp_succ(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int cmp_tid(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_succ_name(const void *a, const void *b)
+{
+	return strcmp(((const struct succ *)a)->name, ((const struct succ *)b)->name);
+}
+
 // The tids of r that `spec` names (a tid, or the name a task shows after
-// merging) into tids (room for every task), *shown the first such task as
-// shown; returns how many.
+// merging) into tids (room for every task), sorted, each once; *shown the
+// first such task as shown; returns how many. (Sorted, not searched for
+// each: a name many tasks share, or the idle tid 0 of 65,536 cpus, made
+// it quadratic.)
 static size_t matching_tids(const struct pw_an_run *r, const char *spec, int32_t *tids,
 			    const struct pw_an_task **shown)
 {
 	const char *q = spec;
-	size_t nt = 0;
+	size_t nt = 0, nu = 0;
 
 	while (*q >= '0' && *q <= '9')
 		q++;
@@ -104,24 +117,26 @@ static size_t matching_tids(const struct pw_an_run *r, const char *spec, int32_t
 				  : !strcmp(top->name, spec);
 		if (!hit)
 			continue;
-		size_t k;
-		for (k = 0; k < nt && tids[k] != t->tid; k++)
-			;
-		if (k == nt)
-			tids[nt++] = t->tid;
+		tids[nt++] = t->tid;
 		if (!*shown)
 			*shown = top;
 	}
-	return nt;
+	if (nt > 1)
+		qsort(tids, nt, sizeof(*tids), cmp_tid);
+	for (size_t i = 0; i < nt; i++)
+		if (!nu || tids[i] != tids[nu - 1])
+			tids[nu++] = tids[i];
+	return nu;
 }
 
 // The successors r2 counted, by name (per-core tasks folded, swapper/0 ->
 // swapper, as the original did) into s (room for every task); their total
-// into *total; returns how many names.
+// into *total; returns how many names. (Sorted by name and summed, not
+// searched for each: quadratic in the names.)
 static size_t successor_names(const struct pw_an_run *r2, struct succ *s, uint64_t *total)
 {
 	char buf[PW_NAME_MAX + 32];
-	size_t ns = 0;
+	size_t n = 0, ns = 0;
 
 	*total = 0;
 	for (size_t i = 0; i < r2->nr_tasks; i++) {
@@ -129,13 +144,20 @@ static size_t successor_names(const struct pw_an_run *r2, struct succ *s, uint64
 		if (!t->successor_count)
 			continue;
 		pw_an_sys_name(t->name, buf, sizeof(buf));
-		size_t k;
-		for (k = 0; k < ns && strcmp(s[k].name, buf); k++)
-			;
-		if (k == ns && !(s[ns++].name = strdup(buf)))
+		if (!(s[n].name = strdup(buf)))
 			pw_die(PROG, 1, "out of memory");
-		s[k].count += t->successor_count;
+		s[n++].count = t->successor_count;
 		*total += t->successor_count;
+	}
+	if (n > 1)
+		qsort(s, n, sizeof(*s), cmp_succ_name);
+	for (size_t i = 0; i < n; i++) {
+		if (ns && !strcmp(s[ns - 1].name, s[i].name)) {
+			s[ns - 1].count += s[i].count;
+			free(s[i].name);
+		} else {
+			s[ns++] = s[i];
+		}
 	}
 	if (ns > 1)
 		qsort(s, ns, sizeof(*s), cmp_succ);

@@ -7,9 +7,14 @@
 //   split into 64 equal buckets, so a bucket spans at most 1/64 of its lower
 //   bound; a percentile is reported as the middle of its bucket, clamped to
 //   [min, max]: within 0.8% (1/128) of the exact nearest-rank value.
-// - Memory: only the range of buckets between the smallest and the largest
-//   value seen is allocated (4 bytes a bucket; a 1 µs..10 ms spread is about
-//   14 powers of two, 900 buckets, 3.5 KB), whatever the number of values.
+// - Memory: a window of buckets between the smallest and the largest value
+//   seen (4 bytes a bucket; a 1 µs..10 ms spread is about 14 powers of two,
+//   900 buckets, 3.5 KB), whatever the number of values; but a window grows
+//   only as wide as its values pay for (PW_HIST_WINDOW(count) buckets): a
+//   bucket it cannot reach yet is kept apart (8 bytes) until enough values
+//   came. Two values 2^62 apart took every bucket between them (15 KB),
+//   which a file could ask of every task; a histogram of n values takes at
+//   most 1 KB + 260 bytes a value, and the common case is one window.
 //
 // Usage:
 //	struct pw_hist h = PW_HIST_INIT;
@@ -25,6 +30,14 @@
 #define PW_HIST_SUB_BITS 6			// 64 buckets per power of two
 #define PW_HIST_BUCKETS ((64 - PW_HIST_SUB_BITS + 1) << PW_HIST_SUB_BITS)
 
+// The widest window a histogram of count values may have, in buckets.
+#define PW_HIST_WINDOW(count) (128 + 64 * (uint64_t)(count))
+
+// A bucket outside the window, and its count.
+struct pw_hist_far {
+	uint32_t idx, n;
+};
+
 struct pw_hist {
 	uint64_t count;
 	uint64_t sum;		// wraps only past 584 years of nanoseconds
@@ -32,9 +45,11 @@ struct pw_hist {
 	uint32_t lo;		// index of b[0]
 	uint32_t n;		// buckets allocated
 	uint32_t *b;
+	struct pw_hist_far *far;	// buckets outside the window, by index
+	uint32_t nfar, capfar;
 };
 
-#define PW_HIST_INIT { .count = 0, .b = NULL }
+#define PW_HIST_INIT { .count = 0, .b = NULL, .far = NULL }
 
 // pw_hist_bucket: the bucket of a value. Inline, as the analysis pass calls
 // it for every wait and KVM exit: for 2^7 <= v < 2^53 the bucket, ((e - 5)

@@ -116,6 +116,10 @@ int pw_rp_use_waking(const struct pw_meta *m);
 // pw_rp_close: release what pw_rp_open took; safe on a zeroed x.
 void pw_rp_close(struct pw_replay *x);
 
+// the end of an interval from start to an event at t: t, or start when the
+// time went back (an interval is never negative: the sinks take end - start)
+#define PW_RP_AFTER(start, t) ((t) > (start) ? (t) : (start))
+
 // the first pass' task of a tid (the cpu's swapper for 0), NULL when it had
 // none: the file is not the one it read
 PW_HOT const struct pw_an_task *pw_rp_find(const struct pw_replay *x, int32_t tid,
@@ -152,8 +156,12 @@ PW_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void 
 		next = pw_rp_find(x, ev.sw.next_tid, ev.cpu);
 		if (!t || !next)
 			return pw_rp_changed(x, err, errsize);
-		sink->slice(ctx, t, ev.cpu, c->cur ? c->since : run->first_ns, ev.time,
-			    c->cur ? 0 : PW_REC_F_NOSTART);
+		// a switch earlier than the one before on its cpu ends a slice
+		// of 0, the next one starting where it did (as the analysis
+		// takes it: an_events.c, on_switch)
+		uint64_t start = c->cur ? c->since : run->first_ns;
+		uint64_t end = ev.time > start ? ev.time : start;
+		sink->slice(ctx, t, ev.cpu, start, end, c->cur ? 0 : PW_REC_F_NOSTART);
 		if (full[t->index]) {
 			uint32_t state = ev.sw.prev_state;
 			s = &st[t->index];
@@ -167,13 +175,13 @@ PW_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void 
 			s = &st[next->index];
 			s->preempt = 0;
 			if (s->sleep) {
-				sink->sleep(ctx, next, s->sleep, ev.time);
+				sink->sleep(ctx, next, s->sleep, PW_RP_AFTER(s->sleep, ev.time));
 				s->sleep = 0;
 			}
 			s->on_cpu = ev.cpu;
 		}
 		c->cur = next;
-		c->since = ev.time;
+		c->since = end;
 	} else if (kind == PW_EV_KVM_EXIT || kind == PW_EV_KVM_ENTRY) {
 		// the vCPU thread is the one its cpu runs
 		t = (uint32_t)ev.cpu < ncpu && cpus[ev.cpu].cur &&
@@ -184,19 +192,20 @@ PW_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void 
 		if (!full[t->index])
 			return 0;
 		s = &st[t->index];
+		uint64_t at = PW_RP_AFTER(s->kvm_t, ev.time);
 		if (kind == PW_EV_KVM_EXIT) {
 			if (s->kvm == 2)
-				sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
+				sink->kvm_host(ctx, t, s->kvm_t, at, s->kvm_reason,
 					       s->kvm_isa, PW_REC_F_UNPAIRED);
 			else if (s->kvm == 1)
-				sink->kvm_guest(ctx, t, s->kvm_t, ev.time, ev.kx.reason,
+				sink->kvm_guest(ctx, t, s->kvm_t, at, ev.kx.reason,
 						ev.kx.isa);
 			s->kvm = 2;
 			s->kvm_reason = ev.kx.reason;
 			s->kvm_isa = ev.kx.isa;
 		} else {
 			if (s->kvm == 2)
-				sink->kvm_host(ctx, t, s->kvm_t, ev.time, s->kvm_reason,
+				sink->kvm_host(ctx, t, s->kvm_t, at, s->kvm_reason,
 					       s->kvm_isa, 0);
 			s->kvm = 1;
 		}
@@ -212,7 +221,7 @@ PW_HOT int pw_rp_event(struct pw_replay *x, const struct pw_rp_sink *sink, void 
 		if (!full[t->index] || s->on_cpu >= 0 || s->preempt)
 			return 0;
 		if (s->sleep) {
-			sink->sleep(ctx, t, s->sleep, ev.time);
+			sink->sleep(ctx, t, s->sleep, PW_RP_AFTER(s->sleep, ev.time));
 			s->sleep = 0;
 		}
 	}

@@ -132,7 +132,10 @@ int pw_an_select_match(const struct pw_an_select *s, const struct pw_an_task *t)
 
 	if (s->by_tid)
 		return t->tid == s->tid;
-	// POSIX leftmost matching: a match at 0 exists iff the first one is there
+	// POSIX leftmost matching: a match at 0 exists iff the first one is
+	// there. A name is at most PW_NAME_MAX bytes from the file or
+	// PW_MAP_LINE_MAX from --map, and a few more for ":tid": what a regex
+	// is matched against is bounded whatever the input.
 	return !regexec(&s->re, t->name, 1, &m, 0) && m.rm_so == 0;
 }
 

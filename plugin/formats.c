@@ -182,9 +182,18 @@ static int load_from_perfdata(struct state *st, struct pw_perfdata *pd)
 		if (format_name(f->text, name, sizeof(name)) ||
 		    !known_by_name(f->system, name))
 			continue;
-		if (pw_tpfmts_add(st->fmts, f->system, f->text, f->len) ==
-		    PW_ENOMEM)
+		int e = pw_tpfmts_add(st->fmts, f->system, f->text, f->len);
+		if (e == PW_ENOMEM)
 			err = PW_ENOMEM;
+		if (e != PW_ETOOBIG && e != PW_EINVAL)
+			continue;
+		// refused: without sched_switch nothing can be reduced, others
+		// are not decoded
+		pw_msg(PW_PROG, "format of %s:%s in '%s' refused: %s", f->system, name, st->input,
+		       e == PW_ETOOBIG ? "a field's offset or size is 2^31 or more"
+				       : "not in the form the kernel prints");
+		if (!strcmp(name, pw_known[0].name))	// sched_switch
+			return PW_EINVAL;
 	}
 	return err ? err : check_formats(st);
 }

@@ -563,8 +563,14 @@ int pw_perfdata_load(struct pw_perfdata *pd, const char *path)
 char *pw_perfdata_describe(const struct pw_perfdata *pd, int err, char *buf,
 			   size_t size)
 {
-	if (err == PW_ECORRUPT || err == PW_ETRUNC || err == PW_ETOOBIG ||
-	    err == PW_EINVAL || err == PW_EMAGIC)
+	// PW_EMAGIC's and PW_EINVAL's own texts are about .cdict files and
+	// arguments: a perf.data is named for what it is not
+	if (err == PW_EMAGIC)
+		snprintf(buf, size, "not a perf.data file (no PERFILE2 magic at offset 0)");
+	else if (err == PW_EINVAL)
+		snprintf(buf, size, "unsupported perf.data at offset 0x%llx: %s",
+			 (unsigned long long)pd->err_offset, pd->err_what ? pd->err_what : "?");
+	else if (err == PW_ECORRUPT || err == PW_ETRUNC || err == PW_ETOOBIG)
 		snprintf(buf, size, "%s at offset 0x%llx: %s", pw_strerror(err),
 			 (unsigned long long)pd->err_offset,
 			 pd->err_what ? pd->err_what : "?");

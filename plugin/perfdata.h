@@ -121,7 +121,8 @@ int pw_perfdata_load(struct pw_perfdata *pd, const char *path);
 int pw_perfdata_has_feature(const struct pw_perfdata *pd, unsigned bit);
 
 // pw_perfdata_describe: one line about error `err` ("corrupt input at offset
-// 0x1a4: tracing data: format size exceeds section"). Returns buf.
+// 0x1a4: tracing data: format size exceeds section", "not a perf.data file
+// (no PERFILE2 magic at offset 0)"). Returns buf.
 char *pw_perfdata_describe(const struct pw_perfdata *pd, int err, char *buf,
 			   size_t size);
 

@@ -55,8 +55,14 @@ struct pw_tpfmts;
 // (the tracing data says it; 8 for the local host). Returns 0 or PW_ENOMEM.
 int pw_tpfmts_new(struct pw_tpfmts **out, int long_size);
 
-// pw_tpfmts_add: parse one format text (borrowed) of `system`. Returns 0, or
-// PW_EINVAL when libtraceevent refuses it, or PW_ENOMEM.
+// pw_tpfmts_add: parse one format text (borrowed) of `system`: its name, id
+// and fields, never its print format (cut off before libtraceevent sees
+// it), and only when they are in the form the kernel prints ("name: ",
+// "ID: ", "format:", "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;"
+// lines: every format of a 6.x kernel's tracefs is). Returns 0, PW_ETOOBIG
+// when a field's offset or size is 2^31 or more (refused: libtraceevent
+// would keep it cut to an int), PW_EINVAL when the text is not in that form
+// or libtraceevent refuses it, or PW_ENOMEM.
 int pw_tpfmts_add(struct pw_tpfmts *set, const char *system, const char *text,
 		  size_t len);
 
