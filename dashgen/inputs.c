@@ -170,7 +170,8 @@ void pw_inputs_read(struct pw_inputs *in, const struct pw_cli *c, const struct p
 		const struct pw_an_run *r = in->runs[i];
 		if (r->scale > 1.0)
 			pw_msg(PROG, "warning: '%s' covers %.3f ms of the %.3f ms window: "
-			       "its figures are scaled by %.2f in comparisons", r->file,
+			       "its percentages are of the time it covers, its counts are "
+			       "not scaled (scale %.2f)", r->file,
 			       (double)r->covered_ns / 1e6, (double)r->window_ns / 1e6, r->scale);
 	}
 }

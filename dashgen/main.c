@@ -48,15 +48,48 @@ static void compile_selection(struct dash *d)
 		pw_die(PROG, 2, "bad --task regex '%s': %s", d->c.task, err);
 }
 
-// A directory that cannot be written into is said before any reading.
-static void check_output_dirs(const struct pw_cli *c)
+// An output directory (--csv DIR, --output-dir DIR) that cannot be made or
+// written into is said before any reading: it is a directory, or it does
+// not exist yet and its parent is one (it is made when the outputs are
+// written, so that an error before leaves nothing behind).
+static void check_output_dir(const char *opt, const char *dir)
 {
 	struct stat st;
 
-	if (c->csv && (stat(c->csv, &st) || !S_ISDIR(st.st_mode)))
-		pw_die(PROG, 1, "cannot write into '%s': not a directory", c->csv);
-	if (c->outdir && (stat(c->outdir, &st) || !S_ISDIR(st.st_mode)))
-		pw_die(PROG, 1, "invalid output directory '%s': not a directory", c->outdir);
+	if (!stat(dir, &st)) {
+		if (!S_ISDIR(st.st_mode))
+			pw_die(PROG, 1, "cannot write into '%s' (%s): it is not a directory", dir, opt);
+		return;
+	}
+	if (errno != ENOENT)
+		pw_die(PROG, 1, "cannot write into '%s' (%s): %s", dir, opt, strerror(errno));
+	char *parent = strdup(dir);
+	if (!parent)
+		pw_die(PROG, 1, "out of memory");
+	size_t n = strlen(parent);
+	while (n > 1 && parent[n - 1] == '/')
+		parent[--n] = '\0';
+	char *slash = strrchr(parent, '/');
+	const char *p = !slash ? "." : slash == parent ? "/" : (*slash = '\0', parent);
+	if (stat(p, &st) || !S_ISDIR(st.st_mode))
+		pw_die(PROG, 1, "cannot make '%s' (%s): its parent '%s' is not a directory",
+		       dir, opt, p);
+	free(parent);
+}
+
+static void check_output_dirs(const struct pw_cli *c)
+{
+	if (c->csv)
+		check_output_dir("--csv", c->csv);
+	if (c->outdir)
+		check_output_dir("--output-dir", c->outdir);
+}
+
+// make an output directory that does not exist yet (checked before)
+static void make_output_dir(const char *opt, const char *dir)
+{
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		pw_die(PROG, 1, "cannot make '%s' (%s): %s", dir, opt, strerror(errno));
 }
 
 // One output path: a kind the policy writes (pw_outpath.h), and none of
@@ -216,6 +249,10 @@ static void write_outputs(struct dash *d)
 
 	if (!out)
 		pw_die(PROG, 1, "out of memory");
+	if (c->csv)
+		make_output_dir("--csv", c->csv);
+	if (c->outdir)
+		make_output_dir("--output-dir", c->outdir);
 	d->label = c->label ? c->label : c->nr_files > 1 ? "diff" : d->in.runs[0]->name;
 	d->info = (struct pw_export_info){
 		.label = c->label, .task_spec = c->task, .merge_sys_tasks = c->merge,

@@ -56,8 +56,15 @@ static void page_done(struct page_job *j)
 		       j->e == PW_EIO ? strerror(j->errno_e) : pw_strerror(j->e));
 	if (!j->c->quiet)
 		pw_msg(PROG, "wrote '%s'", j->out);
-	if (!j->c->headless)
-		pw_html_open(j->out);
+	if (!j->c->headless) {
+		int e = pw_html_open(j->out);
+		if (e == PW_EINVAL && !j->c->quiet)
+			pw_msg(PROG, "not opening '%s': no display (DISPLAY and WAYLAND_DISPLAY "
+			       "are unset); open it in a browser, or give --headless", j->out);
+		else if (e && !j->c->quiet)
+			pw_msg(PROG, "cannot open '%s' in a browser: xdg-open could not be "
+			       "started", j->out);
+	}
 	free(j->out);
 }
 

@@ -41,10 +41,20 @@ test_expect_success 'input errors exit 1' '
 	fails 1 --json junk.cdict &&
 	fails 1 --json -t nomatch a.cdict && grep -q "no task matches .nomatch." err &&
 	fails 1 --successors-of nobody a.cdict && grep -q "no task .nobody." err &&
-	fails 1 --csv nodir a.cdict && grep -q "not a directory" err &&
-	fails 1 --json --output-dir nodir a.cdict &&
+	: >afile && fails 1 --csv afile a.cdict &&
+	grep -qx "perfwhiz-dash: cannot write into .afile. (--csv): it is not a directory" err &&
+	fails 1 --csv no/such/dir a.cdict &&
+	grep -qx "perfwhiz-dash: cannot make .no/such/dir. (--csv): its parent .no/such. is not a directory" err &&
+	fails 1 --json --output-dir afile a.cdict &&
+	grep -qx "perfwhiz-dash: cannot write into .afile. (--output-dir): it is not a directory" err &&
 	fails 1 --json --map missing.csv a.cdict && grep -q "cannot read map" err &&
 	printf "1,2,3\n" >bad.csv && fails 1 --json --map bad.csv a.cdict && grep -q "bad map .bad.csv.: line 1" err
+'
+
+test_expect_success '--csv and --output-dir make a missing directory, only once the outputs are written' '
+	perfwhiz-dash -q --csv newcsv/ a.cdict && test -s newcsv/tasks.csv &&
+	perfwhiz-dash -q --headless --output-dir newpages a.cdict && test -s newpages/a-charts.html &&
+	test_must_fail perfwhiz-dash -q --csv never missing.cdict 2>/dev/null && test ! -e never
 '
 
 test_expect_success 'a corrupt chunk: one line naming the file, exit 1' '
