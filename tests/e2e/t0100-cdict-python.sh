@@ -83,6 +83,32 @@ else
 	test_skip 'python snippet reads what the C reader reads' 'no python3-msgpack'
 fi
 
+if $py -c 'import msgpack' 2>/dev/null; then
+	# a real conversion: the plugin's file, read by the spec's snippet and by
+	# the user guide's example, whose counts perfwhiz-dash --list and --json hold
+	test_expect_success 'the snippet and the user guide example on a plugin conversion, held to --list' '
+		mkperfdata -o g.data -c 4 --vms 1 --vcpus 2 --tasks 6 -n 40000 -s 9 &&
+		perf script -i g.data --dlfilter "$BUILD/perfwhiz.so" --dlarg quiet --dlarg out=run.cdict &&
+		$py -c "
+import sys, collections; sys.path.insert(0, \".\")
+from load_cdict import load_cdict
+m, c, s, t = load_cdict(\"run.cdict\")
+k = collections.Counter(c[\"kind\"])
+print(len(c[\"kind\"]) - k[\"task\"])
+for n in sorted(k): print(n, k[n])
+" >py.out &&
+		perfwhiz-dash -q --list run.cdict | awk "NR > 3 { s += \$1 } END { print s }" >want &&
+		head -n 1 py.out >got && test_cmp want got &&
+		perfwhiz-dash -q --json run.cdict |
+			jq -r ".runs[0].events | to_entries[] | select(.key != \"read\" and .value > 0) | \"\(.key) \(.value)\"" |
+			sort >want-kinds &&
+		sed 1d py.out >got-kinds && test_cmp want-kinds got-kinds &&
+		sed -n "/^from load_cdict/,/^\`\`\`$/p" "$SRCDIR/docs/user-guide.md" | sed "\$d" >guide.py &&
+		$py guide.py >guide.out &&
+		test "$(cat guide.out)" = "$(jq -r ".runs[0].meta.hostname" <(perfwhiz-dash -q --json run.cdict)) $(grep "^sched_switch " py.out | cut -d" " -f2) switches"
+	'
+fi
+
 test_expect_success 'the smallest file is what the spec dumps' '
 	"$sample" empty e.cdict &&
 	test $(stat -c %s e.cdict) -eq 173 &&
