@@ -108,29 +108,32 @@ check-spdx:
 # scripts/*/bin/*-report for `perf script -l`: install there, or under
 # PREFIX/libexec/perf-core when PREFIX is given (PERFDIR overrides both).
 PERFDIR ?= $(if $(filter command line environment,$(origin PREFIX)),$(PREFIX)/libexec/perf-core,$(or $(shell perf --exec-path 2>/dev/null),$(PREFIX)/libexec/perf-core))
+# the docs, laid out as in the tree so that their links hold
+DOC_FILES := README.md LICENSE LICENSES/Apache-2.0.txt LICENSES/GPL-2.0-only.txt \
+	tests/README $(wildcard docs/*.md)
 INSTALLED := $(BINDIR)/perfwhiz-dash $(PERFDIR)/dlfilters/perfwhiz.so \
 	$(PERFDIR)/scripts/perfwhiz/bin/perfwhiz-record \
 	$(PERFDIR)/scripts/perfwhiz/bin/perfwhiz-report \
 	$(MANDIR)/man1/perfwhiz-dash.1 $(MANDIR)/man7/perfwhiz.7 \
-	$(DOCDIR)/README.md $(DOCDIR)/cdict-format.md $(DOCDIR)/json-schema.md \
-	$(DOCDIR)/user-guide.md
+	$(addprefix $(DOCDIR)/,$(DOC_FILES))
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PERFDIR)/dlfilters \
 		$(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/LICENSES \
+		$(DESTDIR)$(DOCDIR)/tests
 	install -m 755 $(B)/perfwhiz-dash $(DESTDIR)$(BINDIR)/
 	install -m 755 $(B)/perfwhiz.so $(DESTDIR)$(PERFDIR)/dlfilters/
 	install -m 755 perf-scripts/perfwhiz-record perf-scripts/perfwhiz-report \
 		$(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin/
 	install -m 644 docs/man/perfwhiz-dash.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 docs/man/perfwhiz.7 $(DESTDIR)$(MANDIR)/man7/
-	install -m 644 README.md docs/cdict-format.md docs/json-schema.md \
-		docs/user-guide.md $(DESTDIR)$(DOCDIR)/
+	for f in $(DOC_FILES); do install -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(PERFDIR)/scripts/perfwhiz/bin $(DESTDIR)$(PERFDIR)/scripts/perfwhiz \
+		$(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/LICENSES $(DESTDIR)$(DOCDIR)/tests \
 		$(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # list what install puts where (the install test checks it file by file)

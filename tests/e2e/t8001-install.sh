@@ -17,7 +17,7 @@ mk() { make -s -C "$SRCDIR" B="$BUILD" "$@"; }
 test_expect_success 'install into a DESTDIR puts every file in place' '
 	mk install DESTDIR="$TRASH/dest" PREFIX=/opt/pw >install.log 2>&1 &&
 	mk install-list PREFIX=/opt/pw >list &&
-	test $(wc -l <list) -eq 10 &&
+	test $(wc -l <list) -ge 20 &&
 	while read -r f; do
 		test -f "dest$f" || { echo "missing: $f"; exit 1; }
 	done <list &&
@@ -25,7 +25,21 @@ test_expect_success 'install into a DESTDIR puts every file in place' '
 	cmp dest/opt/pw/libexec/perf-core/dlfilters/perfwhiz.so "$BUILD/perfwhiz.so" &&
 	test -x dest/opt/pw/libexec/perf-core/scripts/perfwhiz/bin/perfwhiz-record &&
 	cmp dest/opt/pw/share/man/man1/perfwhiz-dash.1 "$SRCDIR/docs/man/perfwhiz-dash.1" &&
-	test $(find dest -type f | wc -l) -eq 10
+	test $(find dest -type f | wc -l) -eq $(wc -l <list)
+'
+
+test_expect_success 'every link of the installed docs leads to an installed file' '
+	doc=dest/opt/pw/share/doc/perfwhiz &&
+	: >broken &&
+	for f in $(cd $doc && find . -name "*.md"); do
+		dir=$(dirname "$f") &&
+		grep -oE "\]\([^)#]+" "$doc/$f" | sed "s/^](//" | grep -v "^[a-z]*://" |
+		while read -r l; do
+			test -e "$doc/$dir/$l" || echo "$f: $l" >>broken
+		done
+	done &&
+	test_cmp /dev/null broken &&
+	grep -c "](" $doc/README.md
 '
 
 test_expect_success 'uninstall from the DESTDIR removes every file' '
