@@ -27,6 +27,41 @@ test_expect_success 'the dlfilter help and perfwhiz(7) list the same dlargs' '
 	test $(wc -l <help-args) -eq 8
 '
 
+test_expect_success 'docs/perfwhiz-dash.md lists the options --help lists' '
+	sed -n "/^## Options/,/^## /p" "$SRCDIR/docs/perfwhiz-dash.md" | grep "^| \`-" |
+		cut -d"|" -f2 | grep -oE "(^|[\` ,])--?[a-z][a-z-]*" | sed "s/^[\` ,]*//" |
+		sort -u >md-opts &&
+	test_cmp help-opts md-opts
+'
+
+# help_text OPT: the option's text in --help (its line and the indented ones after)
+help_text() {
+	perfwhiz-dash --help | awk -v o="$1" '
+		/^  -/ { on = ($0 ~ ("(^|[ ,])" o "( |,|$)")) }
+		on { print }'
+}
+# man_text OPT: the option's paragraph in perfwhiz-dash(1)
+man_text() {
+	sed -n '/^\.SH OPTIONS/,/^\.SH EXIT/p' "$man1" | sed 's/\\-/-/g' |
+		awk -v o="$1" '/^\.TP/ { on = 0; next } /^\.B/ && !seen { on = ($0 ~ ("(^|[ \"])" o "([ \"]|$)")) } on'
+}
+# md_text OPT: the option's row in docs/perfwhiz-dash.md
+md_text() {
+	sed -n '/^## Options/,/^## /p' "$SRCDIR/docs/perfwhiz-dash.md" |
+		awk -v o="$1" -F'|' '$2 ~ ("(^|[` ,])" o "([` ,]|$)")'
+}
+test_expect_success 'an option --help gives a default for has one in the man page and the docs' '
+	: >bad &&
+	for o in $(cat help-opts); do
+		help_text "$o" | grep -q default || continue
+		man_text "$o" | grep -q default || echo "man: $o" >>bad
+		md_text "$o" | grep -q default || echo "md: $o" >>bad
+	done &&
+	test_cmp /dev/null bad &&
+	help_text --cap | grep -q default && man_text --cap | grep -q "default: all" &&
+	md_text --charts | grep -q default
+'
+
 test_expect_success 'the man pages render without warnings' '
 	if command -v groff >/dev/null; then
 		for m in "$man1" "$man7"; do
