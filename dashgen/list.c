@@ -190,8 +190,16 @@ int pw_list_successors(FILE *f, const struct pw_an_run *r, const char *spec,
 
 	fprintf(f, "%s:\nSuccessors of ", r->name);
 	print_name(f, shown->name);
-	fprintf(f, ":%" PRId32 " (%s)\n%10s %8s  %s\n", shown->tid, label, "count",
-		"percent", "task");
+	if (nt == 1) {
+		fprintf(f, ":%" PRId32, shown->tid);
+	} else {
+		// a name several tids share: their switch-outs are added up
+		fprintf(f, " (%zu tids, added up:", nt);
+		for (size_t k = 0; k < nt && k < 8; k++)
+			fprintf(f, " %" PRId32, tids[k]);
+		fputs(nt > 8 ? " ...)" : ")", f);
+	}
+	fprintf(f, " (%s)\n%10s %8s  %s\n", label, "count", "percent", "task");
 	for (size_t k = 0; k < ns; k++) {
 		fprintf(f, "%10" PRIu64 " %7.2f%%  ", s[k].count,
 			100.0 * (double)s[k].count / (double)total);
