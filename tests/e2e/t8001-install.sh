@@ -67,11 +67,23 @@ test_expect_success 'perf script record perfwhiz -a -- sleep 1' '
 	grep "^sched:sched_migrate_task$" evlist
 '
 
+test_expect_success 'perf script record perfwhiz piped into tee: perf.data still, not stdout' '
+	mkdir -p piped && cd piped &&
+	perf script record perfwhiz -a -- sleep 1 2>&1 | tee rec.log >/dev/null &&
+	test -s perf.data && perf evlist -i perf.data | grep -q "^sched:sched_switch$" &&
+	! grep -q PERFILE rec.log &&
+	perf script record perfwhiz -o other.data -a -- sleep 1 >/dev/null 2>&1 &&
+	test -s other.data
+'
+
 test_expect_success 'perf script report perfwhiz: cdict, stats and both dashboards' '
 	perf script report perfwhiz >rep.log 2>&1 &&
 	test -s perfwhiz.cdict &&
 	test -s perfwhiz.stats &&
 	grep "perf sched latency" perfwhiz.stats &&
+	if perf evlist -i perf.data | grep -q "^kvm:kvm_exit$"; then
+		grep -qx "# perf kvm stat: kvm:kvm_exit was recorded, but the capture holds no KVM exit" perfwhiz.stats
+	fi &&
 	test -s perfwhiz-charts.html &&
 	test -s perfwhiz-heatmaps.html &&
 	perfwhiz-dash -q --json perfwhiz.cdict >run.json &&
